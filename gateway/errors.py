@@ -1,0 +1,145 @@
+"""One exception tree for everything the gateway can refuse or fail with.
+
+Every error a request can end in is a :class:`GatewayError` subclass. Each carries its HTTP status
+and a stable ``type`` string (the ``error.type`` of the JSON body) as class attributes; the error
+middleware in :mod:`gateway.app` turns any of them into the JSON error body::
+
+    GatewayError                 (500 internal_error)
+    ├── BadRequest               (400 bad_request)
+    ├── Unauthorized             (401 unauthorized)
+    ├── Forbidden                (403 forbidden)
+    ├── UnknownFunction          (404 unknown_function)
+    ├── NotFound                 (404 not_found)        VICIdial: not found / no matches
+    ├── Conflict                 (409 conflict)         VICIdial: duplicate
+    ├── MethodNotAllowed         (405 method_not_allowed)
+    ├── TooLarge                 (413 too_large)
+    ├── InvalidInput             (422 invalid_input)    VICIdial rejected the input
+    ├── RateLimited              (429 rate_limited)
+    ├── UpstreamError            (502 upstream_error)   login/permission failure, unparseable reply
+    ├── Unavailable              (503 unavailable)
+    └── UpstreamTimeout          (504 upstream_timeout)
+
+Messages must never contain a secret: they are shown to callers and written to logs as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+
+class GatewayError(Exception):
+    """Base class; ``status`` and ``type`` are the HTTP status and the JSON ``error.type``."""
+
+    status: ClassVar[int] = 500
+    type: ClassVar[str] = "internal_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        result: str | None = None,
+        notices: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, Any] = dict(details or {})
+        self.headers: dict[str, str] = dict(headers or {})
+        # The VICIdial result class ("ERROR", "NOTICE", ...) when the error comes from a reply.
+        self.result = result
+        self.notices = notices or []
+
+
+class BadRequest(GatewayError):
+    status = 400
+    type = "bad_request"
+
+
+class Unauthorized(GatewayError):
+    status = 401
+    type = "unauthorized"
+
+
+class Forbidden(GatewayError):
+    status = 403
+    type = "forbidden"
+
+
+class UnknownFunction(GatewayError):
+    status = 404
+    type = "unknown_function"
+
+
+class NotFound(GatewayError):
+    status = 404
+    type = "not_found"
+
+
+class MethodNotAllowed(GatewayError):
+    status = 405
+    type = "method_not_allowed"
+
+
+class Conflict(GatewayError):
+    status = 409
+    type = "conflict"
+
+
+class TooLarge(GatewayError):
+    status = 413
+    type = "too_large"
+
+
+class InvalidInput(GatewayError):
+    status = 422
+    type = "invalid_input"
+
+
+class RateLimited(GatewayError):
+    status = 429
+    type = "rate_limited"
+
+
+class UpstreamError(GatewayError):
+    status = 502
+    type = "upstream_error"
+
+
+class Unavailable(GatewayError):
+    status = 503
+    type = "unavailable"
+
+
+class UpstreamTimeout(GatewayError):
+    status = 504
+    type = "upstream_timeout"
+
+
+# error.type -> class, for the catalog's message table (which names types, not classes).
+ERROR_TYPES: dict[str, type[GatewayError]] = {
+    cls.type: cls
+    for cls in (
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        UnknownFunction,
+        NotFound,
+        Conflict,
+        TooLarge,
+        InvalidInput,
+        RateLimited,
+        UpstreamError,
+        Unavailable,
+        UpstreamTimeout,
+    )
+}
+
+
+class ConfigError(Exception):
+    """Raised by config loading; ``errors`` lists every problem as ``"yaml.path: message"``."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
