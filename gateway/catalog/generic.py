@@ -1,0 +1,60 @@
+"""Lines any Non-Agent API function can print, whatever the function.
+
+They come before the function's own checks (login, source, ``api_allowed_functions``) and all of
+them concern the gateway's own VICIdial account or the gateway's own request, never the caller's
+input, so none of their data is shown to callers.
+"""
+
+from __future__ import annotations
+
+from .spec import Template
+
+# Bad login: VICIdial echoes the (filtered) password. Scrubbed before parsing, never returned.
+BAD_LOGIN = Template(
+    "ERROR: Login incorrect, please try again: |{user}|{pass}|{auth_message}|",
+    error_type="upstream_error",
+)
+LOCKED = Template(
+    "ERROR: Too many login attempts, try again in 15 minutes: |{user}|LOCK|",
+    error_type="unavailable",
+)
+IP_BLOCKED = Template(
+    "ERROR: Your IP Address is not allowed: {remote_addr}: |{blank}|IPBLOCK|",
+    error_type="upstream_error",
+)
+FUNCTION_NOT_ALLOWED = Template(
+    "ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION: |{user}|{function}|",
+    error_type="upstream_error",
+)
+INVALID_SOURCE_1 = Template("ERROR: Invalid Source - {source}", error_type="upstream_error")
+INVALID_SOURCE_2 = Template("ERROR: Invalid Source: |{source}|", error_type="upstream_error")
+USER_GROUP_MISSING = Template(
+    "ERROR: user_group DOES NOT EXIST: |{user}|{user_group}|", error_type="upstream_error"
+)
+NO_FUNCTION = Template("ERROR: NO FUNCTION SPECIFIED", error_type="upstream_error")
+
+# Login-class lines: the credential itself was refused (used by failover and lockout protection).
+LOGIN_FAILURES: tuple[Template, ...] = (BAD_LOGIN, LOCKED, IP_BLOCKED)
+
+GENERIC: tuple[Template, ...] = (
+    BAD_LOGIN,
+    LOCKED,
+    IP_BLOCKED,
+    FUNCTION_NOT_ALLOWED,
+    INVALID_SOURCE_1,
+    INVALID_SOURCE_2,
+    USER_GROUP_MISSING,
+    NO_FUNCTION,
+)
+
+# What a caller is told for each generic line, by reason text: never the data, only what
+# happened.
+CALLER_MESSAGES: dict[str, str] = {
+    BAD_LOGIN.message: "VICIdial rejected the gateway's login (credential wrong or rotated)",
+    LOCKED.message: "VICIdial has locked the gateway's login after too many failed attempts",
+    IP_BLOCKED.message: "VICIdial does not allow the gateway's IP address",
+    FUNCTION_NOT_ALLOWED.message: "the gateway's VICIdial account may not use this function",
+    INVALID_SOURCE_1.message: "VICIdial rejected the configured source label",
+    USER_GROUP_MISSING.message: "the gateway's VICIdial account has no valid user group",
+    NO_FUNCTION.message: "VICIdial does not know this function (older VICIdial version?)",
+}

@@ -1,0 +1,214 @@
+"""The shape of a catalog entry: one frozen :class:`FunctionSpec` per VICIdial function.
+
+The catalog is the single source of truth about VICIdial: the policy takes parameter names and
+limits from it, the parser takes reply templates and column lists from it, and the simulator renders
+its replies from the very same templates. A spec states facts only (names, literal reply text, field
+order, types); the code that acts on them lives in :mod:`gateway.catalog.parser` and the simulator.
+
+Reply lines are written as *templates* exactly as VICIdial prints them, e.g.::
+
+    SUCCESS: add_lead LEAD HAS BEEN ADDED - {phone_number}|{list_id}|{lead_id}|{gmt_offset}|{user}
+
+Text outside braces is literal. ``{name}`` is one field that cannot contain ``|``; ``{name*}`` may
+(it matches as little as possible, so the literal text after it still anchors the line). In a
+status template ``{user}`` is always the gateway's own VICIdial login and is never returned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Effect = Literal["read_only", "mutating"]
+Result = Literal["SUCCESS", "ERROR", "NOTICE"]
+
+# Value types of reply fields. "int"/"decimal" become JSON numbers; everything else stays a string
+# (phone numbers, ids that may carry leading zeros, codes, dates); an empty value is always null.
+FieldType = Literal["text", "int", "decimal", "phone", "id", "code", "datetime", "date"]
+
+# Parameter kinds. "flag" takes true/false (sent as Y/N) or the literal strings; "int" digits only.
+ParamKind = Literal["text", "int", "flag", "phone", "id", "code", "date", "datetime", "list"]
+
+API_USER_FIELD = "user"  # in status templates: the gateway's own login, always dropped
+
+_FIELD_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(\*?)\}")
+_PREFIXES: tuple[Result, ...] = ("SUCCESS", "ERROR", "NOTICE")
+_SEPARATORS = (": |", " - ", ": ", " -", ":", "|")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One line VICIdial can print, with what it means.
+
+    ``error_type`` (an ``error.type`` of :mod:`gateway.errors`) is set for ERROR lines and for any
+    other line that must end the call as an error (e.g. the login failures).
+    """
+
+    text: str
+    error_type: str | None = None
+    # A line that starts the reply but has no SUCCESS/ERROR/NOTICE prefix (``version``) says here
+    # which result it is.
+    result_override: Result | None = None
+
+    @property
+    def result(self) -> Result:
+        if self.result_override is not None:
+            return self.result_override
+        for prefix in _PREFIXES:
+            if self.text.startswith(prefix + ": "):
+                return prefix
+        raise ValueError(f"template has no SUCCESS/ERROR/NOTICE prefix: {self.text!r}")
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Field names in order; a name repeated in the template is listed once."""
+        seen: list[str] = []
+        for m in _FIELD_RE.finditer(self.text):
+            if m.group(1) not in seen:
+                seen.append(m.group(1))
+        return tuple(seen)
+
+    @property
+    def message(self) -> str:
+        """The reason text: the literal part after ``<PREFIX>: <function> `` and before the data."""
+        head = _FIELD_RE.split(self.text, maxsplit=1)[0] if "{" in self.text else self.text
+        for prefix in _PREFIXES:
+            if head.startswith(prefix + ": "):
+                head = head[len(prefix) + 2 :]
+                word, _, rest = head.partition(" ")
+                # Generic lines ("Login incorrect, ...", "Invalid Source") have no function word.
+                if rest and (word.islower() or "_" in word):
+                    head = rest
+                break
+        for sep in _SEPARATORS:
+            if head.endswith(sep):
+                head = head[: -len(sep)]
+                break
+        return head.strip()
+
+    def regex(self) -> re.Pattern[str]:
+        return _compile(self.text)
+
+    def render(self, values: Mapping[str, object]) -> str:
+        """The line as VICIdial prints it (without the final LF); missing values are empty."""
+
+        def sub(m: re.Match[str]) -> str:
+            value = values.get(m.group(1), "")
+            return "" if value is None else str(value)
+
+        return _FIELD_RE.sub(sub, self.text)
+
+
+_compiled: dict[str, re.Pattern[str]] = {}
+
+
+def _compile(text: str) -> re.Pattern[str]:
+    pattern = _compiled.get(text)
+    if pattern is None:
+        parts: list[str] = []
+        pos = 0
+        seen: set[str] = set()
+        for m in _FIELD_RE.finditer(text):
+            parts.append(re.escape(text[pos : m.start()]))
+            name, star = m.group(1), m.group(2)
+            body = r".*?" if star else r"[^|\n]*"
+            parts.append(f"(?:{body})" if name in seen else f"(?P<{name}>{body})")
+            seen.add(name)
+            pos = m.end()
+        parts.append(re.escape(text[pos:]))
+        pattern = re.compile("".join(parts), re.DOTALL)
+        _compiled[text] = pattern
+    return pattern
+
+
+@dataclass(frozen=True)
+class Param:
+    """A request parameter VICIdial reads for this function."""
+
+    name: str
+    kind: ParamKind = "text"
+    required: bool = False
+    max_len: int = 255
+    # Exact allowed values, when the function has a fixed set.
+    choices: tuple[str, ...] | None = None
+    summary: str = ""
+    # Characters VICIdial keeps for this parameter (a regex character-class body). VICIdial
+    # silently deletes every other character, so the gateway refuses them instead of letting data
+    # be lost. None: the default of the kind (see gateway.policy).
+    charset: str | None = None
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A reply made of delimited data rows (optionally after a header row)."""
+
+    columns: tuple[str, ...]
+    # How the delimiter is chosen: "stage" (csv/tab/pipe via stage=), or "pipe" (always |).
+    delimiter_option: Literal["stage", "pipe"] = "stage"
+    # The delimiter the gateway asks for (stage value) when delimiter_option is "stage".
+    stage: str | None = "tab"
+    # Ask for header=YES and key rows by the header's names (new/custom columns come through).
+    request_header: bool = True
+    # Columns whose values may contain the delimiter (free text); extra fields are folded back
+    # into them. One such column is always repaired exactly; with several, only a placement that
+    # keeps every typed column valid counts, and it must be the only one (see the parser).
+    free_text: tuple[str, ...] = ()
+    # Every data row has a slot for the last column (list_info dialable_count), printed or not:
+    # when the column is not requested, the row ends with one extra, empty field the header does
+    # not have; when it is requested, the row and the header have the same fields.
+    trailing_delimiter: bool = False
+    # The last N columns may be missing from a data row (agent_status computer_ip).
+    optional_tail: int = 0
+    # Exactly one data row is printed (the JSON data is then an object, not a list).
+    single: bool = False
+    # (column, param, value): the column is printed (header and rows) only when the request has
+    # param=value exactly (list_info leads_counts=Y, agent_status include_ip=YES).
+    conditional_columns: tuple[tuple[str, str, str], ...] = ()
+    # stage=newline selects LF as the delimiter (lead_all_info); elsewhere it means "|".
+    newline_stage: bool = False
+    # With header=YES the header is printed again before every data row (lead_all_info).
+    header_per_row: bool = False
+    # A non-empty value of this parameter selects at most one row (lead_all_info lead_id).
+    single_if_param: str | None = None
+    # (param, value) that appends custom-field columns after ``columns``; only the header row
+    # names them (lead_all_info custom_fields=Y).
+    custom_columns: tuple[str, str] | None = None
+    # (column, separator): the value is a list joined by separator, "" is [] (lead_search lead_ids).
+    split_columns: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str
+    summary: str
+    effect: Effect
+    idempotent: bool | Literal["partly"]
+    params: tuple[Param, ...] = ()
+    templates: tuple[Template, ...] = ()
+    rows: Rows | None = None
+    # The reply may be empty and that means success with no data.
+    empty_ok: bool = False
+    # Parameters the gateway sets itself (stage, header); callers may not send them.
+    gateway_params: tuple[str, ...] = ()
+    field_types: Mapping[str, FieldType] = field(default_factory=dict)
+    # The function needs no login (version): it can never count toward VICIdial's lockout.
+    needs_login: bool = True
+
+    def param(self, name: str) -> Param | None:
+        for p in self.params:
+            if p.name == name:
+                return p
+        return None
+
+    @property
+    def param_names(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.params)
+
+    def template(self, message: str, result: Result | None = None) -> Template:
+        """The template with this reason text (for the simulator and tests)."""
+        for t in self.templates:
+            if t.message == message and (result is None or t.result == result):
+                return t
+        raise KeyError(f"{self.name}: no template {message!r}")
