@@ -1,0 +1,618 @@
+"""YAML configuration → frozen, fully validated config objects.
+
+:func:`load_config` reads a file; :func:`parse_config` validates an already-parsed mapping. Both
+collect *every* problem before failing and raise :class:`~gateway.errors.ConfigError` whose
+``errors`` are ``"yaml.path: message"`` lines, e.g.
+``apps.crm.source: must match [0-9A-Za-z]{2,20}, got 'c'``. Secret values never appear in those
+messages. Secret references are resolved here, so a config object always carries usable secrets.
+
+The shape is documented in ``config/example.yaml`` and the README.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import yaml
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from .catalog import CATALOG
+from .errors import ConfigError
+from .secrets import Secret, SecretError, SecretRef, resolve
+
+SOURCE_RE = re.compile(r"[0-9A-Za-z]{2,20}")
+# VICIdial deletes any other character from user/pass before the login check.
+VICIDIAL_LOGIN_RE = re.compile(r"[-_0-9A-Za-z]{1,20}")
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
+
+# Parameters only the gateway sets, whatever the function.
+RESERVED_PARAMS = frozenset({"user", "pass", "source", "function", "DB"})
+
+HMAC_ALGS = {"HS256": 32, "HS384": 48, "HS512": 64}  # minimum key bytes (RFC 7518 3.2)
+PUBLIC_KEY_ALGS: dict[str, tuple[type, ...]] = {
+    "RS256": (rsa.RSAPublicKey,),
+    "RS384": (rsa.RSAPublicKey,),
+    "RS512": (rsa.RSAPublicKey,),
+    "PS256": (rsa.RSAPublicKey,),
+    "ES256": (ec.EllipticCurvePublicKey,),
+    "ES384": (ec.EllipticCurvePublicKey,),
+    "EdDSA": (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey),
+}
+_CURVES = {"ES256": "secp256r1", "ES384": "secp384r1"}
+
+_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)?")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
+
+
+@dataclass(frozen=True)
+class TLSConfig:
+    cert_file: Path
+    key_file: Path
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8443
+    tls: TLSConfig | None = None
+    max_body_bytes: int = 1_048_576
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    issuer: str = "vicidial-gateway"
+    audience: str = "vicidial-gateway"
+    max_token_lifetime: float = 86400.0
+    leeway: float = 30.0
+
+
+@dataclass(frozen=True)
+class Credential:
+    name: str
+    user: Secret
+    password: Secret
+    user_ref: SecretRef
+    pass_ref: SecretRef
+
+
+@dataclass(frozen=True)
+class UpstreamConfig:
+    name: str
+    base_url: str
+    credentials: tuple[Credential, ...]
+    ca_file: Path | None = None
+    timeout: float = 30.0
+    max_concurrency: int = 20
+    allow_insecure_http: bool = False
+
+
+@dataclass(frozen=True)
+class KeyConfig:
+    kid: str
+    alg: str
+    secret: Secret | None = None  # HMAC algorithms
+    public_key: Secret | None = None  # PEM, for RS*/PS*/ES*/EdDSA
+
+
+@dataclass(frozen=True)
+class ParamRule:
+    allow: tuple[str, ...] | None = None
+    force: str | None = None
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    name: str
+    keys: tuple[KeyConfig, ...]
+    upstream: str
+    source: str
+    functions: frozenset[str]
+    params: Mapping[str, Mapping[str, ParamRule]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def rule(self, function: str, param: str) -> ParamRule | None:
+        return self.params.get(function, {}).get(param)
+
+
+@dataclass(frozen=True)
+class Config:
+    server: ServerConfig
+    auth: AuthConfig
+    upstreams: Mapping[str, UpstreamConfig]
+    apps: Mapping[str, AppConfig]
+    warnings: tuple[str, ...] = ()
+    path: Path | None = None
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a YAML config file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError([f"{path}:{where}: {problem}"]) from None
+    cfg = parse_config(data, base_dir=path.parent)
+    return Config(cfg.server, cfg.auth, cfg.upstreams, cfg.apps, cfg.warnings, path)
+
+
+def parse_config(data: Any, *, base_dir: Path | None = None) -> Config:
+    """Validate a parsed YAML document; raise ConfigError listing every problem."""
+    v = _Validator(base_dir)
+    root = v.mapping(
+        data, "", required={"upstreams", "apps"}, optional={"server", "auth", "upstreams", "apps"}
+    )
+    if root is None:
+        raise ConfigError(v.errors)
+    server = v.server(root.get("server", {}), "server")
+    auth = v.auth(root.get("auth", {}), "auth")
+    upstreams = v.upstreams(root.get("upstreams"), "upstreams")
+    apps = v.apps(root.get("apps"), "apps", upstreams)
+    v.unique_kids(apps)
+    if v.errors:
+        raise ConfigError(v.errors)
+    assert server is not None and auth is not None
+    return Config(
+        server=server,
+        auth=auth,
+        upstreams=MappingProxyType(upstreams),
+        apps=MappingProxyType(apps),
+        warnings=tuple(v.warnings),
+    )
+
+
+def parse_duration(raw: Any) -> float:
+    """``30s``, ``500ms``, ``5m``, ``1h``, ``2d`` or a plain number of seconds."""
+    if isinstance(raw, bool):
+        raise ValueError("must be a duration like 30s, 5m, 1h")
+    if isinstance(raw, int | float):
+        value = float(raw)
+    elif isinstance(raw, str) and (m := _DURATION_RE.fullmatch(raw.strip())):
+        value = float(m.group(1)) * _UNITS[m.group(2)]
+    else:
+        raise ValueError(f"must be a duration like 30s, 5m, 1h, got {raw!r}")
+    if value <= 0:
+        raise ValueError(f"must be > 0, got {raw!r}")
+    return value
+
+
+T = TypeVar("T")
+
+
+class _Validator:
+    """Walks the document, appending ``path: message`` for every problem found."""
+
+    def __init__(self, base_dir: Path | None) -> None:
+        self.base_dir = base_dir
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(f"{path or '(top level)'}: {message}")
+
+    # -- generic helpers ------------------------------------------------------------------------
+
+    def mapping(
+        self,
+        raw: Any,
+        path: str,
+        *,
+        required: AbstractSet[str] = frozenset(),
+        optional: AbstractSet[str] | None = None,
+    ) -> dict[str, Any] | None:
+        if not isinstance(raw, dict):
+            self.error(path, f"must be a mapping, got {_kind(raw)}")
+            return None
+        allowed = set(optional or ()) | set(required)
+        for key in raw:
+            if not isinstance(key, str):
+                self.error(path, f"keys must be strings, got {key!r}")
+            elif optional is not None and key not in allowed:
+                self.error(_join(path, key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        for key in sorted(required - set(raw)):
+            self.error(_join(path, key), "is required")
+        return raw
+
+    def value(
+        self, raw: dict[str, Any], key: str, path: str, conv: Callable[[Any], T], default: T
+    ) -> T:
+        if key not in raw:
+            return default
+        try:
+            return conv(raw[key])
+        except (ValueError, TypeError) as exc:
+            self.error(_join(path, key), str(exc))
+            return default
+
+    def secret(self, raw: Any, path: str) -> tuple[Secret, SecretRef] | None:
+        try:
+            secret, ref = resolve(raw, base_dir=self.base_dir)
+        except SecretError as exc:
+            self.error(path, str(exc))
+            return None
+        if ref.kind == "literal":
+            self.warnings.append(
+                f"{path}: inline secret literal; use {{env: NAME}} or {{file: PATH}} outside demos"
+            )
+        return secret, ref
+
+    # -- sections -------------------------------------------------------------------------------
+
+    def server(self, raw: Any, path: str) -> ServerConfig | None:
+        m = self.mapping(raw, path, optional={"host", "port", "tls", "max_body_bytes"})
+        if m is None:
+            return ServerConfig()
+        tls = None
+        if m.get("tls") is not None:
+            t = self.mapping(m["tls"], f"{path}.tls", required={"cert_file", "key_file"})
+            if t is not None and "cert_file" in t and "key_file" in t:
+                tls = TLSConfig(self.path(t["cert_file"]), self.path(t["key_file"]))
+                for key in ("cert_file", "key_file"):
+                    if not getattr(tls, key).is_file():
+                        self.error(f"{path}.tls.{key}", f"file not found: {getattr(tls, key)}")
+        return ServerConfig(
+            host=self.value(m, "host", path, _str, "127.0.0.1"),
+            port=self.value(m, "port", path, _port, 8443),
+            tls=tls,
+            max_body_bytes=self.value(m, "max_body_bytes", path, _positive_int, 1_048_576),
+        )
+
+    def auth(self, raw: Any, path: str) -> AuthConfig | None:
+        m = self.mapping(raw, path, optional={"issuer", "audience", "max_token_lifetime", "leeway"})
+        if m is None:
+            return AuthConfig()
+        return AuthConfig(
+            issuer=self.value(m, "issuer", path, _str, "vicidial-gateway"),
+            audience=self.value(m, "audience", path, _str, "vicidial-gateway"),
+            max_token_lifetime=self.value(m, "max_token_lifetime", path, parse_duration, 86400.0),
+            leeway=self.value(m, "leeway", path, _duration_or_zero, 30.0),
+        )
+
+    def upstreams(self, raw: Any, path: str) -> dict[str, UpstreamConfig]:
+        m = self.mapping(raw, path)
+        if m is None:
+            return {}
+        if not m:
+            self.error(path, "at least one upstream is required")
+        out: dict[str, UpstreamConfig] = {}
+        for name, body in m.items():
+            p = _join(path, str(name))
+            if not NAME_RE.fullmatch(str(name)):
+                self.error(p, f"name must match {NAME_RE.pattern}")
+            up = self.upstream(str(name), body, p)
+            if up is not None:
+                out[str(name)] = up
+        return out
+
+    def upstream(self, name: str, raw: Any, path: str) -> UpstreamConfig | None:
+        keys = {
+            "base_url",
+            "ca_file",
+            "timeout",
+            "max_concurrency",
+            "credentials",
+            "allow_insecure_http",
+        }
+        m = self.mapping(raw, path, required={"base_url", "credentials"}, optional=keys)
+        if m is None:
+            return None
+        insecure = self.value(m, "allow_insecure_http", path, _bool, False)
+        base_url = self.value(m, "base_url", path, _str, "")
+        if base_url:
+            parts = urlsplit(base_url)
+            if parts.scheme not in ("https", "http") or not parts.hostname:
+                self.error(f"{path}.base_url", f"must be an https:// URL, got {base_url!r}")
+            elif parts.scheme == "http" and not insecure:
+                self.error(
+                    f"{path}.base_url",
+                    "http:// sends the VICIdial password in clear text; use https:// "
+                    "(or set allow_insecure_http: true to accept the risk)",
+                )
+            elif parts.scheme == "http":
+                self.warnings.append(
+                    f"{path}.base_url: INSECURE: the VICIdial password will cross the network "
+                    "in clear text (allow_insecure_http: true)"
+                )
+            if parts.query or parts.fragment or parts.username or parts.password:
+                self.error(
+                    f"{path}.base_url", "must not carry a query string, fragment or user info"
+                )
+        ca_file = None
+        if m.get("ca_file") is not None:
+            ca_file = self.path(m["ca_file"])
+            if not ca_file.is_file():
+                self.error(f"{path}.ca_file", f"file not found: {ca_file}")
+        creds: list[Credential] = []
+        raw_creds = m.get("credentials")
+        if not isinstance(raw_creds, list) or not raw_creds:
+            if "credentials" in m:
+                self.error(f"{path}.credentials", "must be a non-empty list")
+        else:
+            names: set[str] = set()
+            for i, c in enumerate(raw_creds):
+                cred = self.credential(c, f"{path}.credentials[{i}]")
+                if cred is None:
+                    continue
+                if cred.name in names:
+                    self.error(f"{path}.credentials[{i}].name", f"duplicate name {cred.name!r}")
+                names.add(cred.name)
+                creds.append(cred)
+        return UpstreamConfig(
+            name=name,
+            base_url=base_url.rstrip("/"),
+            credentials=tuple(creds),
+            ca_file=ca_file,
+            timeout=self.value(m, "timeout", path, parse_duration, 30.0),
+            max_concurrency=self.value(m, "max_concurrency", path, _positive_int, 20),
+            allow_insecure_http=insecure,
+        )
+
+    def credential(self, raw: Any, path: str) -> Credential | None:
+        m = self.mapping(raw, path, required={"name", "user", "pass"})
+        if m is None or not {"name", "user", "pass"} <= set(m):
+            return None
+        name = self.value(m, "name", path, _str, "")
+        if name and not NAME_RE.fullmatch(name):
+            self.error(f"{path}.name", f"must match {NAME_RE.pattern}, got {name!r}")
+        user = self.secret(m["user"], f"{path}.user")
+        password = self.secret(m["pass"], f"{path}.pass")
+        if user is not None and not VICIDIAL_LOGIN_RE.fullmatch(user[0].reveal()):
+            self.error(f"{path}.user", "VICIdial user must be 1-20 characters of [-_0-9A-Za-z]")
+        if password is not None and not VICIDIAL_LOGIN_RE.fullmatch(password[0].reveal()):
+            self.error(
+                f"{path}.pass",
+                "VICIdial password must be 1-20 characters of [-_0-9A-Za-z] (VICIdial strips "
+                "other characters, so such a password could only fail and lock the account)",
+            )
+        if user is None or password is None:
+            return None
+        return Credential(name, user[0], password[0], user[1], password[1])
+
+    def apps(
+        self, raw: Any, path: str, upstreams: Mapping[str, UpstreamConfig]
+    ) -> dict[str, AppConfig]:
+        m = self.mapping(raw, path)
+        if m is None:
+            return {}
+        if not m:
+            self.error(path, "at least one app is required")
+        out: dict[str, AppConfig] = {}
+        for name, body in m.items():
+            p = _join(path, str(name))
+            if not NAME_RE.fullmatch(str(name)):
+                self.error(p, f"name must match {NAME_RE.pattern}")
+            app = self.app(str(name), body, p, upstreams)
+            if app is not None:
+                out[str(name)] = app
+        return out
+
+    def app(
+        self, name: str, raw: Any, path: str, upstreams: Mapping[str, UpstreamConfig]
+    ) -> AppConfig | None:
+        m = self.mapping(
+            raw, path, required={"keys", "upstream", "source", "functions"}, optional={"params"}
+        )
+        if m is None:
+            return None
+        upstream = self.value(m, "upstream", path, _str, "")
+        if upstream and upstream not in upstreams:
+            known = ", ".join(sorted(upstreams)) or "none"
+            self.error(f"{path}.upstream", f"unknown upstream {upstream!r} (known: {known})")
+        source = self.value(m, "source", path, _str, "")
+        if "source" in m and not SOURCE_RE.fullmatch(source):
+            self.error(f"{path}.source", f"must match {SOURCE_RE.pattern}, got {source!r}")
+        elif source.lower() == "queuemetrics":
+            self.error(f"{path}.source", "'queuemetrics' bypasses VICIdial permission checks")
+        functions: set[str] = set()
+        raw_fns = m.get("functions")
+        if "functions" in m and (not isinstance(raw_fns, list) or not raw_fns):
+            self.error(f"{path}.functions", "must be a non-empty list of function names")
+        elif isinstance(raw_fns, list):
+            for i, fn in enumerate(raw_fns):
+                if not isinstance(fn, str) or fn not in CATALOG:
+                    self.error(f"{path}.functions[{i}]", f"unknown function {fn!r}")
+                else:
+                    functions.add(fn)
+        keys = self.keys(m.get("keys"), f"{path}.keys") if "keys" in m else ()
+        params = self.params(m.get("params", {}), f"{path}.params", functions)
+        return AppConfig(name, keys, upstream, source, frozenset(functions), params)
+
+    def keys(self, raw: Any, path: str) -> tuple[KeyConfig, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.error(path, "must be a non-empty list of keys")
+            return ()
+        out: list[KeyConfig] = []
+        kids: set[str] = set()
+        for i, k in enumerate(raw):
+            p = f"{path}[{i}]"
+            m = self.mapping(k, p, required={"kid", "alg"}, optional={"secret", "public_key"})
+            if m is None or "kid" not in m or "alg" not in m:
+                continue
+            kid = self.value(m, "kid", p, _str, "")
+            if kid in kids:
+                self.error(f"{p}.kid", f"duplicate kid {kid!r}")
+            kids.add(kid)
+            alg = m["alg"]
+            if alg in HMAC_ALGS:
+                key = self.hmac_key(m, p, alg)
+                if key is not None:
+                    out.append(KeyConfig(kid, alg, secret=key))
+            elif alg in PUBLIC_KEY_ALGS:
+                pem = self.public_key(m, p, alg)
+                if pem is not None:
+                    out.append(KeyConfig(kid, alg, public_key=pem))
+            else:
+                allowed = ", ".join([*HMAC_ALGS, *PUBLIC_KEY_ALGS])
+                self.error(f"{p}.alg", f"unsupported algorithm {alg!r} (allowed: {allowed})")
+        return tuple(out)
+
+    def hmac_key(self, m: dict[str, Any], path: str, alg: str) -> Secret | None:
+        if "public_key" in m or "secret" not in m:
+            self.error(path, f"{alg} keys take 'secret' (and no 'public_key')")
+            return None
+        got = self.secret(m["secret"], f"{path}.secret")
+        if got is None:
+            return None
+        if len(got[0].reveal().encode()) < HMAC_ALGS[alg]:
+            self.error(f"{path}.secret", f"{alg} needs a secret of at least {HMAC_ALGS[alg]} bytes")
+            return None
+        return got[0]
+
+    def public_key(self, m: dict[str, Any], path: str, alg: str) -> Secret | None:
+        if "secret" in m or "public_key" not in m:
+            self.error(path, f"{alg} keys take 'public_key' (PEM) and no 'secret'")
+            return None
+        got = self.secret(m["public_key"], f"{path}.public_key")
+        if got is None:
+            return None
+        try:
+            key = load_pem_public_key(got[0].reveal().encode())
+        except (ValueError, TypeError):
+            self.error(f"{path}.public_key", "is not a PEM public key")
+            return None
+        if not isinstance(key, PUBLIC_KEY_ALGS[alg]):
+            self.error(f"{path}.public_key", f"key type does not fit {alg}")
+            return None
+        if isinstance(key, rsa.RSAPublicKey) and key.key_size < 2048:
+            self.error(f"{path}.public_key", f"RSA keys need >= 2048 bits, got {key.key_size}")
+            return None
+        if (
+            alg in _CURVES
+            and isinstance(key, ec.EllipticCurvePublicKey)
+            and key.curve.name != _CURVES[alg]
+        ):
+            self.error(f"{path}.public_key", f"{alg} needs a {_CURVES[alg]} key")
+            return None
+        return got[0]
+
+    def params(
+        self, raw: Any, path: str, functions: set[str]
+    ) -> Mapping[str, Mapping[str, ParamRule]]:
+        m = self.mapping(raw, path)
+        out: dict[str, Mapping[str, ParamRule]] = {}
+        if m is None:
+            return MappingProxyType(out)
+        for fn, rules in m.items():
+            p = _join(path, str(fn))
+            if fn not in functions:
+                self.error(p, f"function {fn!r} is not in this app's functions")
+                continue
+            spec = CATALOG[fn]
+            rm = self.mapping(rules, p)
+            if rm is None:
+                continue
+            fn_rules: dict[str, ParamRule] = {}
+            for pname, rule in rm.items():
+                pp = _join(p, str(pname))
+                if pname in RESERVED_PARAMS or pname in spec.gateway_params:
+                    self.error(pp, "is set by the gateway and cannot have rules")
+                    continue
+                param = spec.param(str(pname))
+                if param is None:
+                    self.error(pp, f"{fn} has no parameter {pname!r}")
+                    continue
+                r = self.mapping(rule, pp, optional={"allow", "force"})
+                if r is None:
+                    continue
+                allow = None
+                if "allow" in r:
+                    if (
+                        not isinstance(r["allow"], list)
+                        or not r["allow"]
+                        or not all(_is_scalar(x) for x in r["allow"])
+                    ):
+                        self.error(f"{pp}.allow", "must be a non-empty list of values")
+                    else:
+                        allow = tuple(_scalar_str(x) for x in r["allow"])
+                force = None
+                if "force" in r:
+                    if not _is_scalar(r["force"]):
+                        self.error(f"{pp}.force", "must be a single value")
+                    else:
+                        force = _scalar_str(r["force"])
+                if allow is not None and force is not None and force not in allow:
+                    self.error(pp, f"force value {force!r} is not in allow")
+                if force is not None and len(force) > param.max_len:
+                    self.error(f"{pp}.force", f"longer than {param.max_len} characters")
+                fn_rules[str(pname)] = ParamRule(allow, force)
+            out[str(fn)] = MappingProxyType(fn_rules)
+        return MappingProxyType(out)
+
+    def unique_kids(self, apps: Mapping[str, AppConfig]) -> None:
+        """A token's ``kid`` names the key and with it the app, so kids are unique overall."""
+        owner: dict[str, str] = {}
+        for app in apps.values():
+            for key in app.keys:
+                if key.kid in owner and owner[key.kid] != app.name:
+                    self.error(
+                        f"apps.{app.name}.keys",
+                        f"kid {key.kid!r} is already used by app {owner[key.kid]!r}",
+                    )
+                owner.setdefault(key.kid, app.name)
+
+    def path(self, raw: Any) -> Path:
+        p = Path(str(raw))
+        if not p.is_absolute() and self.base_dir is not None:
+            p = self.base_dir / p
+        return p
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _kind(raw: Any) -> str:
+    return "nothing" if raw is None else type(raw).__name__
+
+
+def _str(raw: Any) -> str:
+    if not isinstance(raw, str) or not raw:
+        raise ValueError(f"must be a non-empty string, got {raw!r}")
+    return raw
+
+
+def _bool(raw: Any) -> bool:
+    if not isinstance(raw, bool):
+        raise ValueError(f"must be true or false, got {raw!r}")
+    return raw
+
+
+def _positive_int(raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+        raise ValueError(f"must be an integer > 0, got {raw!r}")
+    return raw
+
+
+def _port(raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 65535:
+        raise ValueError(f"must be a port number 0-65535, got {raw!r}")
+    return raw
+
+
+def _duration_or_zero(raw: Any) -> float:
+    if raw in (0, "0", "0s"):
+        return 0.0
+    return parse_duration(raw)
+
+
+def _is_scalar(raw: Any) -> bool:
+    return isinstance(raw, str | int | float) and not isinstance(raw, bool)
+
+
+def _scalar_str(raw: Any) -> str:
+    return str(raw)
