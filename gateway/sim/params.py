@@ -1,0 +1,138 @@
+"""Request parameters as ``non_agent_api.php`` sees them.
+
+Two PHP behaviours matter to a gateway and are reproduced here:
+
+* each parameter is looked up by name in ``$_GET`` first and ``$_POST`` second, so a query-string
+  value wins over a form-body value of the same name (``$_POST`` is filled only for POST requests
+  with an urlencoded or multipart body; JSON bodies are invisible);
+* every known parameter then goes through one ``preg_replace`` that silently *deletes* characters
+  outside a whitelist (``user``/``pass`` keep ``[-_0-9a-zA-Z]``, ``source`` keeps ``[0-9a-zA-Z]``,
+  Y/N flags keep ``[A-Z]`` ...), with ``+`` turned into a space for some text fields.
+
+Values are decoded once (``%XX``, ``+`` as space) by the HTTP layer, like PHP. For a repeated name
+the last value wins, as in PHP. Array-style names (``x[]``) are ignored (the reference leaves their
+effect unsure; a gateway should reject them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+from aiohttp import web
+
+Filter = Callable[[str], str]
+
+
+def _keep(chars: str, *, plus_to_space: bool = False) -> Filter:
+    """Delete every character outside ``[chars]`` (a regex class body)."""
+    pattern = re.compile(f"[^{chars}]")
+
+    def apply(value: str) -> str:
+        kept = pattern.sub("", value)
+        return kept.replace("+", " ") if plus_to_space else kept
+
+    return apply
+
+
+def _free_text(value: str) -> str:
+    """vendor_lead_code, source_id, comments: only ``; # "`` go, then ``+`` becomes a space."""
+    return re.sub(r'[;#"]', "", value).replace("+", " ")
+
+
+_WORD = _keep("-_0-9a-zA-Z")
+_ALNUM = _keep("0-9a-zA-Z")
+_DIGITS = _keep("0-9")
+_UPPER = _keep("A-Z")
+_ADDRESS = _keep("- '+.:/@_0-9a-zA-Z", plus_to_space=True)
+_NAME = _keep("- '+_.0-9a-zA-Z", plus_to_space=True)
+
+
+def _table(flt: Filter, names: str) -> dict[str, Filter]:
+    return dict.fromkeys(names.split(), flt)
+
+
+# The filters of non_agent_api.php (use_non_latin = 0) for the parameters the simulator reads.
+FILTERS: dict[str, Filter] = {
+    **_table(
+        _WORD,
+        "function stage search_method duplicate_check list_id campaign_id user pass agent_user "
+        "middle_initial country_code user_field callback_status callback_user status tz_method "
+        "leads_counts",
+    ),
+    **_table(
+        _ALNUM,
+        "source format header include_ip archived_lead list_exists_check custom_fields "
+        "remove_from_hopper",
+    ),
+    **_table(
+        _DIGITS,
+        "DB lead_id list_id_field rank entry_list_id phone_code records called_count "
+        "force_entry_list_id",
+    ),
+    **_table(
+        _UPPER,
+        "gender dnc_check campaign_dnc_check add_to_hopper hopper_local_call_time_check "
+        "insert_if_not_found search_location no_update delete_lead delete_cf_data "
+        "update_phone_number reset_lead usacan_areacode_check usacan_prefix_check callback "
+        "callback_type nanpa_ac_prefix_check lookup_state time_format",
+    ),
+    **_table(_free_text, "vendor_lead_code source_id comments"),
+    **_table(_ADDRESS, "address1 address2 address3 city security_phrase owner"),
+    **_table(_NAME, "first_name last_name alt_phone"),
+    "dialable_count": _keep("_0-9a-zA-Z"),
+    "phone_number": _keep(",0-9"),
+    "lead_ids": _keep(",0-9"),
+    "hopper_priority": _keep("-0-9"),
+    "date_of_birth": _keep("-0-9"),
+    "gmt_offset_now": _keep("-_.0-9"),
+    "title": _keep("- '_.0-9a-zA-Z"),
+    "state": _keep("- 0-9a-zA-Z"),
+    "province": _keep("- '+._0-9a-zA-Z", plus_to_space=True),
+    "postal_code": _keep("- '+0-9a-zA-Z", plus_to_space=True),
+    "email": _keep("- '+.:/@%_0-9a-zA-Z", plus_to_space=True),
+    "multi_alt_phones": _keep("- +!:_0-9a-zA-Z", plus_to_space=True),
+    "callback_datetime": _keep("- +.:/@_0-9a-zA-Z"),
+    "callback_comments": _keep("- +.:/@_0-9a-zA-Z"),
+    "list_name": _keep("- +.:/@?&_0-9a-zA-Z"),
+}
+
+
+def _last_wins(items: Iterable[tuple[str, object]]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name, value in items:
+        if isinstance(value, str) and "[" not in name:
+            values[name] = value
+    return values
+
+
+class Params:
+    """The request's parameters: raw lookup (GET before POST) and VICIdial-filtered values."""
+
+    def __init__(self, query: Mapping[str, str], body: Mapping[str, str]) -> None:
+        self.query = dict(query)
+        self.body = dict(body)
+
+    @classmethod
+    async def read(cls, request: web.Request) -> tuple[Params, tuple[str, ...], tuple[str, ...]]:
+        """Parse a request; also return the query and body parameter names (for the log)."""
+        query_items = list(request.rel_url.query.items())
+        body_items: list[tuple[str, object]] = []
+        if request.method == "POST":
+            form = await request.post()  # urlencoded or multipart; anything else is empty
+            body_items = list(form.items())
+        params = cls(_last_wins(query_items), _last_wins(body_items))
+        query_names = tuple(dict.fromkeys(name for name, _ in query_items))
+        body_names = tuple(dict.fromkeys(name for name, _ in body_items))
+        return params, query_names, body_names
+
+    def raw(self, name: str) -> str | None:
+        """``isset($_GET[x]) ? $_GET[x] : $_POST[x]``, before filtering."""
+        if name in self.query:
+            return self.query[name]
+        return self.body.get(name)
+
+    def get(self, name: str) -> str:
+        """The filtered value ("" when absent). Every name read must have a filter."""
+        value = self.raw(name)
+        return "" if value is None else FILTERS[name](value)

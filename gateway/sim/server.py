@@ -1,0 +1,128 @@
+"""The HTTP side of the simulator: ``/vicidial/non_agent_api.php`` and the generic request flow.
+
+The flow is the PHP's: read and filter parameters, answer ``version`` (and the coffee joke) without
+login, log in (with the lockout rule), then for a known function check ``source``, the user's
+``api_allowed_functions`` and the function's own permission before running it; an unknown
+function gets ``NO FUNCTION SPECIFIED``. Every reply is HTTP 200 ``text/html; charset=utf-8``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote_plus
+
+from aiohttp import web
+
+from gateway.catalog import CATALOG
+from gateway.catalog import generic as g
+
+from .handlers import HANDLERS, Ctx, FunctionImpl, Out
+from .handlers.base import render
+from .model import RequestRecord, SimUser
+from .params import Params
+from .state import SimState
+
+API_PATH = "/vicidial/non_agent_api.php"
+VERSION = "2.14-194"
+BUILD = "241004-1518"
+
+STATE_KEY = web.AppKey("vicidial_sim_state", SimState)
+
+_HEADERS = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Cache-Control": "no-cache, must-revalidate",
+    "Pragma": "no-cache",
+}
+_COFFEE = frozenset({"coffee", "start_coffee", "make_coffee", "brew_coffee"})
+# Parameters whose values never enter the request log.
+SECRET_PARAMS = frozenset({"pass", "agent_pass", "phone_pass", "registration_password"})
+
+
+def _reply(body: str, status: int = 200) -> web.Response:
+    return web.Response(status=status, body=body.encode("utf-8"), headers=_HEADERS)
+
+
+def masked_query(raw: str) -> str:
+    """The raw query string with the values of password parameters replaced by ``***``."""
+    parts = []
+    for part in raw.split("&") if raw else []:
+        name, eq, _ = part.partition("=")
+        secret = unquote_plus(name) in SECRET_PARAMS
+        parts.append(f"{name}{eq}***" if secret and eq else part)
+    return "&".join(parts)
+
+
+def version_line(state: SimState) -> str:
+    """``version``: the server clock in UTC (no DST, TZ 0.00)."""
+    values = {
+        "version": VERSION,
+        "build": BUILD,
+        "date": state.now_text(),
+        "epoch": int(state.now()),
+        "dst": 0,
+        "tz": "0.00",
+        "tznow": "0.00",
+    }
+    return CATALOG["version"].templates[0].render(values)
+
+
+def _run(impl: FunctionImpl, ctx: Ctx) -> str:
+    """Source check, api_allowed_functions, the function's permission query, then the function."""
+    out = Out()
+    source = ctx.p("source")
+    if impl.needs_source and len(source) < 2:
+        out.line(g.INVALID_SOURCE_1.render({"source": source}))
+        out.line(g.INVALID_SOURCE_2.render({"source": source}))
+    elif not ctx.user.may_call(impl.name):
+        out.line(g.FUNCTION_NOT_ALLOWED.render({"user": ctx.user_name, "function": impl.name}))
+    elif not impl.permitted(ctx.user):
+        zero = {"user": ctx.user_name, "permission_count": 0, "modify_leads": 0, "allowed_user": 0}
+        out.line(render(impl.name, impl.permission_message, zero))
+    else:
+        impl.run(ctx, out)
+    return out.text()
+
+
+def _after_login(state: SimState, params: Params, user: SimUser, function: str) -> str:
+    impl = HANDLERS.get(function)
+    if impl is None:
+        body = g.NO_FUNCTION.text + "\n"
+        if params.get("format") == "debug":
+            body += "\n<!-- script runtime: 0 seconds -->\n</body>\n</html>\n"
+        return body
+    return _run(impl, Ctx(state, params, user, function))
+
+
+async def _api(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    params, query_names, body_names = await Params.read(request)
+    function, user = params.get("function"), params.get("user")
+
+    def log(login: str | None) -> None:
+        query = masked_query(request.rel_url.raw_query_string)
+        state.record(
+            RequestRecord(function, request.method, query, query_names, body_names, user, login)
+        )
+
+    if function == "version":
+        log(None)
+        return _reply(version_line(state) + "\n")
+    if function in _COFFEE:
+        log(None)
+        return _reply(f"Coffee: {function}|Error 418 I'm a teapot", status=418)
+    password = params.get("pass")
+    result = state.authenticate(user, password)
+    log(result)
+    if result == "LOCK":
+        return _reply(g.LOCKED.render({"user": user}) + "\n")
+    if result == "BAD":
+        values = {"user": user, "pass": password, "auth_message": "BAD"}
+        return _reply(g.BAD_LOGIN.render(values) + "\n")
+    return _reply(_after_login(state, params, state.users[user], function))
+
+
+def create_sim_app(state: SimState) -> web.Application:
+    """An aiohttp application serving one simulated VICIdial server (any HTTP method)."""
+    app = web.Application()
+    app[STATE_KEY] = state
+    app.router.add_route("*", API_PATH, _api)
+    return app
