@@ -1,0 +1,421 @@
+"""Caller authentication: ``Authorization: Bearer <JWT>`` → which app is calling.
+
+This is the first step of the data path. Every request is authenticated here before anything
+else looks at it: :meth:`Authenticator.authenticate` turns the ``Authorization`` header into a
+:class:`Caller` (the app, with its allowlist, and the token's subject/id/expiry) or raises
+:class:`~gateway.errors.Unauthorized`. Only then are the app's allowlist and parameter rules
+applied and VICIdial called with the server-side credentials.
+
+Rules (RFC 8725, JWT best current practice):
+
+* Only ``Authorization: Bearer <token>``: the scheme is case-insensitive, exactly one token
+  follows, and the token is at most :data:`MAX_TOKEN_CHARS` characters of compact JWS
+  (``base64url.base64url.base64url``) -- checked before anything is decoded.
+* The unverified header is read only for ``kid`` (required, a string). The key comes only from
+  configuration, through an index ``kid → (app, key)`` built once in ``__init__``; kids are
+  unique across apps, so the kid also names the app. Key material is prepared once (HMAC bytes or
+  loaded public-key objects). ``jku``, ``x5u``, ``jwk`` and ``x5c`` headers are ignored: never
+  fetched, never used. Tokens with ``crit`` are refused (no extension is understood).
+* The algorithm is the configured key's ``alg``, never the token's: PyJWT gets
+  ``algorithms=[key.alg]`` and a token whose ``alg`` differs (``none``; ``HS256`` "signed" with an
+  RSA public key used as an HMAC secret; ...) is refused before the signature is looked at.
+  ``typ``, when present, must be ``JWT`` or ``at+jwt`` (case-insensitive, optional
+  ``application/`` prefix).
+* PyJWT verifies the signature (HMAC comparisons are constant time there) and the ``iss``/``aud``
+  claims; ``iss``/``aud`` are checked here again with exact matching. ``exp``, ``iss`` and ``aud``
+  are required; ``aud`` may be a list containing the configured audience.
+* Every time check uses the injectable clock (PyJWT's own time checks are switched off because
+  they read the real clock): ``exp`` (expired once ``now >= exp + leeway``), ``nbf`` and ``iat``
+  when present (not after ``now + leeway``), and the lifetime cap
+  ``exp - (iat or now) <= max_token_lifetime + leeway``. Times must be finite numbers.
+* Every failure is :class:`~gateway.errors.Unauthorized` with ``details={"reason": code}`` (a
+  stable code, see :data:`REASONS`) and a ``WWW-Authenticate`` header (``Bearer`` when no bearer
+  credentials were sent, ``Bearer error="invalid_token"`` otherwise, RFC 6750 §3). Messages are
+  fixed texts: they never contain the token, a header value from it, a key or a secret.
+
+:func:`mint_token` issues tokens for apps with an HMAC key (demos, tests, the CLI). An
+:class:`Authenticator` is immutable: build a new one when the configuration is reloaded.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, NoReturn, TypeAlias
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from jwt.algorithms import get_default_algorithms
+
+from .config import AppConfig, Config, KeyConfig
+from .errors import Unauthorized
+
+__all__ = ["MAX_TOKEN_CHARS", "REASONS", "Authenticator", "Caller", "mint_token"]
+
+#: Longest accepted token (characters of the compact serialization), checked before decoding.
+MAX_TOKEN_CHARS = 8192
+
+#: Every ``details["reason"]`` code :meth:`Authenticator.authenticate` can raise, with its meaning.
+REASONS: Mapping[str, str] = MappingProxyType(
+    {
+        "missing": "no bearer credentials (no Authorization header, or another scheme)",
+        "malformed": "Authorization header or token is not well-formed",
+        "token_too_large": f"token longer than {MAX_TOKEN_CHARS} characters",
+        "missing_kid": "token header has no kid",
+        "unknown_kid": "kid does not name a configured key",
+        "bad_typ": "typ header is not JWT or at+jwt",
+        "unsupported_header": "token header carries crit (no extension is supported)",
+        "alg_mismatch": "token alg differs from the configured key's alg",
+        "bad_signature": "signature does not verify with the configured key",
+        "missing_claim": "exp, iss or aud is missing",
+        "bad_claim": "a claim has the wrong type (times must be finite numbers, sub/jti strings)",
+        "bad_issuer": "iss is not the configured issuer",
+        "bad_audience": "aud is not (and does not contain) the configured audience",
+        "expired": "exp has passed",
+        "not_yet_valid": "nbf is in the future",
+        "issued_in_future": "iat is in the future",
+        "lifetime_too_long": "exp - iat (or exp - now) exceeds auth.max_token_lifetime",
+    }
+)
+
+_MESSAGES: Mapping[str, str] = {
+    "missing": "bearer token required",
+    "malformed": "malformed bearer token",
+    "token_too_large": "bearer token too large",
+    "missing_kid": "token header has no key id (kid)",
+    "unknown_kid": "unknown key id (kid)",
+    "bad_typ": "unsupported token type (typ)",
+    "unsupported_header": "unsupported critical token header (crit)",
+    "alg_mismatch": "token algorithm does not match the key",
+    "bad_signature": "invalid token signature",
+    "missing_claim": "token is missing a required claim",
+    "bad_claim": "token has an invalid claim",
+    "bad_issuer": "invalid token issuer (iss)",
+    "bad_audience": "invalid token audience (aud)",
+    "expired": "token expired",
+    "not_yet_valid": "token not yet valid (nbf)",
+    "issued_in_future": "token issued in the future (iat)",
+    "lifetime_too_long": "token lifetime exceeds the maximum",
+}
+
+# Compact JWS: three base64url segments. The signature is allowed to be empty here so that an
+# unsigned ``alg: none`` token gets the precise ``alg_mismatch`` answer.
+_COMPACT_JWS_RE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_TYPES = frozenset({"jwt", "at+jwt"})
+_REQUIRED_CLAIMS = ("exp", "iss", "aud")
+
+_PUBLIC_KEY_TYPES = (
+    rsa.RSAPublicKey,
+    ec.EllipticCurvePublicKey,
+    ed25519.Ed25519PublicKey,
+    ed448.Ed448PublicKey,
+)
+_VerifyKey: TypeAlias = (
+    bytes
+    | rsa.RSAPublicKey
+    | ec.EllipticCurvePublicKey
+    | ed25519.Ed25519PublicKey
+    | ed448.Ed448PublicKey
+)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated caller: the app the token's key belongs to, and token facts."""
+
+    app: AppConfig
+    kid: str
+    subject: str | None
+    token_id: str | None  # jti
+    expires_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    app: AppConfig
+    key: KeyConfig
+    verify_key: _VerifyKey
+
+
+def _fail(reason: str, *, claim: str | None = None) -> NoReturn:
+    message = _MESSAGES[reason]
+    if claim is not None:
+        message = f"{message}: {claim}"
+    challenge = "Bearer" if reason == "missing" else 'Bearer error="invalid_token"'
+    raise Unauthorized(message, details={"reason": reason}, headers={"WWW-Authenticate": challenge})
+
+
+def _prepare_key(app: AppConfig, key: KeyConfig) -> _VerifyKey:
+    """The verification key object for ``key``, prepared (and checked) by PyJWT once."""
+    where = f"apps.{app.name}.keys kid {key.kid!r}"
+    algorithm = get_default_algorithms().get(key.alg)
+    if algorithm is None:
+        raise ValueError(f"{where}: unsupported algorithm {key.alg!r}")
+    material = key.secret if key.secret is not None else key.public_key
+    if material is None:
+        raise ValueError(f"{where}: no key material")
+    try:
+        prepared = algorithm.prepare_key(material.reveal().encode())
+    except (jwt.PyJWTError, ValueError, TypeError):
+        raise ValueError(f"{where}: key cannot be used for {key.alg}") from None
+    if key.secret is not None and isinstance(prepared, bytes):
+        return prepared
+    if key.public_key is not None and isinstance(prepared, _PUBLIC_KEY_TYPES):
+        return prepared
+    raise ValueError(f"{where}: key cannot be used for {key.alg} (a public key is required)")
+
+
+def _number(payload: Mapping[str, Any], claim: str) -> float | None:
+    """A NumericDate claim as a finite float, None when absent; ``bad_claim`` otherwise."""
+    if claim not in payload:
+        return None
+    value = payload[claim]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        _fail("bad_claim", claim=claim)
+    try:
+        number = float(value)
+    except OverflowError:
+        _fail("bad_claim", claim=claim)
+    if not math.isfinite(number):
+        _fail("bad_claim", claim=claim)
+    return number
+
+
+def _optional_str(payload: Mapping[str, Any], claim: str) -> str | None:
+    value = payload.get(claim)
+    if value is not None and not isinstance(value, str):
+        _fail("bad_claim", claim=claim)
+    return value
+
+
+class Authenticator:
+    """Verifies bearer JWTs against the keys in a :class:`~gateway.config.Config`."""
+
+    def __init__(self, config: Config, *, clock: Callable[[], float] = time.time) -> None:
+        self._issuer = config.auth.issuer
+        self._audience = config.auth.audience
+        self._max_lifetime = config.auth.max_token_lifetime
+        self._leeway = config.auth.leeway
+        self._clock = clock
+        index: dict[str, _Entry] = {}
+        for app in config.apps.values():
+            for key in app.keys:
+                if key.kid in index:  # config validation already refuses this
+                    raise ValueError(f"kid {key.kid!r} is configured more than once")
+                index[key.kid] = _Entry(app, key, _prepare_key(app, key))
+        self._keys: Mapping[str, _Entry] = index
+
+    def authenticate(self, authorization: str | None) -> Caller:
+        """Verify the ``Authorization`` header value; return the caller or raise Unauthorized."""
+        token = self._bearer_token(authorization)
+        entry = self._entry_for(token)
+        payload = self._verify(token, entry)
+        return self._check_claims(payload, entry)
+
+    # -- steps ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _bearer_token(authorization: str | None) -> str:
+        if authorization is None or not authorization.strip():
+            _fail("missing")
+        if len(authorization) > MAX_TOKEN_CHARS + 64:
+            _fail("token_too_large")
+        parts = authorization.split()
+        if parts[0].lower() != "bearer":
+            _fail("missing")  # another scheme: no bearer credentials (RFC 6750 §3)
+        if len(parts) != 2:
+            _fail("malformed")
+        token = parts[1]
+        if len(token) > MAX_TOKEN_CHARS:
+            _fail("token_too_large")
+        if not _COMPACT_JWS_RE.fullmatch(token):
+            _fail("malformed")
+        return token
+
+    def _entry_for(self, token: str) -> _Entry:
+        # Parsed here rather than with jwt.get_unverified_header() so that the reason codes do
+        # not depend on the PyJWT version's header checks; PyJWT parses it again (strictly).
+        segment = token.split(".", 1)[0]
+        try:
+            header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        except (ValueError, RecursionError):  # binascii.Error, JSON and UTF decoding errors
+            _fail("malformed")
+        if not isinstance(header, dict):
+            _fail("malformed")
+        if "kid" not in header:
+            _fail("missing_kid")
+        kid = header["kid"]
+        if not isinstance(kid, str):
+            _fail("malformed")
+        entry = self._keys.get(kid)
+        if entry is None:
+            _fail("unknown_kid")
+        if "crit" in header:
+            _fail("unsupported_header")
+        typ = header.get("typ")
+        if typ is not None:
+            if not isinstance(typ, str):
+                _fail("bad_typ")
+            typ = typ.lower().removeprefix("application/")
+            if typ not in _TYPES:
+                _fail("bad_typ")
+        # jku / x5u / jwk / x5c are deliberately not read: the key comes from config only.
+        if header.get("alg") != entry.key.alg:
+            _fail("alg_mismatch")
+        return entry
+
+    def _verify(self, token: str, entry: _Entry) -> dict[str, Any]:
+        """Signature (with the configured key and alg only), required claims, iss and aud."""
+        try:
+            payload = jwt.decode(
+                token,
+                entry.verify_key,
+                algorithms=[entry.key.alg],
+                options={
+                    "verify_signature": True,
+                    "require": list(_REQUIRED_CLAIMS),
+                    "verify_aud": True,
+                    "verify_iss": True,
+                    # Checked in _check_claims with the injectable clock.
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                    "verify_sub": False,
+                    "verify_jti": False,
+                },
+                audience=self._audience,
+                issuer=self._issuer,
+            )
+        except jwt.InvalidSignatureError:  # before DecodeError: it is a subclass
+            _fail("bad_signature")
+        except jwt.InvalidAlgorithmError:
+            _fail("alg_mismatch")
+        except jwt.MissingRequiredClaimError as exc:
+            _fail("missing_claim", claim=exc.claim if exc.claim in _REQUIRED_CLAIMS else None)
+        except jwt.InvalidAudienceError:
+            _fail("bad_audience")
+        except jwt.InvalidIssuerError:
+            _fail("bad_issuer")
+        except jwt.DecodeError:
+            _fail("malformed")
+        except jwt.InvalidTokenError:
+            _fail("bad_claim")
+        except (jwt.PyJWTError, ValueError, TypeError, RecursionError):
+            _fail("malformed")
+        if not isinstance(payload, dict):
+            _fail("malformed")
+        return payload
+
+    def _check_claims(self, payload: dict[str, Any], entry: _Entry) -> Caller:
+        for claim in _REQUIRED_CLAIMS:
+            # An empty audience is no audience (as PyJWT sees it too).
+            if payload.get(claim) is None or (claim == "aud" and payload[claim] in ("", [])):
+                _fail("missing_claim", claim=claim)
+        # PyJWT checked these already; exact matching again, independent of its version.
+        if not isinstance(payload["iss"], str) or payload["iss"] != self._issuer:
+            _fail("bad_issuer")
+        aud = payload["aud"]
+        if isinstance(aud, str):
+            aud = [aud]
+        if (
+            not isinstance(aud, list)
+            or not all(isinstance(a, str) for a in aud)
+            or self._audience not in aud
+        ):
+            _fail("bad_audience")
+
+        exp = _number(payload, "exp")
+        nbf = _number(payload, "nbf")
+        iat = _number(payload, "iat")
+        assert exp is not None  # required above
+        subject = _optional_str(payload, "sub")
+        token_id = _optional_str(payload, "jti")
+
+        now = self._clock()
+        leeway = self._leeway
+        if now >= exp + leeway:
+            _fail("expired")
+        if nbf is not None and nbf > now + leeway:
+            _fail("not_yet_valid")
+        if iat is not None and iat > now + leeway:
+            _fail("issued_in_future")
+        start = iat if iat is not None else now
+        if exp - start > self._max_lifetime + leeway:
+            _fail("lifetime_too_long")
+
+        return Caller(
+            app=entry.app,
+            kid=entry.key.kid,
+            subject=subject,
+            token_id=token_id,
+            expires_at=exp,
+        )
+
+
+def mint_token(
+    config: Config,
+    app: str,
+    *,
+    kid: str | None = None,
+    ttl: float = 3600.0,
+    subject: str | None = None,
+    now: float | None = None,
+) -> str:
+    """Issue a token for ``app`` signed with one of its HMAC keys.
+
+    ``kid`` defaults to the app's last-listed HMAC key (the newest, when rotating by appending a
+    key). Claims: ``iss``/``aud`` from ``config.auth``, ``sub`` (default: the app name), integer
+    ``iat``/``nbf`` (``now``, floored) and ``exp`` (``iat + floor(ttl)``, so the lifetime never
+    exceeds ``ttl``), and a random ``jti``. Header: ``kid``, ``typ: JWT``, ``alg`` = the key's.
+
+    Raises ValueError for an unknown app or kid, a key without an HMAC secret (public keys cannot
+    sign), or a ``ttl`` below 1 second or above ``auth.max_token_lifetime``.
+    """
+    app_config = config.apps.get(app)
+    if app_config is None:
+        raise ValueError(f"unknown app {app!r}")
+    if kid is None:
+        hmac_keys = [k for k in app_config.keys if k.secret is not None]
+        if not hmac_keys:
+            raise ValueError(f"app {app!r} has no HMAC key to sign with")
+        key = hmac_keys[-1]
+    else:
+        found = [k for k in app_config.keys if k.kid == kid]
+        if not found:
+            raise ValueError(f"app {app!r} has no key with kid {kid!r}")
+        key = found[0]
+    if key.secret is None:
+        raise ValueError(
+            f"key {key.kid!r} is {key.alg} (public key only); only HMAC keys can mint tokens"
+        )
+    if not math.isfinite(ttl) or ttl < 1:
+        raise ValueError(f"ttl must be at least 1 second, got {ttl!r}")
+    if ttl > config.auth.max_token_lifetime:
+        raise ValueError(
+            f"ttl {ttl:g}s exceeds auth.max_token_lifetime ({config.auth.max_token_lifetime:g}s)"
+        )
+    if subject is not None and not subject:
+        raise ValueError("subject must not be empty")
+    issued = math.floor(time.time() if now is None else now)
+    payload = {
+        "iss": config.auth.issuer,
+        "aud": config.auth.audience,
+        "sub": app if subject is None else subject,
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + math.floor(ttl),
+        "jti": secrets.token_urlsafe(16),
+    }
+    return jwt.encode(
+        payload,
+        key.secret.reveal().encode(),
+        algorithm=key.alg,
+        headers={"kid": key.kid, "typ": "JWT"},
+    )
