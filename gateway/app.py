@@ -1,0 +1,328 @@
+"""The aiohttp application: routes, middlewares, and the data path of one call.
+
+``POST /v1/non-agent/{function}`` runs the steps in order, each in its own module::
+
+    auth.Authenticator.authenticate   bearer JWT → Caller (app)        401
+    catalog.CATALOG                   function name → spec             404
+    policy.build_params               app, spec, JSON → form params  400 / 403
+    upstream.Upstream.call            POST to VICIdial, scrubbed text  502 / 504
+    catalog.parser.parse_reply        text → ParsedReply               502 on an unknown shape
+    reply_json (here)                 ParsedReply → status + JSON body
+
+One middleware gives every response a request id and turns every failure, including aiohttp's
+own (unknown route, wrong method, body too large), into the JSON error body. Anything unexpected
+is a generic 500 with the request id and no internals.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from . import __version__
+from .auth import Authenticator
+from .catalog import CATALOG
+from .catalog.generic import CALLER_MESSAGES
+from .catalog.parser import ParsedReply, ReplyShapeError, parse_reply
+from .catalog.spec import FunctionSpec
+from .config import Config
+from .errors import (
+    ERROR_TYPES,
+    BadRequest,
+    GatewayError,
+    MethodNotAllowed,
+    NotFound,
+    TooLarge,
+    UnknownFunction,
+    UpstreamError,
+)
+from .metrics import Metrics
+from .policy import build_params
+from .upstream import Upstream, VicidialUpstream
+
+log = logging.getLogger("gateway.app")
+
+# Typed application state: every key in one place.
+CONFIG_KEY = web.AppKey("config", Config)
+AUTH_KEY = web.AppKey("authenticator", Authenticator)
+METRICS_KEY = web.AppKey("metrics", Metrics)
+UPSTREAMS_KEY = web.AppKey("upstreams", dict[str, Upstream])
+REQUEST_ID = web.RequestKey("request_id", str)
+
+_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# Statuses whose VICIdial data is about the caller's own input and may be shown as details.
+_DETAIL_STATUSES = {404, 409, 422}
+
+
+def create_app(
+    config: Config,
+    *,
+    upstreams: Mapping[str, Upstream] | None = None,
+    clock: Callable[[], float] = time.time,
+) -> web.Application:
+    """Build the gateway application.
+
+    ``upstreams`` replaces the real VICIdial clients (unit tests pass a fake); by default one
+    :class:`~gateway.upstream.VicidialUpstream` per configured upstream is opened on startup and
+    closed on cleanup.
+    """
+    app = web.Application(
+        client_max_size=config.server.max_body_bytes,
+        middlewares=[make_error_middleware()],
+    )
+    app[CONFIG_KEY] = config
+    app[AUTH_KEY] = Authenticator(config, clock=clock)
+    app[METRICS_KEY] = Metrics()
+    app[UPSTREAMS_KEY] = dict(upstreams or {})
+    if upstreams is None:
+        app.cleanup_ctx.append(_upstream_clients)
+    app.router.add_post("/v1/non-agent/{function}", non_agent_call)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_view)
+    return app
+
+
+async def _upstream_clients(app: web.Application) -> AsyncIterator[None]:
+    clients = {name: VicidialUpstream(cfg) for name, cfg in app[CONFIG_KEY].upstreams.items()}
+    app[UPSTREAMS_KEY].update(clients)
+    yield
+    for client in clients.values():
+        await client.close()
+
+
+# --- middleware -----------------------------------------------------------------------------
+
+
+def make_error_middleware() -> Middleware:
+    @web.middleware
+    async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
+        request[REQUEST_ID] = request_id
+        try:
+            response = await handler(request)
+        except GatewayError as exc:
+            response = error_response(request, exc)
+        except web.HTTPException as exc:
+            response = error_response(request, _from_http_exception(exc))
+        except Exception as exc:
+            log.error(
+                "unexpected error",
+                extra={"request_id": request_id, "error": type(exc).__name__},
+                exc_info=False,
+            )
+            response = error_response(request, GatewayError("internal error"))
+        response.headers["X-Request-ID"] = request_id
+        return response
+
+    return error_middleware
+
+
+def _from_http_exception(exc: web.HTTPException) -> GatewayError:
+    if exc.status == 404:
+        return NotFound("no such endpoint")
+    if exc.status == 405:
+        allowed = getattr(exc, "allowed_methods", None) or ()
+        return MethodNotAllowed(
+            "method not allowed",
+            headers={"Allow": ", ".join(sorted(allowed))} if allowed else None,
+        )
+    if exc.status == 413:
+        return TooLarge("request body too large")
+    err = BadRequest(exc.reason or "bad request")
+    return err
+
+
+def _function_of(request: web.Request) -> str | None:
+    """The catalog function a request is about (also for 405s, where the route did not match)."""
+    prefix = "/v1/non-agent/"
+    name = request.path[len(prefix) :] if request.path.startswith(prefix) else None
+    return name if name in CATALOG else None
+
+
+def error_response(request: web.Request, exc: GatewayError) -> web.Response:
+    body: dict[str, Any] = {
+        "ok": False,
+        "function": _function_of(request),
+        "result": exc.result or "ERROR",
+        "error": {"type": exc.type, "message": exc.message, "details": exc.details},
+        "request_id": request.get(REQUEST_ID),
+    }
+    if exc.notices:
+        body["notices"] = exc.notices
+    return web.json_response(body, status=exc.status, headers=exc.headers)
+
+
+# --- views ----------------------------------------------------------------------------------
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True, "status": "alive", "version": __version__})
+
+
+async def metrics_view(request: web.Request) -> web.Response:
+    return web.Response(
+        body=request.app[METRICS_KEY].render(),
+        headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"},
+    )
+
+
+async def non_agent_call(request: web.Request) -> web.Response:
+    started = time.monotonic()
+    metrics = request.app[METRICS_KEY]
+    try:
+        caller = request.app[AUTH_KEY].authenticate(request.headers.get("Authorization"))
+    except GatewayError as exc:
+        metrics.auth_failures.labels(reason=str(exc.details.get("reason", "invalid"))).inc()
+        raise
+    name = request.match_info["function"]
+    spec = CATALOG.get(name)
+    app_name = caller.app.name
+    outcome = "error"
+    try:
+        if spec is None:
+            raise UnknownFunction(
+                "unknown function",
+                details={"function": name[:64].encode("unicode_escape").decode()},
+            )
+        body = await read_json(request)
+        params = build_params(caller.app, spec, body)
+        upstream = request.app[UPSTREAMS_KEY][caller.app.upstream]
+        reply = await upstream.call(spec.name, params, source=caller.app.source)
+        metrics.upstream_duration.labels(caller.app.upstream, spec.name).observe(reply.elapsed)
+        parsed = _parse(request, spec, reply.status, reply.text, params)
+        metrics.upstream_requests.labels(caller.app.upstream, spec.name, parsed.result).inc()
+        status, payload = reply_json(spec, parsed)
+        outcome = "ok" if status == 200 else str(payload["error"]["type"])
+        payload["request_id"] = request[REQUEST_ID]
+        log.info(
+            "call",
+            extra={
+                "request_id": request[REQUEST_ID],
+                "app": app_name,
+                "function": spec.name,
+                "status": status,
+                "result": parsed.result,
+                "credential": reply.credential,
+                "upstream_seconds": round(reply.elapsed, 4),
+            },
+        )
+        return web.json_response(payload, status=status, headers=_retry_after(payload, status))
+    except GatewayError as exc:
+        outcome = exc.type
+        log.info(
+            "call refused",
+            extra={
+                "request_id": request[REQUEST_ID],
+                "app": app_name,
+                "function": spec.name if spec else None,
+                "status": exc.status,
+                "error": exc.type,
+            },
+        )
+        raise
+    finally:
+        fn_label = spec.name if spec else "_unknown"
+        metrics.requests.labels(app_name, fn_label, outcome).inc()
+        metrics.request_duration.labels(app_name, fn_label).observe(time.monotonic() - started)
+
+
+async def read_json(request: web.Request) -> Any:
+    """The body as JSON; an empty body is an empty object. Duplicate keys are refused."""
+    raw = await request.read()
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as exc:
+        raise BadRequest(
+            f"duplicate key {exc.key!r} in the JSON body", details={"parameter": exc.key}
+        ) from None
+    except (ValueError, RecursionError):
+        raise BadRequest("the request body is not valid JSON") from None
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key[:64]
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _parse(
+    request: web.Request, spec: FunctionSpec, status: int, text: str, params: Mapping[str, str]
+) -> ParsedReply:
+    if status != 200:
+        log.warning(
+            "upstream answered with an HTTP error",
+            extra={"request_id": request[REQUEST_ID], "function": spec.name, "http_status": status},
+        )
+        raise UpstreamError(f"VICIdial answered HTTP {status}")
+    try:
+        return parse_reply(spec, text, params=params)
+    except ReplyShapeError as exc:
+        log.warning(
+            "unrecognised VICIdial reply",
+            extra={
+                "request_id": request[REQUEST_ID],
+                "function": spec.name,
+                "excerpt": exc.excerpt,
+            },
+        )
+        raise UpstreamError("VICIdial sent a reply the gateway does not recognise") from None
+
+
+def reply_json(spec: FunctionSpec, parsed: ParsedReply) -> tuple[int, dict[str, Any]]:
+    """HTTP status and JSON body for a parsed reply (request_id is added by the caller)."""
+    notices = [{"result": n.result, "message": n.message, "data": n.data} for n in parsed.notices]
+    if parsed.result != "ERROR" or parsed.error_type is None:
+        return 200, {
+            "ok": True,
+            "function": spec.name,
+            "result": parsed.result,
+            "message": parsed.message,
+            "data": parsed.data,
+            "notices": notices,
+        }
+    cls = ERROR_TYPES.get(parsed.error_type, UpstreamError)
+    if parsed.generic:
+        message = CALLER_MESSAGES.get(
+            parsed.message or "", "VICIdial refused the gateway's account"
+        )
+    elif cls.status in _DETAIL_STATUSES:
+        message = parsed.message or "VICIdial refused the request"
+    else:
+        message = f"VICIdial refused the gateway's account: {parsed.message}"
+    details = (
+        parsed.data if cls.status in _DETAIL_STATUSES and isinstance(parsed.data, dict) else {}
+    )
+    return cls.status, {
+        "ok": False,
+        "function": spec.name,
+        "result": "ERROR",
+        "error": {"type": cls.type, "message": message, "details": details or {}},
+        "notices": notices,
+    }
+
+
+def _retry_after(payload: Mapping[str, Any], status: int) -> dict[str, str]:
+    # VICIdial's lock lasts 15 minutes from the last successful login.
+    if status == 503:
+        return {"Retry-After": "900"}
+    return {}

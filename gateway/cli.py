@@ -1,0 +1,275 @@
+"""The ``vicigw`` command: a thin argparse layer over config loading and the app factories.
+
+vicigw serve --config FILE          run the gateway
+vicigw demo                         simulator + gateway on loopback, prints curl commands
+vicigw token --config FILE --app NAME [--kid KID] [--ttl 1h]
+vicigw check-config FILE            prints OK, or every error (exit 1)
+vicigw functions                    the whole catalog, as JSON
+vicigw sim [--host H] [--port P]    the VICIdial simulator alone
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+import shlex
+import signal
+import ssl
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import MappingProxyType
+
+from aiohttp import web
+
+from . import __version__
+from .app import create_app
+from .auth import mint_token
+from .catalog import CATALOG
+from .config import Config, load_config, parse_duration
+from .errors import ConfigError
+from .logs import setup_logging
+from .sim import RunningSim, SimState, start_simulator
+
+log = logging.getLogger("gateway.cli")
+
+DEMO_CONFIG = Path(__file__).resolve().parent.parent / "config" / "demo.yaml"
+DEMO_GATEWAY_PORT = 8443
+DEMO_SIM_PORT = 18443
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vicigw", description="VICIdial credential-hiding gateway")
+    p.add_argument("--version", action="version", version=f"vicigw {__version__}")
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    s = sub.add_parser("serve", help="run the gateway")
+    s.add_argument("--config", required=True, type=Path)
+    s.add_argument("--log-level", default="INFO")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("demo", help="run the gateway in front of the built-in simulator")
+    s.add_argument("--config", type=Path, default=DEMO_CONFIG)
+    s.add_argument("--port", type=int, default=DEMO_GATEWAY_PORT)
+    s.add_argument("--sim-port", type=int, default=DEMO_SIM_PORT)
+    s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("token", help="mint a token for an app with an HMAC key")
+    s.add_argument("--config", required=True, type=Path)
+    s.add_argument("--app", required=True)
+    s.add_argument("--kid")
+    s.add_argument("--ttl", default="1h", help="lifetime, e.g. 15m, 1h (default 1h)")
+    s.set_defaults(func=cmd_token)
+
+    s = sub.add_parser("check-config", help="validate a config file")
+    s.add_argument("file", type=Path)
+    s.set_defaults(func=cmd_check_config)
+
+    s = sub.add_parser("functions", help="print the function catalog as JSON")
+    s.set_defaults(func=cmd_functions)
+
+    s = sub.add_parser("sim", help="run the VICIdial simulator")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=DEMO_SIM_PORT)
+    s.add_argument("--user", default="6666")
+    s.add_argument("--password", default="simpass1")
+    s.set_defaults(func=cmd_sim)
+    return p
+
+
+def _load(path: Path) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        for line in exc.errors:
+            print(line, file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    try:
+        cfg = load_config(args.file)
+    except ConfigError as exc:
+        for line in exc.errors:
+            print(line)
+        return 1
+    for warning in cfg.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print("OK")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    cfg = _load(args.config)
+    try:
+        ttl = parse_duration(args.ttl)
+        token = mint_token(cfg, args.app, kid=args.kid, ttl=ttl)
+    except ValueError as exc:
+        print(f"vicigw token: {exc}", file=sys.stderr)
+        return 2
+    print(token)
+    return 0
+
+
+def cmd_functions(args: argparse.Namespace) -> int:
+    out = [
+        {
+            "name": spec.name,
+            "summary": spec.summary,
+            "effect": spec.effect,
+            "idempotent": spec.idempotent,
+            "params": [
+                {"name": p.name, "kind": p.kind, "required": p.required, "max_len": p.max_len}
+                | ({"choices": list(p.choices)} if p.choices else {})
+                for p in spec.params
+            ],
+        }
+        for spec in CATALOG.values()
+    ]
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_logging(args.log_level)
+    cfg = _load(args.config)
+    for warning in cfg.warnings:
+        log.warning(warning)
+    ssl_ctx = None
+    if cfg.server.tls is not None:
+        ssl_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ssl_ctx.load_cert_chain(cfg.server.tls.cert_file, cfg.server.tls.key_file)
+    web.run_app(
+        create_app(cfg),
+        host=cfg.server.host,
+        port=cfg.server.port,
+        ssl_context=ssl_ctx,
+        access_log=None,
+        print=None,
+    )
+    return 0
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    async def run() -> None:
+        state = SimState.seeded(api_users={args.user: args.password})
+        sim = await _start_sim_on(args.host, args.port, state)
+        print(f"VICIdial simulator: {sim.base_url}/vicidial/non_agent_api.php", flush=True)
+        print(f"CA certificate:     {sim.ca_file}", flush=True)
+        print(f"API login:          user={args.user} (password as given)", flush=True)
+        try:
+            await _wait_for_stop()
+        finally:
+            await sim.close()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_logging("WARNING")
+    cfg = _load(args.config)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_demo(cfg, args.port, args.sim_port))
+    return 0
+
+
+async def _demo(cfg: Config, port: int, sim_port: int) -> None:
+    (up_name, up_cfg), *_ = cfg.upstreams.items()
+    cred = up_cfg.credentials[0]
+    state = SimState.seeded(api_users={cred.user.reveal(): cred.password.reveal()})
+    sim = await _start_sim_on("127.0.0.1", sim_port, state)
+    runner: web.AppRunner | None = None
+    try:
+        upstream = dataclasses.replace(up_cfg, base_url=sim.base_url, ca_file=sim.ca_file)
+        cfg = dataclasses.replace(
+            cfg, upstreams=MappingProxyType({**cfg.upstreams, up_name: upstream})
+        )
+        runner = web.AppRunner(create_app(cfg), access_log=None)
+        await runner.setup()
+        bound = await _bind(runner, "127.0.0.1", port)
+        app_name = next(iter(cfg.apps))
+        token = mint_token(cfg, app_name, ttl=3600)
+        base = f"http://127.0.0.1:{bound}"
+        print(f"VICIdial simulator on {sim.base_url} (HTTPS, throwaway CA {sim.ca_file})")
+        print(f"Gateway on {base} for app {app_name!r}; token valid for 1 hour.")
+        print("Try these (Ctrl-C stops the demo):")
+        print()
+        print(
+            _curl(
+                base,
+                "add_lead",
+                token,
+                {
+                    "phone_number": "3125551234",
+                    "list_id": "101",
+                    "first_name": "Ada",
+                    "last_name": "Lovelace",
+                },
+            )
+        )
+        print()
+        print(_curl(base, "campaigns_list", token, {}))
+        print(flush=True)
+        await _wait_for_stop()
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        await sim.close()
+        print("demo stopped", flush=True)
+
+
+def _curl(base: str, function: str, token: str, body: dict[str, str]) -> str:
+    return " ".join(
+        [
+            "curl -sS -X POST",
+            shlex.quote(f"{base}/v1/non-agent/{function}"),
+            "-H",
+            shlex.quote(f"Authorization: Bearer {token}"),
+            "-H 'Content-Type: application/json'",
+            "-d",
+            shlex.quote(json.dumps(body)),
+        ]
+    )
+
+
+async def _bind(runner: web.AppRunner, host: str, port: int) -> int:
+    """Listen on ``port``, or on a free port if that one is taken; return the port."""
+    for candidate in (port, 0):
+        site = web.TCPSite(runner, host, candidate)
+        try:
+            await site.start()
+        except OSError:
+            continue
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        return int(sockets[0].getsockname()[1]) if sockets else candidate
+    raise OSError(f"cannot listen on {host}")
+
+
+async def _start_sim_on(host: str, port: int, state: SimState) -> RunningSim:
+    try:
+        return await start_simulator(host, port, state=state)
+    except OSError:
+        return await start_simulator(host, 0, state=state)
+
+
+async def _wait_for_stop() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()

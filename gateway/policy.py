@@ -1,0 +1,169 @@
+"""Second step of the data path: may this app call this function with these parameters?
+
+:func:`build_params` turns the caller's JSON object into the exact form parameters that will be sent
+to VICIdial, or refuses the request. It is pure: the app's config and the function's catalog spec
+are all it needs.
+
+- The function must be in the app's ``functions`` allowlist (403).
+- ``user``, ``pass``, ``source``, ``function`` and ``DB``, the gateway-owned options of the function
+  (``stage``, ``header``) and any name the catalog does not list for the function are refused
+  with 400 naming the parameter; nothing is ever dropped silently.
+- Values are strings, numbers, booleans (flags only) or lists (list parameters only). A value may
+  not hold control characters or a backslash (it reaches VICIdial's SQL unescaped), must fit the
+  catalog's length limit and allowed values, and may only use characters VICIdial keeps for that
+  parameter (VICIdial deletes the others without a word, so the gateway refuses them instead).
+- Per-app rules: ``allow: [values]`` (403 for any other value) and ``force: value`` (sent whatever
+  the caller says; a caller who sends a different value gets 403, never a silent rewrite).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .catalog.spec import FunctionSpec, Param, ParamKind
+from .config import RESERVED_PARAMS, AppConfig
+from .errors import BadRequest, Forbidden
+
+# Characters VICIdial keeps, by parameter kind, where the catalog gives no charset of its own.
+# Free text keeps everything but ; # " and turns + into a space.
+DEFAULT_CHARSETS: Mapping[ParamKind, str] = {
+    "text": '^;#"+',
+    "int": "0-9",
+    "id": "-_0-9a-zA-Z",
+    "code": "-_0-9a-zA-Z",
+    "phone": "0-9",
+    "list": ",0-9",
+    "flag": "A-Z",
+    "date": "-0-9",
+    "datetime": "- .:/@_0-9a-zA-Z",
+}
+
+_FORBIDDEN_CHARS = re.compile(r"[\x00-\x1f\x7f\\\u2028\u2029]")
+_charset_cache: dict[str, re.Pattern[str]] = {}
+
+
+def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str]:
+    """The VICIdial form parameters for this call (without user/pass/source/function)."""
+    if spec.name not in app.functions:
+        raise Forbidden(
+            f"app {app.name!r} may not call {spec.name}", details={"function": spec.name}
+        )
+    if not isinstance(body, dict):
+        raise BadRequest("the request body must be a JSON object of VICIdial parameters")
+    params: dict[str, str] = {}
+    for name, raw in body.items():
+        param = _known_param(spec, name)
+        value = _to_string(param, raw)
+        _check_value(param, value)
+        rule = app.rule(spec.name, name)
+        if rule is not None:
+            if rule.allow is not None and value not in rule.allow:
+                raise Forbidden(
+                    f"value of {name!r} is not allowed for app {app.name!r}",
+                    details={"parameter": name},
+                )
+            if rule.force is not None and value != rule.force:
+                raise Forbidden(
+                    f"{name!r} is fixed for app {app.name!r} and may not be changed",
+                    details={"parameter": name},
+                )
+        params[name] = value
+    for name, rule in app.params.get(spec.name, {}).items():
+        if rule.force is not None:
+            params.setdefault(name, rule.force)
+    missing = [p.name for p in spec.params if p.required and p.name not in params]
+    if missing:
+        raise BadRequest(
+            f"missing required parameter {missing[0]!r}", details={"parameter": missing[0]}
+        )
+    params.update(gateway_params(spec))
+    return params
+
+
+def gateway_params(spec: FunctionSpec) -> dict[str, str]:
+    """The options the gateway chooses itself so that it can parse the reply exactly."""
+    rows = spec.rows
+    out: dict[str, str] = {}
+    if rows is None:
+        return out
+    if "stage" in spec.gateway_params and rows.stage is not None:
+        out["stage"] = rows.stage
+    if "header" in spec.gateway_params and rows.request_header:
+        out["header"] = "YES"
+    return out
+
+
+def _known_param(spec: FunctionSpec, name: str) -> Param:
+    if name in RESERVED_PARAMS:
+        raise BadRequest(
+            f"parameter {name!r} is set by the gateway and may not be sent",
+            details={"parameter": name},
+        )
+    if name in spec.gateway_params:
+        raise BadRequest(
+            f"parameter {name!r} is chosen by the gateway for {spec.name}",
+            details={"parameter": name},
+        )
+    param = spec.param(name)
+    if param is None:
+        raise BadRequest(
+            f"unknown parameter {_printable(name)!r} for {spec.name}",
+            details={"parameter": _printable(name)},
+        )
+    return param
+
+
+def _to_string(param: Param, raw: Any) -> str:
+    if isinstance(raw, bool):
+        if param.kind != "flag" or not param.choices or len(param.choices) < 2:
+            raise BadRequest(
+                f"{param.name!r} does not take true/false", details={"parameter": param.name}
+            )
+        return param.choices[0] if raw else param.choices[1]
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float) and raw.is_integer() and param.kind not in ("text", "code"):
+        return str(int(raw))
+    if isinstance(raw, list) and param.kind == "list":
+        if not raw or not all(isinstance(x, str | int) and not isinstance(x, bool) for x in raw):
+            raise BadRequest(
+                f"{param.name!r} must be a non-empty list of strings or numbers",
+                details={"parameter": param.name},
+            )
+        return ",".join(str(x) for x in raw)
+    expected = "a list, a string or a number" if param.kind == "list" else "a string or a number"
+    raise BadRequest(f"{param.name!r} must be {expected}", details={"parameter": param.name})
+
+
+def _check_value(param: Param, value: str) -> None:
+    name = param.name
+    if _FORBIDDEN_CHARS.search(value):
+        raise BadRequest(
+            f"{name!r} contains a control character or a backslash", details={"parameter": name}
+        )
+    if len(value) > param.max_len:
+        raise BadRequest(
+            f"{name!r} is longer than {param.max_len} characters", details={"parameter": name}
+        )
+    if param.choices is not None and value not in param.choices:
+        raise BadRequest(
+            f"{name!r} must be one of {', '.join(param.choices)}", details={"parameter": name}
+        )
+    charset = param.charset or DEFAULT_CHARSETS[param.kind]
+    pattern = _charset_cache.get(charset)
+    if pattern is None:
+        pattern = _charset_cache.setdefault(charset, re.compile(f"[{charset}]*"))
+    if not pattern.fullmatch(value):
+        raise BadRequest(
+            f"{name!r} contains characters VICIdial would silently delete",
+            details={"parameter": name, "allowed": f"[{charset}]"},
+        )
+
+
+def _printable(name: str) -> str:
+    """A parameter name fit to echo back: at most 64 characters, control characters escaped."""
+    return name[:64].encode("unicode_escape").decode("ascii")

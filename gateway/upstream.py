@@ -1,0 +1,131 @@
+"""Fourth step of the data path: the HTTP call to VICIdial.
+
+One :class:`VicidialUpstream` per configured upstream owns one ``aiohttp.ClientSession`` (a
+keep-alive pool of at most ``max_concurrency`` connections) with TLS verified against the upstream's
+``ca_file`` or the system trust store. Each call is a POST of a form body to
+``base_url + /vicidial/non_agent_api.php``: the caller's parameters plus ``function``, ``source``
+and the credential's ``user``/``pass``. The URL never carries a query string (VICIdial reads the
+query before the body, so nothing may be able to add one) and the ``Host`` is always the configured
+host.
+
+Every credential value of the upstream is scrubbed from the reply text before it is returned, so
+nothing after this module (parser, logs, JSON) can see it; VICIdial echoes the password in its
+bad-login reply.
+
+The rest of the gateway depends only on the :class:`Upstream` protocol, so views can be tested
+with a fake and the real client against the simulator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from .config import Credential, UpstreamConfig
+from .errors import UpstreamError, UpstreamTimeout
+
+NON_AGENT_PATH = "/vicidial/non_agent_api.php"
+SCRUBBED = "********"
+# A VICIdial reply is small except for exports; cap what a buffered call reads.
+MAX_REPLY_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UpstreamReply:
+    status: int
+    content_type: str
+    text: str  # already scrubbed of every credential value of the upstream
+    credential: str  # the credential's name (never its value)
+    elapsed: float  # seconds
+
+
+class Upstream(Protocol):
+    """The one call the rest of the gateway makes to VICIdial."""
+
+    async def call(
+        self, function: str, params: Mapping[str, str], *, source: str
+    ) -> UpstreamReply: ...
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """Replace every occurrence of each secret (longest first) with ``********``."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, SCRUBBED)
+    return text
+
+
+def ssl_context(cfg: UpstreamConfig) -> ssl.SSLContext:
+    """Verification always on: the configured CA file, else the system trust store."""
+    ctx = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    return ctx
+
+
+class VicidialUpstream:
+    """The real VICIdial client. Create it inside a running loop; ``await close()`` when done."""
+
+    def __init__(self, cfg: UpstreamConfig) -> None:
+        self.cfg = cfg
+        parts = urlsplit(cfg.base_url)
+        self.url = f"{cfg.base_url}{NON_AGENT_PATH}"
+        self.host_header = parts.netloc
+        ssl_arg: ssl.SSLContext | bool = ssl_context(cfg) if parts.scheme == "https" else False
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=cfg.max_concurrency, ssl=ssl_arg),
+            timeout=aiohttp.ClientTimeout(total=cfg.timeout),
+            # Never follow or store anything the upstream sends back but the body.
+            cookie_jar=aiohttp.DummyCookieJar(),
+            auto_decompress=True,
+        )
+
+    @property
+    def secrets(self) -> list[str]:
+        return [c.password.reveal() for c in self.cfg.credentials]
+
+    def credential(self) -> Credential:
+        return self.cfg.credentials[0]
+
+    async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
+        cred = self.credential()
+        form = {
+            **params,
+            "function": function,
+            "source": source,
+            "user": cred.user.reveal(),
+            "pass": cred.password.reveal(),
+        }
+        started = time.monotonic()
+        try:
+            async with self._session.post(
+                self.url,
+                data=form,
+                headers={"Host": self.host_header, "Accept": "text/plain, text/html"},
+                allow_redirects=False,
+            ) as resp:
+                body = await resp.content.read(MAX_REPLY_BYTES + 1)
+                status = resp.status
+                content_type = resp.headers.get("Content-Type", "")
+                charset = resp.charset or "utf-8"
+        except TimeoutError:
+            raise UpstreamTimeout(
+                f"VICIdial did not answer within {self.cfg.timeout:g} s"
+            ) from None
+        except aiohttp.ClientSSLError:
+            raise UpstreamError("TLS verification of VICIdial failed") from None
+        except (aiohttp.ClientError, OSError, asyncio.IncompleteReadError):
+            raise UpstreamError("could not reach VICIdial") from None
+        elapsed = time.monotonic() - started
+        if len(body) > MAX_REPLY_BYTES:
+            raise UpstreamError("VICIdial reply too large")
+        text = scrub(body.decode(charset, errors="replace"), self.secrets)
+        return UpstreamReply(status, content_type, text, cred.name, elapsed)
+
+    async def close(self) -> None:
+        await self._session.close()

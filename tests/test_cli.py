@@ -1,0 +1,163 @@
+"""The `vicigw` command: token minting and the demo, run as real processes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gateway.auth import Authenticator
+from gateway.config import load_config
+
+from .conftest import CRM_SECRET, config_dict
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _vicigw(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gateway", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+
+
+def test_token_prints_only_a_valid_token(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config_dict()))
+    res = _vicigw("token", "--config", str(path), "--app", "crm", "--ttl", "15m")
+    assert res.returncode == 0, res.stderr
+    token = res.stdout.strip()
+    assert res.stdout == token + "\n" and token.count(".") == 2
+    caller = Authenticator(load_config(path)).authenticate(f"Bearer {token}")
+    assert caller.app.name == "crm"
+    assert 14 * 60 < caller.expires_at - time.time() <= 15 * 60
+    assert CRM_SECRET not in res.stdout + res.stderr
+
+
+def test_token_refuses_unknown_app(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config_dict()))
+    res = _vicigw("token", "--config", str(path), "--app", "nope")
+    assert res.returncode != 0 and res.stdout == ""
+
+
+def test_usage_error_exits_2() -> None:
+    assert _vicigw("token").returncode == 2
+
+
+def test_functions_lists_the_catalog() -> None:
+    res = _vicigw("functions")
+    names = {f["name"] for f in json.loads(res.stdout)}
+    assert {"add_lead", "campaigns_list", "version"} <= names
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the demo prints curl commands")
+def test_demo_prints_curl_commands_that_work() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gateway", "demo"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        commands: list[str] = []
+        deadline = time.monotonic() + 60
+        while len(commands) < 2 and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            if line.startswith("curl "):
+                commands.append(line.strip())
+        assert len(commands) == 2, "the demo did not print two curl commands"
+        add_lead, campaigns = commands
+        assert "/v1/non-agent/add_lead" in add_lead
+        out = json.loads(
+            subprocess.run(
+                ["bash", "-c", add_lead], capture_output=True, text=True, timeout=30
+            ).stdout
+        )
+        assert out["ok"] is True and out["data"]["lead_id"]
+        out = json.loads(
+            subprocess.run(
+                ["bash", "-c", campaigns], capture_output=True, text=True, timeout=30
+            ).stdout
+        )
+        assert out["ok"] is True and out["data"][0]["campaign_id"] == "TESTCAMP"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            rest, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    assert proc.returncode == 0
+    assert "demo stopped" in rest
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_speaks_https_when_tls_is_set(tmp_path: Path) -> None:
+    import ssl
+    import urllib.request
+
+    import trustme
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    cert.cert_chain_pems[0].write_to_path(str(tmp_path / "cert.pem"))
+    for pem in cert.cert_chain_pems[1:]:
+        pem.write_to_path(str(tmp_path / "cert.pem"), append=True)
+    cert.private_key_pem.write_to_path(str(tmp_path / "key.pem"))
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    doc = config_dict()
+    port = _free_port()
+    doc["server"] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "tls": {"cert_file": "cert.pem", "key_file": "key.pem"},
+    }
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(doc))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gateway", "serve", "--config", str(tmp_path / "config.yaml")],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ctx = ssl.create_default_context(cafile=str(tmp_path / "ca.pem"))
+        body = None
+        deadline = time.monotonic() + 30
+        while body is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(
+                    f"https://127.0.0.1:{port}/healthz", context=ctx, timeout=5
+                ) as r:
+                    body = json.loads(r.read())
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None and body["ok"] is True
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    # Startup warnings name the inline secrets' places, never their values.
+    assert "inline secret literal" in err and CRM_SECRET not in err

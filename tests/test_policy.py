@@ -1,0 +1,129 @@
+"""Policy: the app's allowlist and per-parameter rules, as a pure function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gateway.catalog import CATALOG
+from gateway.config import parse_config
+from gateway.errors import BadRequest, Forbidden
+from gateway.policy import build_params
+
+from .conftest import config_dict
+
+CFG = parse_config(config_dict())
+CRM = CFG.apps["crm"]
+REPORTS = CFG.apps["reports"]
+
+
+def params(fn: str, body: Any, app: Any = CRM) -> dict[str, str]:
+    return build_params(app, CATALOG[fn], body)
+
+
+def test_plain_values_pass_through_as_strings() -> None:
+    out = params(
+        "add_lead",
+        {
+            "phone_number": "3125551212",
+            "list_id": 101,
+            "rank": 5,
+            "first_name": "Mary-Jo O'Neil",
+            "comments": "a|b, c",
+        },
+    )
+    assert out == {
+        "phone_number": "3125551212",
+        "list_id": "101",
+        "rank": "5",
+        "first_name": "Mary-Jo O'Neil",
+        "comments": "a|b, c",
+    }
+
+
+def test_gateway_chooses_stage_and_header() -> None:
+    assert params("campaigns_list", {}) == {"stage": "tab", "header": "YES"}
+    # lead_search's header row is broken in VICIdial: never asked for.
+    assert params("lead_search", {"phone_number": "3125551212"}) == {"phone_number": "3125551212"}
+
+
+def test_flags_take_booleans_and_lists_take_arrays() -> None:
+    out = params("list_info", {"list_id": "101", "leads_counts": True, "dialable_count": False})
+    assert out["leads_counts"] == "Y" and out["dialable_count"] == "N"
+    out = params("agent_status", {"agent_user": "1001", "include_ip": True})
+    assert out["include_ip"] == "YES"
+    out = params("lead_search", {"phone_number": ["3125551212", "3125551213"]})
+    assert out["phone_number"] == "3125551212,3125551213"
+
+
+def test_function_not_in_allowlist() -> None:
+    with pytest.raises(Forbidden):
+        params("add_lead", {"phone_number": "3125551212"}, app=REPORTS)
+
+
+def test_allow_rule() -> None:
+    with pytest.raises(Forbidden) as info:
+        params("add_lead", {"phone_number": "3125551212", "list_id": "555"})
+    assert info.value.details == {"parameter": "list_id"}
+
+
+def test_force_rule_adds_value_and_refuses_another() -> None:
+    doc = config_dict()
+    doc["apps"]["crm"]["params"]["add_lead"]["duplicate_check"] = {"force": "DUPLIST"}
+    app = parse_config(doc).apps["crm"]
+    assert params("add_lead", {"phone_number": "3125551212"}, app)["duplicate_check"] == "DUPLIST"
+    assert (
+        params("add_lead", {"phone_number": "3125551212", "duplicate_check": "DUPLIST"}, app)[
+            "duplicate_check"
+        ]
+        == "DUPLIST"
+    )
+    with pytest.raises(Forbidden):
+        params("add_lead", {"phone_number": "3125551212", "duplicate_check": "DUPSYS"}, app)
+
+
+@pytest.mark.parametrize("name", ["user", "pass", "source", "function", "DB"])
+def test_reserved_names_are_refused(name: str) -> None:
+    with pytest.raises(BadRequest) as info:
+        params("add_lead", {"phone_number": "3125551212", name: "x"})
+    assert info.value.details == {"parameter": name}
+
+
+@pytest.mark.parametrize(
+    ("body", "parameter"),
+    [
+        ({"phone_number": "3125551212", "colour": "red"}, "colour"),
+        ({"phone_number": "3125551212", "comments": "back\\slash"}, "comments"),
+        ({"phone_number": "3125551212", "comments": "line\nbreak"}, "comments"),
+        ({"phone_number": "3125551212", "comments": "nul\x00"}, "comments"),
+        ({"phone_number": "3125551212", "comments": "c" * 256}, "comments"),
+        ({"phone_number": "3125551212", "comments": 'quote"d'}, "comments"),
+        ({"phone_number": "3125551212", "comments": "a+b"}, "comments"),
+        ({"phone_number": "+13125551212"}, "phone_number"),
+        ({"phone_number": "312-555-1212"}, "phone_number"),
+        ({"phone_number": "3125551212", "first_name": "Zoë"}, "first_name"),
+        ({"phone_number": "3125551212", "gender": "X"}, "gender"),
+        ({"phone_number": "3125551212", "rank": True}, "rank"),
+        ({"phone_number": "3125551212", "rank": None}, "rank"),
+        ({"phone_number": "3125551212", "rank": {"a": 1}}, "rank"),
+        ({"phone_number": "3125551212", "rank": [1]}, "rank"),
+        ({"phone_number": "3125551212", "add_to_hopper": "y"}, "add_to_hopper"),
+        ({}, "phone_number"),
+    ],
+)
+def test_bad_values_are_400_naming_the_parameter(body: dict[str, Any], parameter: str) -> None:
+    with pytest.raises(BadRequest) as info:
+        params("add_lead", body)
+    assert info.value.details["parameter"] == parameter
+
+
+def test_non_object_body() -> None:
+    with pytest.raises(BadRequest):
+        params("campaigns_list", ["campaign_id"])
+
+
+def test_unknown_name_is_echoed_safely() -> None:
+    with pytest.raises(BadRequest) as info:
+        params("campaigns_list", {"x\r\ny" * 40: "1"})
+    assert "\n" not in info.value.message and len(info.value.details["parameter"]) <= 64 * 4
