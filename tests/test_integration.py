@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 
+import aiohttp
 import jwt
 import pytest
 
 from gateway.config import parse_config
+from gateway.sim import ManualClock, SimState, start_simulator
 
 from .conftest import API_PASS, API_USER, CRM_SECRET, Gateway, config_dict, start_gateway
 
@@ -252,8 +255,6 @@ async def test_request_id_is_echoed(gateway: Gateway) -> None:
 
 
 async def test_wrong_upstream_password_is_502_without_the_password(sim, log_stream) -> None:  # type: ignore[no-untyped-def]
-    import aiohttp
-
     wrong = "Wrong-Pass_777abc"
     cfg = parse_config(config_dict(sim.base_url, sim.ca_file, password=wrong))
     runner, base = await start_gateway(cfg)
@@ -293,3 +294,39 @@ async def test_healthz(gateway: Gateway) -> None:
     async with gateway.session.get(f"{gateway.base_url}/healthz") as r:
         assert r.status == 200
         assert (await r.json())["ok"] is True
+
+
+async def test_lockout_through_the_gateway_matches_vicidial(log_stream: io.StringIO) -> None:
+    """10 bad logins lock the account for everyone, the right password included, for 15 min."""
+    clock = ManualClock(time.time())
+    state = SimState.seeded(api_users={API_USER: API_PASS}, clock=clock)
+    sim = await start_simulator("127.0.0.1", 0, state=state)
+    wrong = parse_config(config_dict(sim.base_url, sim.ca_file, password="Wrong-Pass_777abc"))
+    right = parse_config(config_dict(sim.base_url, sim.ca_file))
+    runners = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            runner, base = await start_gateway(right)
+            runners.append(runner)
+            good = Gateway(base, right, sim, session, log_stream)
+            status, _, _ = await good.call("campaigns_list")
+            assert status == 200  # a successful login starts the 15-minute window
+            runner, base = await start_gateway(wrong)
+            runners.append(runner)
+            bad = Gateway(base, wrong, sim, session, log_stream)
+            for _ in range(10):
+                status, body, _ = await bad.call("campaigns_list")
+                assert (status, body["error"]["type"]) == (502, "upstream_error")
+            status, body, headers = await good.call("campaigns_list")
+            assert (status, body["error"]["type"]) == (503, "unavailable")
+            assert headers["Retry-After"] == "900"
+            assert "locked" in body["error"]["message"]
+            clock.advance(901)
+            status, body, _ = await good.call("campaigns_list")
+            assert status == 200, body
+    finally:
+        for runner in runners:
+            await runner.cleanup()
+        await sim.close()
+    assert state.failed_logins(API_USER) >= 10
+    assert "Wrong-Pass_777abc" not in log_stream.getvalue()
