@@ -134,7 +134,7 @@ def _to_string(param: Param, raw: Any) -> str:
                 f"{param.name!r} must be a non-empty list of strings or numbers",
                 details={"parameter": param.name},
             )
-        return ",".join(str(x) for x in raw)
+        return param.list_sep.join(str(x) for x in raw)
     expected = "a list, a string or a number" if param.kind == "list" else "a string or a number"
     raise BadRequest(f"{param.name!r} must be {expected}", details={"parameter": param.name})
 

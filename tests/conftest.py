@@ -20,6 +20,7 @@ import pytest
 from aiohttp import web
 
 from gateway.app import create_app
+from gateway.catalog import CATALOG
 from gateway.auth import mint_token
 from gateway.config import Config, parse_config
 from gateway.logs import setup_logging
@@ -29,16 +30,7 @@ API_USER = "6666"
 API_PASS = "Sim-Pass_0042xyz"  # distinctive so leak searches cannot match by chance
 CRM_SECRET = "crm-test-hmac-secret-0123456789abcdef-XYZ"
 REPORTS_SECRET = "reports-test-hmac-secret-0123456789abcdef-QRS"
-ALL_FUNCTIONS = [
-    "version",
-    "add_lead",
-    "update_lead",
-    "lead_search",
-    "lead_all_info",
-    "campaigns_list",
-    "agent_status",
-    "list_info",
-]
+ALL_FUNCTIONS = list(CATALOG)
 
 
 @pytest.fixture(autouse=True)

@@ -220,8 +220,8 @@ async def test_bad_bodies_are_400(gateway: Gateway, raw: bytes, message: str) ->
 async def test_unknown_function_is_404(gateway: Gateway) -> None:
     status, body, _ = await gateway.call("no_such_function", {})
     assert status == 404 and body["error"]["type"] == "unknown_function"
-    # Functions of the catalog's next issue are not exposed yet either.
-    status, body, _ = await gateway.call("hopper_list", {})
+    # The joke handler is not a function the gateway exposes.
+    status, body, _ = await gateway.call("coffee", {})
     assert status == 404 and body["error"]["type"] == "unknown_function"
 
 

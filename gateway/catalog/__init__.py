@@ -2,7 +2,8 @@
 
 ``CATALOG`` maps each exposed function name to its :class:`~gateway.catalog.spec.FunctionSpec`.
 Everything that knows about VICIdial functions (policy, parser, simulator, ``GET /v1/functions``)
-reads it from here.
+reads it from here. The specs live in one module per area: :mod:`.functions` (the core lead and
+campaign functions), :mod:`.users`, :mod:`.lists`, :mod:`.reports` and :mod:`.leads`.
 """
 
 from __future__ import annotations
@@ -10,9 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from .functions import FUNCTIONS
+from . import functions, leads, lists, reports, users
 from .spec import FunctionSpec, Param, Rows, Template
 
-CATALOG: Mapping[str, FunctionSpec] = MappingProxyType({f.name: f for f in FUNCTIONS})
+
+def _merge(*groups: tuple[FunctionSpec, ...]) -> Mapping[str, FunctionSpec]:
+    out: dict[str, FunctionSpec] = {}
+    for group in groups:
+        for spec in group:
+            if spec.name in out:
+                raise ValueError(f"function {spec.name!r} is specified twice")
+            out[spec.name] = spec
+    return MappingProxyType(out)
+
+
+CATALOG: Mapping[str, FunctionSpec] = _merge(
+    functions.FUNCTIONS, users.FUNCTIONS, lists.FUNCTIONS, reports.FUNCTIONS, leads.FUNCTIONS
+)
 
 __all__ = ["CATALOG", "FunctionSpec", "Param", "Rows", "Template"]

@@ -48,47 +48,14 @@ from typing import Any
 
 from . import generic
 from .fields import field_type
-from .spec import API_USER_FIELD, FieldType, FunctionSpec, Result, Rows, Template
+from .reply import Notice, ParsedReply, ReplyShapeError
+from .spec import API_USER_FIELD, FieldType, FunctionSpec, Rows, Template
 
 __all__ = ["Notice", "ParsedReply", "ReplyShapeError", "parse_reply"]
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A secondary line of the reply (usually NOTICE; also a second SUCCESS or ERROR line)."""
-
-    result: Result
-    message: str  # the reason text (Template.message)
-    data: dict[str, Any]  # typed fields; the API user (and a bad-login password) are dropped
-
-
-@dataclass(frozen=True)
-class ParsedReply:
-    result: Result  # "SUCCESS" | "ERROR" | "NOTICE"
-    message: str | None  # reason text of the main line (None for row data)
-    data: dict[str, Any] | list[dict[str, Any]] | None
-    notices: tuple[Notice, ...]
-    error_type: str | None  # for errors: an error.type of gateway.errors.ERROR_TYPES
-    login_failure: bool = False  # the main line is one of generic.LOGIN_FAILURES
-    generic: bool = False  # the main line is one of generic.GENERIC (data not for callers)
-
-
-class ReplyShapeError(ValueError):
-    """The reply fits no known shape.
-
-    ``excerpt`` is the first ~200 characters of the offending line(s); the text given to the
-    parser is already scrubbed of secrets, and a bad-login password is masked here once more.
-    """
-
-    def __init__(self, reason: str, excerpt: str = "") -> None:
-        self.reason = reason
-        self.excerpt = _mask(excerpt)[:_EXCERPT_CHARS]
-        super().__init__(f"{reason}: {self.excerpt!r}" if excerpt else reason)
-
-
 # --- limits ------------------------------------------------------------------------------------
 
-_EXCERPT_CHARS = 200
 # A status line whose {name*} value (an echoed SQL statement) contains LFs spans several lines.
 _MAX_JOIN_LINES = 500
 _MAX_JOIN_CHARS = 32_000
@@ -122,13 +89,6 @@ _LABEL = re.compile(r"[A-Za-z0-9_]+")
 # the MULTI-ALT-PHONE NOTICE (multi_alt_phones is filtered to [- +!:_0-9a-zA-Z], "!" and "_" split).
 _ALT_PHONE_DEBUG = re.compile(r"[-+ :0-9A-Za-z|]+")
 _ALT_PHONE_MESSAGE = "MULTI-ALT-PHONE NUMBERS LOADED"
-_BAD_LOGIN_PASS = re.compile(r"(Login incorrect, please try again: \|[^|\n]*\|)[^|\n]*")
-
-
-def _mask(text: str) -> str:
-    return _BAD_LOGIN_PASS.sub(r"\1***", text)
-
-
 _BAD = object()  # a slot value that does not fit
 
 
@@ -696,6 +656,8 @@ def parse_reply(spec: FunctionSpec, text: str, *, params: Mapping[str, str]) -> 
     Raises :class:`ReplyShapeError` when the reply fits no known shape; nothing else.
     """
     try:
+        if spec.custom_parse is not None:
+            return spec.custom_parse(spec, text, params)
         return _parse(spec, text, params)
     except ReplyShapeError:
         raise

@@ -17,9 +17,12 @@ status template ``{user}`` is always the gateway's own VICIdial login and is nev
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .reply import ParsedReply
 
 Effect = Literal["read_only", "mutating"]
 Result = Literal["SUCCESS", "ERROR", "NOTICE"]
@@ -138,6 +141,8 @@ class Param:
     # silently deletes every other character, so the gateway refuses them instead of letting data
     # be lost. None: the default of the kind (see gateway.policy).
     charset: str | None = None
+    # kind "list": the separator VICIdial expects between items (JSON arrays are joined with it).
+    list_sep: str = ","
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,9 @@ class Rows:
     split_columns: tuple[tuple[str, str], ...] = ()
 
 
+CustomParse = Callable[["FunctionSpec", str, Mapping[str, str]], "ParsedReply"]
+
+
 @dataclass(frozen=True)
 class FunctionSpec:
     name: str
@@ -195,6 +203,11 @@ class FunctionSpec:
     field_types: Mapping[str, FieldType] = field(default_factory=dict)
     # The function needs no login (version): it can never count toward VICIdial's lockout.
     needs_login: bool = True
+    # A reply shape the general parser does not handle (HTML pickers, key/value blocks, a raw
+    # value): a pure function (spec, text, params) -> ParsedReply raising ReplyShapeError.
+    custom_parse: CustomParse | None = None
+    # Export/report functions whose rows are streamed to the caller as they arrive.
+    stream: bool = False
 
     def param(self, name: str) -> Param | None:
         for p in self.params:

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .clock import Clock, datetime_text
+from .data_leads import LeadMediaData
+from .data_lists import ListAdminData
+from .data_reports import ReportData
+from .data_users import UserAdminData
 from .model import (
     ALL_FUNCTIONS,
     Callback,
@@ -63,6 +67,11 @@ class SimState:
         self.archived_callbacks: list[Callback] = []
         self.hopper: dict[int, HopperEntry] = {}  # by lead_id
         self.requests: list[RequestRecord] = []
+        # Tables of the other function areas, one object each (gateway/sim/data_*.py).
+        self.useradmin = UserAdminData()
+        self.listadmin = ListAdminData()
+        self.reports = ReportData()
+        self.leadmedia = LeadMediaData()
         self._attempts: Counter[str] = Counter()
         self._failures: Counter[str] = Counter()
         self._locks: Counter[str] = Counter()

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from . import add_lead, info, lead_read, update_lead
+from . import add_lead, info, lead_read, leads, lists, reports, update_lead, users
 from .base import Ctx, FunctionImpl, Out
 
 HANDLERS: Mapping[str, FunctionImpl] = MappingProxyType(
     {
         impl.name: impl
-        for module in (add_lead, update_lead, lead_read, info)
+        for module in (add_lead, update_lead, lead_read, info, users, lists, reports, leads)
         for impl in module.IMPLS
     }
 )

@@ -1,0 +1,54 @@
+"""What parsing a VICIdial reply produces: :class:`ParsedReply`, or :class:`ReplyShapeError`.
+
+Shared by the general parser (:mod:`gateway.catalog.parser`) and the special-shape parsers a spec
+can name (``FunctionSpec.custom_parse``: HTML pickers, key/value blocks, raw values).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .spec import Result
+
+EXCERPT_CHARS = 200
+_BAD_LOGIN_PASS = re.compile(r"(Login incorrect, please try again: \|[^|\n]*\|)[^|\n]*")
+
+
+def mask(text: str) -> str:
+    """Mask the password field of a bad-login line (defence in depth; replies are scrubbed)."""
+    return _BAD_LOGIN_PASS.sub(r"\1***", text)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A secondary line of the reply (usually NOTICE; also a second SUCCESS or ERROR line)."""
+
+    result: Result
+    message: str  # the reason text (Template.message)
+    data: dict[str, Any]  # typed fields; the API user (and a bad-login password) are dropped
+
+
+@dataclass(frozen=True)
+class ParsedReply:
+    result: Result  # "SUCCESS" | "ERROR" | "NOTICE"
+    message: str | None  # reason text of the main line (None for row data)
+    data: dict[str, Any] | list[dict[str, Any]] | None
+    notices: tuple[Notice, ...]
+    error_type: str | None  # for errors: an error.type of gateway.errors.ERROR_TYPES
+    login_failure: bool = False  # the main line is one of generic.LOGIN_FAILURES
+    generic: bool = False  # the main line is one of generic.GENERIC (data not for callers)
+
+
+class ReplyShapeError(ValueError):
+    """The reply fits no known shape.
+
+    ``excerpt`` is the first ~200 characters of the offending line(s); the text given to the
+    parser is already scrubbed of secrets, and a bad-login password is masked here once more.
+    """
+
+    def __init__(self, reason: str, excerpt: str = "") -> None:
+        self.reason = reason
+        self.excerpt = mask(excerpt)[:EXCERPT_CHARS]
+        super().__init__(f"{reason}: {self.excerpt!r}" if excerpt else reason)
