@@ -24,7 +24,7 @@ from aiohttp import web
 Filter = Callable[[str], str]
 
 
-def _keep(chars: str, *, plus_to_space: bool = False) -> Filter:
+def keep(chars: str, *, plus_to_space: bool = False) -> Filter:
     """Delete every character outside ``[chars]`` (a regex class body)."""
     pattern = re.compile(f"[^{chars}]")
 
@@ -35,17 +35,17 @@ def _keep(chars: str, *, plus_to_space: bool = False) -> Filter:
     return apply
 
 
-def _free_text(value: str) -> str:
+def free_text(value: str) -> str:
     """vendor_lead_code, source_id, comments: only ``; # "`` go, then ``+`` becomes a space."""
     return re.sub(r'[;#"]', "", value).replace("+", " ")
 
 
-_WORD = _keep("-_0-9a-zA-Z")
-_ALNUM = _keep("0-9a-zA-Z")
-_DIGITS = _keep("0-9")
-_UPPER = _keep("A-Z")
-_ADDRESS = _keep("- '+.:/@_0-9a-zA-Z", plus_to_space=True)
-_NAME = _keep("- '+_.0-9a-zA-Z", plus_to_space=True)
+WORD = keep("-_0-9a-zA-Z")
+ALNUM = keep("0-9a-zA-Z")
+DIGITS = keep("0-9")
+UPPER = keep("A-Z")
+ADDRESS = keep("- '+.:/@_0-9a-zA-Z", plus_to_space=True)
+NAME = keep("- '+_.0-9a-zA-Z", plus_to_space=True)
 
 
 def _table(flt: Filter, names: str) -> dict[str, Filter]:
@@ -55,47 +55,58 @@ def _table(flt: Filter, names: str) -> dict[str, Filter]:
 # The filters of non_agent_api.php (use_non_latin = 0) for the parameters the simulator reads.
 FILTERS: dict[str, Filter] = {
     **_table(
-        _WORD,
+        WORD,
         "function stage search_method duplicate_check list_id campaign_id user pass agent_user "
         "middle_initial country_code user_field callback_status callback_user status tz_method "
         "leads_counts",
     ),
     **_table(
-        _ALNUM,
+        ALNUM,
         "source format header include_ip archived_lead list_exists_check custom_fields "
         "remove_from_hopper",
     ),
     **_table(
-        _DIGITS,
+        DIGITS,
         "DB lead_id list_id_field rank entry_list_id phone_code records called_count "
         "force_entry_list_id",
     ),
     **_table(
-        _UPPER,
+        UPPER,
         "gender dnc_check campaign_dnc_check add_to_hopper hopper_local_call_time_check "
         "insert_if_not_found search_location no_update delete_lead delete_cf_data "
         "update_phone_number reset_lead usacan_areacode_check usacan_prefix_check callback "
         "callback_type nanpa_ac_prefix_check lookup_state time_format",
     ),
-    **_table(_free_text, "vendor_lead_code source_id comments"),
-    **_table(_ADDRESS, "address1 address2 address3 city security_phrase owner"),
-    **_table(_NAME, "first_name last_name alt_phone"),
-    "dialable_count": _keep("_0-9a-zA-Z"),
-    "phone_number": _keep(",0-9"),
-    "lead_ids": _keep(",0-9"),
-    "hopper_priority": _keep("-0-9"),
-    "date_of_birth": _keep("-0-9"),
-    "gmt_offset_now": _keep("-_.0-9"),
-    "title": _keep("- '_.0-9a-zA-Z"),
-    "state": _keep("- 0-9a-zA-Z"),
-    "province": _keep("- '+._0-9a-zA-Z", plus_to_space=True),
-    "postal_code": _keep("- '+0-9a-zA-Z", plus_to_space=True),
-    "email": _keep("- '+.:/@%_0-9a-zA-Z", plus_to_space=True),
-    "multi_alt_phones": _keep("- +!:_0-9a-zA-Z", plus_to_space=True),
-    "callback_datetime": _keep("- +.:/@_0-9a-zA-Z"),
-    "callback_comments": _keep("- +.:/@_0-9a-zA-Z"),
-    "list_name": _keep("- +.:/@?&_0-9a-zA-Z"),
+    **_table(free_text, "vendor_lead_code source_id comments"),
+    **_table(ADDRESS, "address1 address2 address3 city security_phrase owner"),
+    **_table(NAME, "first_name last_name alt_phone"),
+    "dialable_count": keep("_0-9a-zA-Z"),
+    "phone_number": keep(",0-9"),
+    "lead_ids": keep(",0-9"),
+    "hopper_priority": keep("-0-9"),
+    "date_of_birth": keep("-0-9"),
+    "gmt_offset_now": keep("-_.0-9"),
+    "title": keep("- '_.0-9a-zA-Z"),
+    "state": keep("- 0-9a-zA-Z"),
+    "province": keep("- '+._0-9a-zA-Z", plus_to_space=True),
+    "postal_code": keep("- '+0-9a-zA-Z", plus_to_space=True),
+    "email": keep("- '+.:/@%_0-9a-zA-Z", plus_to_space=True),
+    "multi_alt_phones": keep("- +!:_0-9a-zA-Z", plus_to_space=True),
+    "callback_datetime": keep("- +.:/@_0-9a-zA-Z"),
+    "callback_comments": keep("- +.:/@_0-9a-zA-Z"),
+    "list_name": keep("- +.:/@?&_0-9a-zA-Z"),
 }
+
+
+def register_filters(filters: Mapping[str, Filter]) -> None:
+    """Add the filters of more parameters (each handler module registers its own at import).
+
+    A name may be registered twice only with the same filter object: two different filters for
+    one parameter would mean two different VICIdials.
+    """
+    for name, flt in filters.items():
+        if FILTERS.setdefault(name, flt) is not flt:
+            raise ValueError(f"parameter {name!r} already has another filter")
 
 
 def _last_wins(items: Iterable[tuple[str, object]]) -> dict[str, str]:
