@@ -28,11 +28,13 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from . import __version__
-from .auth import Authenticator
+from .auth import Authenticator, Caller
 from .catalog import CATALOG
+from .catalog.describe import describe
 from .catalog.generic import CALLER_MESSAGES
 from .catalog.parser import ParsedReply, ReplyShapeError, parse_reply
 from .catalog.spec import FunctionSpec
+from .catalog.stream import streamable
 from .config import Config
 from .errors import (
     ERROR_TYPES,
@@ -44,6 +46,7 @@ from .errors import (
     UnknownFunction,
     UpstreamError,
 )
+from .export import Buffered, stream_export
 from .metrics import Metrics
 from .policy import build_params
 from .upstream import Upstream, VicidialUpstream
@@ -85,6 +88,7 @@ def create_app(
     if upstreams is None:
         app.cleanup_ctx.append(_upstream_clients)
     app.router.add_post("/v1/non-agent/{function}", non_agent_call)
+    app.router.add_get("/v1/functions", functions_view)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_view)
     return app
@@ -175,18 +179,41 @@ async def metrics_view(request: web.Request) -> web.Response:
     )
 
 
-async def non_agent_call(request: web.Request) -> web.Response:
+def _authenticate(request: web.Request) -> Caller:
+    """The calling app (first step of every /v1 call); failures are counted by reason."""
+    try:
+        return request.app[AUTH_KEY].authenticate(request.headers.get("Authorization"))
+    except GatewayError as exc:
+        reason = str(exc.details.get("reason", "invalid"))
+        request.app[METRICS_KEY].auth_failures.labels(reason=reason).inc()
+        raise
+
+
+async def functions_view(request: web.Request) -> web.Response:
+    """The functions the calling app may use, with their parameters and this app's rules."""
+    app = _authenticate(request).app
+    functions = [
+        describe(
+            spec,
+            {p: (r.allow, r.force) for p, r in app.params.get(spec.name, {}).items()},
+        )
+        for spec in CATALOG.values()
+        if spec.name in app.functions
+    ]
+    return web.json_response(
+        {"ok": True, "app": app.name, "functions": functions, "request_id": request[REQUEST_ID]}
+    )
+
+
+async def non_agent_call(request: web.Request) -> web.StreamResponse:
     started = time.monotonic()
     metrics = request.app[METRICS_KEY]
-    try:
-        caller = request.app[AUTH_KEY].authenticate(request.headers.get("Authorization"))
-    except GatewayError as exc:
-        metrics.auth_failures.labels(reason=str(exc.details.get("reason", "invalid"))).inc()
-        raise
+    caller = _authenticate(request)
     name = request.match_info["function"]
     spec = CATALOG.get(name)
     app_name = caller.app.name
     outcome = "error"
+    request_id = request[REQUEST_ID]
     try:
         if spec is None:
             raise UnknownFunction(
@@ -195,33 +222,45 @@ async def non_agent_call(request: web.Request) -> web.Response:
             )
         body = await read_json(request)
         params = build_params(caller.app, spec, body)
-        upstream = request.app[UPSTREAMS_KEY][caller.app.upstream]
-        reply = await upstream.call(spec.name, params, source=caller.app.source)
-        metrics.upstream_duration.labels(caller.app.upstream, spec.name).observe(reply.elapsed)
-        parsed = _parse(request, spec, reply.status, reply.text, params)
-        metrics.upstream_requests.labels(caller.app.upstream, spec.name, parsed.result).inc()
+        upstream_name = caller.app.upstream
+        upstream = request.app[UPSTREAMS_KEY][upstream_name]
+        sent = time.monotonic()
+        if streamable(spec):
+            try:
+                response, rows, credential = await stream_export(
+                    request, spec, params, upstream, source=caller.app.source, request_id=request_id
+                )
+            except Buffered as buffered:
+                parsed, credential = buffered.parsed, buffered.credential
+            else:
+                elapsed = time.monotonic() - sent
+                metrics.upstream_duration.labels(upstream_name, spec.name).observe(elapsed)
+                metrics.upstream_requests.labels(upstream_name, spec.name, "SUCCESS").inc()
+                outcome = "ok"
+                _log_call(
+                    request_id, app_name, spec.name, 200, "SUCCESS", credential, elapsed, rows=rows
+                )
+                return response
+        else:
+            reply = await upstream.call(spec.name, params, source=caller.app.source)
+            parsed, credential = (
+                _parse(request, spec, reply.status, reply.text, params),
+                reply.credential,
+            )
+        elapsed = time.monotonic() - sent
+        metrics.upstream_duration.labels(upstream_name, spec.name).observe(elapsed)
+        metrics.upstream_requests.labels(upstream_name, spec.name, parsed.result).inc()
         status, payload = reply_json(spec, parsed)
         outcome = "ok" if status == 200 else str(payload["error"]["type"])
-        payload["request_id"] = request[REQUEST_ID]
-        log.info(
-            "call",
-            extra={
-                "request_id": request[REQUEST_ID],
-                "app": app_name,
-                "function": spec.name,
-                "status": status,
-                "result": parsed.result,
-                "credential": reply.credential,
-                "upstream_seconds": round(reply.elapsed, 4),
-            },
-        )
+        payload["request_id"] = request_id
+        _log_call(request_id, app_name, spec.name, status, parsed.result, credential, elapsed)
         return web.json_response(payload, status=status, headers=_retry_after(payload, status))
     except GatewayError as exc:
         outcome = exc.type
         log.info(
             "call refused",
             extra={
-                "request_id": request[REQUEST_ID],
+                "request_id": request_id,
                 "app": app_name,
                 "function": spec.name if spec else None,
                 "status": exc.status,
@@ -233,6 +272,31 @@ async def non_agent_call(request: web.Request) -> web.Response:
         fn_label = spec.name if spec else "_unknown"
         metrics.requests.labels(app_name, fn_label, outcome).inc()
         metrics.request_duration.labels(app_name, fn_label).observe(time.monotonic() - started)
+
+
+def _log_call(
+    request_id: str,
+    app: str,
+    function: str,
+    status: int,
+    result: str,
+    credential: str,
+    upstream_seconds: float,
+    **more: object,
+) -> None:
+    log.info(
+        "call",
+        extra={
+            "request_id": request_id,
+            "app": app,
+            "function": function,
+            "status": status,
+            "result": result,
+            "credential": credential,
+            "upstream_seconds": round(upstream_seconds, 4),
+            **more,
+        },
+    )
 
 
 async def read_json(request: web.Request) -> Any:

@@ -30,6 +30,7 @@ from . import __version__
 from .app import create_app
 from .auth import mint_token
 from .catalog import CATALOG
+from .catalog.describe import describe
 from .config import Config, load_config, parse_duration
 from .errors import ConfigError
 from .logs import setup_logging
@@ -123,21 +124,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def cmd_functions(args: argparse.Namespace) -> int:
-    out = [
-        {
-            "name": spec.name,
-            "summary": spec.summary,
-            "effect": spec.effect,
-            "idempotent": spec.idempotent,
-            "params": [
-                {"name": p.name, "kind": p.kind, "required": p.required, "max_len": p.max_len}
-                | ({"choices": list(p.choices)} if p.choices else {})
-                for p in spec.params
-            ],
-        }
-        for spec in CATALOG.values()
-    ]
-    print(json.dumps(out, indent=2))
+    print(json.dumps([describe(spec) for spec in CATALOG.values()], indent=2))
     return 0
 
 

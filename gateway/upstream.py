@@ -19,9 +19,11 @@ with a fake and the real client against the simulator.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import ssl
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -35,6 +37,9 @@ NON_AGENT_PATH = "/vicidial/non_agent_api.php"
 SCRUBBED = "********"
 # A VICIdial reply is small except for exports; cap what a buffered call reads.
 MAX_REPLY_BYTES = 64 * 1024 * 1024
+# Streamed exports are read in chunks of this size; no single line may exceed MAX_LINE_CHARS.
+STREAM_CHUNK_BYTES = 256 * 1024
+MAX_LINE_CHARS = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -46,12 +51,60 @@ class UpstreamReply:
     elapsed: float  # seconds
 
 
-class Upstream(Protocol):
-    """The one call the rest of the gateway makes to VICIdial."""
+@dataclass(frozen=True)
+class UpstreamStream:
+    """A reply being received: its status, and its lines in batches as they arrive.
 
-    async def call(
+    ``batches`` yields lists of complete lines, scrubbed, without their LF; the last line of the
+    reply comes last whether or not it ended with a LF. Transport failures while reading raise
+    the same gateway errors as :meth:`Upstream.call`.
+    """
+
+    status: int
+    content_type: str
+    credential: str
+    started: float  # time.monotonic() when the request was sent
+    batches: AsyncIterator[list[str]]
+
+
+class Upstream(Protocol):
+    """The calls the rest of the gateway makes to VICIdial."""
+
+    async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
+        """The whole reply (bounded), for ordinary functions."""
+        ...
+
+    def stream(
         self, function: str, params: Mapping[str, str], *, source: str
-    ) -> UpstreamReply: ...
+    ) -> AbstractAsyncContextManager[UpstreamStream]:
+        """The reply line by line, for exports streamed to the caller."""
+        ...
+
+
+async def _line_batches(
+    resp: aiohttp.ClientResponse, charset: str, secrets: Iterable[str]
+) -> AsyncIterator[list[str]]:
+    """Split the body into lines as chunks arrive; scrub each complete line.
+
+    A credential cannot contain a LF, so scrubbing complete lines never misses one that is split
+    across two chunks. An unterminated line longer than MAX_LINE_CHARS is no VICIdial reply.
+    """
+    secrets = list(secrets)
+    decoder = codecs.getincrementaldecoder(charset)(errors="replace")
+    carry = ""
+    async for chunk in resp.content.iter_chunked(STREAM_CHUNK_BYTES):
+        text = carry + decoder.decode(chunk)
+        cut = text.rfind("\n")
+        if cut < 0:
+            carry = text
+            if len(carry) > MAX_LINE_CHARS:
+                raise UpstreamError("VICIdial sent an overlong line")
+            continue
+        carry = text[cut + 1 :]
+        yield scrub(text[:cut], secrets).split("\n")
+    rest = carry + decoder.decode(b"", final=True)
+    if rest:
+        yield [scrub(rest, secrets)]
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
@@ -92,27 +145,29 @@ class VicidialUpstream:
     def credential(self) -> Credential:
         return self.cfg.credentials[0]
 
-    async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
+    def _form(self, function: str, params: Mapping[str, str], source: str) -> dict[str, str]:
         cred = self.credential()
-        form = {
+        return {
             **params,
             "function": function,
             "source": source,
             "user": cred.user.reveal(),
             "pass": cred.password.reveal(),
         }
-        started = time.monotonic()
+
+    @asynccontextmanager
+    async def _post(
+        self, function: str, params: Mapping[str, str], source: str
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """The POST, with transport failures mapped to gateway errors (body reads included)."""
         try:
             async with self._session.post(
                 self.url,
-                data=form,
+                data=self._form(function, params, source),
                 headers={"Host": self.host_header, "Accept": "text/plain, text/html"},
                 allow_redirects=False,
             ) as resp:
-                body = await resp.content.read(MAX_REPLY_BYTES + 1)
-                status = resp.status
-                content_type = resp.headers.get("Content-Type", "")
-                charset = resp.charset or "utf-8"
+                yield resp
         except TimeoutError:
             raise UpstreamTimeout(
                 f"VICIdial did not answer within {self.cfg.timeout:g} s"
@@ -121,11 +176,36 @@ class VicidialUpstream:
             raise UpstreamError("TLS verification of VICIdial failed") from None
         except (aiohttp.ClientError, OSError, asyncio.IncompleteReadError):
             raise UpstreamError("could not reach VICIdial") from None
-        elapsed = time.monotonic() - started
-        if len(body) > MAX_REPLY_BYTES:
-            raise UpstreamError("VICIdial reply too large")
-        text = scrub(body.decode(charset, errors="replace"), self.secrets)
-        return UpstreamReply(status, content_type, text, cred.name, elapsed)
+
+    async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
+        started = time.monotonic()
+        async with self._post(function, params, source) as resp:
+            body = await resp.content.read(MAX_REPLY_BYTES + 1)
+            if len(body) > MAX_REPLY_BYTES:
+                raise UpstreamError("VICIdial reply too large")
+            text = scrub(body.decode(resp.charset or "utf-8", errors="replace"), self.secrets)
+            reply = UpstreamReply(
+                resp.status,
+                resp.headers.get("Content-Type", ""),
+                text,
+                self.credential().name,
+                time.monotonic() - started,
+            )
+        return reply
+
+    @asynccontextmanager
+    async def stream(
+        self, function: str, params: Mapping[str, str], *, source: str
+    ) -> AsyncIterator[UpstreamStream]:
+        started = time.monotonic()
+        async with self._post(function, params, source) as resp:
+            yield UpstreamStream(
+                status=resp.status,
+                content_type=resp.headers.get("Content-Type", ""),
+                credential=self.credential().name,
+                started=started,
+                batches=_line_batches(resp, resp.charset or "utf-8", self.secrets),
+            )
 
     async def close(self) -> None:
         await self._session.close()

@@ -330,3 +330,33 @@ async def test_lockout_through_the_gateway_matches_vicidial(log_stream: io.Strin
         await sim.close()
     assert state.failed_logins(API_USER) >= 10
     assert "Wrong-Pass_777abc" not in log_stream.getvalue()
+
+
+async def test_functions_lists_what_the_app_may_call(gateway: Gateway) -> None:
+    headers = {"Authorization": f"Bearer {gateway.token('reports')}"}
+    async with gateway.session.get(f"{gateway.base_url}/v1/functions", headers=headers) as r:
+        assert r.status == 200
+        body = await r.json()
+    assert body["app"] == "reports"
+    assert [f["name"] for f in body["functions"]] == ["campaigns_list", "list_info"]
+    list_info = body["functions"][1]
+    assert list_info["effect"] == "read_only"
+    params = {p["name"]: p for p in list_info["params"]}
+    assert params["list_id"]["required"] is True
+    assert "stage" not in params and "header" not in params  # chosen by the gateway
+
+
+async def test_functions_shows_the_app_rules(gateway: Gateway) -> None:
+    headers = {"Authorization": f"Bearer {gateway.token()}"}
+    async with gateway.session.get(f"{gateway.base_url}/v1/functions", headers=headers) as r:
+        body = await r.json()
+    add_lead = next(f for f in body["functions"] if f["name"] == "add_lead")
+    assert add_lead["effect"] == "mutating"
+    list_id = next(p for p in add_lead["params"] if p["name"] == "list_id")
+    assert list_id["allowed_values"] == ["101", "102", "999"]
+
+
+async def test_functions_needs_a_token(gateway: Gateway) -> None:
+    async with gateway.session.get(f"{gateway.base_url}/v1/functions") as r:
+        assert r.status == 401
+        assert (await r.json())["error"]["type"] == "unauthorized"

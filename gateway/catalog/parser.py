@@ -128,6 +128,16 @@ def _convert(name: str, value: str, spec: FunctionSpec, *, row: bool) -> Any:
     return value
 
 
+def _row_value(name: str, text: str, spec: FunctionSpec, sep: str | None) -> Any:
+    """A row field's value: typed, or a list for a list-valued column (``Rows.split_columns``)."""
+    if sep is None:
+        return _convert(name, text, spec, row=True)
+    items = text.split(sep) if text else []
+    if any(not item for item in items):
+        raise _Misfit(name)
+    return items
+
+
 def _status_data(values: Mapping[str, str], spec: FunctionSpec) -> dict[str, Any]:
     return {
         name: _convert(name, value, spec, row=False)
@@ -431,13 +441,7 @@ class _Folder:
         )
 
     def value(self, name: str, text: str) -> Any:
-        sep = self.split.get(name)
-        if sep is None:
-            return _convert(name, text, self.spec, row=True)
-        items = text.split(sep) if text else []
-        if any(not item for item in items):
-            raise _Misfit(name)
-        return items
+        return _row_value(name, text, self.spec, self.split.get(name))
 
     def segment(self, k: int, c: int) -> dict[str, Any] | None:
         """The values of segment k's columns at offset c, or None if one does not fit."""

@@ -1,0 +1,260 @@
+"""Streamed exports: VICIdial rows in, a chunked JSON document (or NDJSON) out, memory flat.
+
+Used instead of the buffered path for functions whose spec says ``stream=True``. The reply is read
+in chunks and split into lines (:meth:`~gateway.upstream.Upstream.stream`); while only status lines
+have arrived nothing is sent, so an export that fails (an ERROR line, a login failure) gets the
+ordinary JSON error with its proper status. From the first data row on, rows are parsed one by one
+(:class:`~gateway.catalog.stream.RowStream`) and written as they come.
+
+JSON (the default) is the same object as a buffered reply, with ``data`` first and the keys that
+depend on how the stream ends last::
+
+    {"function": "did_log_export", "request_id": "…", "data": [{…}, {…}],
+     "notices": [], "message": null, "result": "SUCCESS", "ok": true}
+
+If the reply breaks off or stops making sense after rows were sent, the document still closes
+properly, with ``"ok": false``, ``"result": "ERROR"`` and an ``error`` object; the HTTP status is
+already 200 by then, so a client must check ``ok``.
+
+NDJSON (``Accept: application/x-ndjson``): one row object per line, then one trailer line
+``{"trailer": {"ok": true, "function": …, "rows": N, "notices": [], "request_id": …}}`` (with
+``"ok": false`` and ``"error"`` when the stream failed). A stream without its trailer was cut off.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+
+from .catalog.parser import parse_reply
+from .catalog.reply import Notice, ParsedReply, ReplyShapeError
+from .catalog.spec import FunctionSpec
+from .catalog.stream import RowStream, split_leading_status
+from .errors import GatewayError, UpstreamError
+from .upstream import Upstream, UpstreamStream
+
+log = logging.getLogger("gateway.export")
+
+NDJSON = "application/x-ndjson"
+# Rows are encoded and written in batches of about this many bytes.
+WRITE_BATCH_BYTES = 64 * 1024
+# Status lines before the first row are few and short; more than this is no VICIdial reply.
+MAX_HEAD_CHARS = 1024 * 1024
+
+
+def wants_ndjson(request: web.Request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return any(part.split(";")[0].strip().lower() == NDJSON for part in accept.split(","))
+
+
+class Buffered(Exception):
+    """The reply turned out to hold no rows: handle it as an ordinary reply."""
+
+    def __init__(self, parsed: ParsedReply, credential: str) -> None:
+        super().__init__("buffered")
+        self.parsed = parsed
+        self.credential = credential
+
+
+def _notices_json(notices: tuple[Notice, ...]) -> list[dict[str, Any]]:
+    return [{"result": n.result, "message": n.message, "data": n.data} for n in notices]
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+async def stream_export(
+    request: web.Request,
+    spec: FunctionSpec,
+    params: Mapping[str, str],
+    upstream: Upstream,
+    *,
+    source: str,
+    request_id: str,
+) -> tuple[web.StreamResponse, int, str]:
+    """Send the export; return (response, rows sent, credential used).
+
+    Raises :class:`Buffered` when the reply has no rows (the caller answers it like any other
+    reply) and gateway errors for failures before anything was sent.
+    """
+    async with upstream.stream(spec.name, params, source=source) as up:
+        if up.status != 200:
+            raise UpstreamError(f"VICIdial answered HTTP {up.status}")
+        head, first = await _read_head(spec, up)
+        if first is None:
+            raise Buffered(_parse_whole(spec, head, params), up.credential)
+        notices, _ = split_leading_status(spec, head)
+        ndjson = wants_ndjson(request)
+        response = web.StreamResponse(
+            status=200,
+            headers={
+                "Content-Type": f"{NDJSON}; charset=utf-8"
+                if ndjson
+                else "application/json; charset=utf-8",
+                "X-Request-ID": request_id,
+                "Cache-Control": "no-store",
+            },
+        )
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        writer = _NdjsonWriter(response) if ndjson else _JsonWriter(response)
+        await writer.start(spec.name, request_id)
+        rows = RowStream(spec, params)
+        error: GatewayError | None = None
+        try:
+            for line in head[first:]:
+                await writer.rows(rows.feed(line))
+            async for batch in up.batches:
+                out: list[dict[str, Any]] = []
+                for line in batch:
+                    out += rows.feed(line)
+                await writer.rows(out)
+            await writer.rows(rows.close())
+        except ReplyShapeError as exc:
+            log.warning(
+                "unrecognised VICIdial export row",
+                extra={"request_id": request_id, "function": spec.name, "excerpt": exc.excerpt},
+            )
+            error = UpstreamError("VICIdial sent a row the gateway does not recognise")
+        except GatewayError as exc:
+            error = exc
+        await writer.finish(spec.name, request_id, notices, error, rows.emitted)
+        return response, rows.emitted, up.credential
+
+
+async def _read_head(spec: FunctionSpec, up: UpstreamStream) -> tuple[list[str], int | None]:
+    """Lines up to and including the first data line, and that line's index (None: no data)."""
+    head: list[str] = []
+    size = 0
+    async for batch in up.batches:
+        head += batch
+        _, first = split_leading_status(spec, head)
+        if first < len(head):
+            return head, first
+        size += sum(len(line) for line in batch)
+        if size > MAX_HEAD_CHARS:
+            raise UpstreamError("VICIdial sent a reply the gateway does not recognise")
+    return head, None
+
+
+def _parse_whole(spec: FunctionSpec, lines: list[str], params: Mapping[str, str]) -> ParsedReply:
+    try:
+        return parse_reply(spec, "\n".join(lines), params=params)
+    except ReplyShapeError as exc:
+        log.warning(
+            "unrecognised VICIdial reply", extra={"function": spec.name, "excerpt": exc.excerpt}
+        )
+        raise UpstreamError("VICIdial sent a reply the gateway does not recognise") from None
+
+
+class _Writer:
+    """Encodes rows in batches and writes them; subclasses frame the document."""
+
+    def __init__(self, response: web.StreamResponse) -> None:
+        self.response = response
+        self.pending: list[str] = []
+        self.pending_size = 0
+        self.count = 0
+
+    async def write(self, text: str) -> None:
+        self.pending.append(text)
+        self.pending_size += len(text)
+        if self.pending_size >= WRITE_BATCH_BYTES:
+            await self.flush()
+
+    async def flush(self) -> None:
+        if self.pending:
+            data = "".join(self.pending).encode()
+            self.pending = []
+            self.pending_size = 0
+            await self.response.write(data)
+
+    async def start(self, function: str, request_id: str) -> None:
+        raise NotImplementedError
+
+    async def rows(self, rows: list[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    async def finish(
+        self,
+        function: str,
+        request_id: str,
+        notices: tuple[Notice, ...],
+        error: GatewayError | None,
+        rows: int,
+    ) -> None:
+        raise NotImplementedError
+
+
+class _JsonWriter(_Writer):
+    async def start(self, function: str, request_id: str) -> None:
+        await self.write(
+            f'{{"function":{_dumps(function)},"request_id":{_dumps(request_id)},"data":['
+        )
+
+    async def rows(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            text = _dumps(rows)[1:-1]
+            await self.write(("," if self.count else "") + text)
+            self.count += len(rows)
+
+    async def finish(
+        self,
+        function: str,
+        request_id: str,
+        notices: tuple[Notice, ...],
+        error: GatewayError | None,
+        rows: int,
+    ) -> None:
+        tail: dict[str, Any] = {"notices": _notices_json(notices), "message": None}
+        if error is None:
+            tail.update(result="SUCCESS", ok=True)
+        else:
+            tail.update(result="ERROR", ok=False, error=_error_json(error, rows))
+        await self.write("]," + _dumps(tail)[1:])
+        await self.flush()
+        await self.response.write_eof()
+
+
+class _NdjsonWriter(_Writer):
+    async def start(self, function: str, request_id: str) -> None:
+        return None
+
+    async def rows(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self.write("".join(_dumps(row) + "\n" for row in rows))
+            self.count += len(rows)
+
+    async def finish(
+        self,
+        function: str,
+        request_id: str,
+        notices: tuple[Notice, ...],
+        error: GatewayError | None,
+        rows: int,
+    ) -> None:
+        trailer: dict[str, Any] = {
+            "ok": error is None,
+            "function": function,
+            "rows": rows,
+            "notices": _notices_json(notices),
+            "request_id": request_id,
+        }
+        if error is not None:
+            trailer["error"] = _error_json(error, rows)
+        await self.write(_dumps({"trailer": trailer}) + "\n")
+        await self.flush()
+        await self.response.write_eof()
+
+
+def _error_json(error: GatewayError, rows: int) -> dict[str, Any]:
+    return {
+        "type": error.type,
+        "message": f"{error.message} (after {rows} rows)",
+        "details": {"rows_sent": rows},
+    }
