@@ -16,6 +16,8 @@ is a generic 500 with the request id and no internals.
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
 import logging
 import re
@@ -35,16 +37,19 @@ from .catalog.generic import CALLER_MESSAGES
 from .catalog.parser import ParsedReply, ReplyShapeError, parse_reply
 from .catalog.spec import FunctionSpec
 from .catalog.stream import streamable
-from .config import Config
+from .config import AppConfig, Config
 from .errors import (
     ERROR_TYPES,
     BadRequest,
     GatewayError,
     MethodNotAllowed,
     NotFound,
+    RequestTimeout,
     TooLarge,
+    Unauthorized,
     UnknownFunction,
     UpstreamError,
+    error_body,
 )
 from .export import Buffered, stream_export
 from .metrics import Metrics
@@ -153,13 +158,14 @@ def _function_of(request: web.Request) -> str | None:
 
 
 def error_response(request: web.Request, exc: GatewayError) -> web.Response:
-    body: dict[str, Any] = {
-        "ok": False,
-        "function": _function_of(request),
-        "result": exc.result or "ERROR",
-        "error": {"type": exc.type, "message": exc.message, "details": exc.details},
-        "request_id": request.get(REQUEST_ID),
-    }
+    body = error_body(
+        exc.type,
+        exc.message,
+        details=exc.details,
+        function=_function_of(request),
+        request_id=request.get(REQUEST_ID),
+        result=exc.result or "ERROR",
+    )
     if exc.notices:
         body["notices"] = exc.notices
     return web.json_response(body, status=exc.status, headers=exc.headers)
@@ -180,13 +186,40 @@ async def metrics_view(request: web.Request) -> web.Response:
 
 
 def _authenticate(request: web.Request) -> Caller:
-    """The calling app (first step of every /v1 call); failures are counted by reason."""
+    """The calling app (first step of every /v1 call); failures are counted by reason.
+
+    An app with a ``client_cert`` rule must also have presented a client certificate on this
+    connection (verified by TLS against ``server.tls.client_ca_file``; optionally pinned).
+    """
     try:
-        return request.app[AUTH_KEY].authenticate(request.headers.get("Authorization"))
+        caller = request.app[AUTH_KEY].authenticate(request.headers.get("Authorization"))
+        _check_client_cert(request, caller.app)
     except GatewayError as exc:
         reason = str(exc.details.get("reason", "invalid"))
         request.app[METRICS_KEY].auth_failures.labels(reason=reason).inc()
         raise
+    return caller
+
+
+def _check_client_cert(request: web.Request, app: AppConfig) -> None:
+    rule = app.client_cert
+    if rule is None or not rule.required:
+        return
+    transport = request.transport
+    sslobj = transport.get_extra_info("ssl_object") if transport is not None else None
+    der = sslobj.getpeercert(binary_form=True) if sslobj is not None else None
+    if der is None:
+        raise Unauthorized(
+            "this app must present a client certificate",
+            details={"reason": "client_cert_required"},
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    if rule.sha256 and hashlib.sha256(der).hexdigest() not in rule.sha256:
+        raise Unauthorized(
+            "the client certificate is not one this app may use",
+            details={"reason": "client_cert_mismatch"},
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
 
 
 async def functions_view(request: web.Request) -> web.Response:
@@ -300,8 +333,16 @@ def _log_call(
 
 
 async def read_json(request: web.Request) -> Any:
-    """The body as JSON; an empty body is an empty object. Duplicate keys are refused."""
-    raw = await request.read()
+    """The body as JSON; an empty body is an empty object. Duplicate keys are refused.
+
+    The whole body must arrive within ``server.client_timeout`` (a slow client holds a
+    connection and a request slot for nothing).
+    """
+    try:
+        async with asyncio.timeout(request.app[CONFIG_KEY].server.client_timeout):
+            raw = await request.read()
+    except TimeoutError:
+        raise RequestTimeout("the request body did not arrive in time") from None
     if not raw.strip():
         return {}
     try:

@@ -40,11 +40,13 @@ Rules (RFC 8725, JWT best current practice):
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
 import re
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -78,6 +80,7 @@ REASONS: Mapping[str, str] = MappingProxyType(
         "bad_claim": "a claim has the wrong type (times must be finite numbers, sub/jti strings)",
         "bad_issuer": "iss is not the configured issuer",
         "bad_audience": "aud is not (and does not contain) the configured audience",
+        "revoked": "the token's jti is on the revocation list (auth.revoked_jti)",
         "expired": "exp has passed",
         "not_yet_valid": "nbf is in the future",
         "issued_in_future": "iat is in the future",
@@ -211,13 +214,34 @@ class Authenticator:
                     raise ValueError(f"kid {key.kid!r} is configured more than once")
                 index[key.kid] = _Entry(app, key, _prepare_key(app, key))
         self._keys: Mapping[str, _Entry] = index
+        self._revoked = config.auth.revoked_jti
+        self._cache_size = config.auth.token_cache_size
+        # SHA-256 of a verified token -> its Caller; least recently used first.
+        self._cache: OrderedDict[bytes, Caller] = OrderedDict()
 
     def authenticate(self, authorization: str | None) -> Caller:
-        """Verify the ``Authorization`` header value; return the caller or raise Unauthorized."""
+        """Verify the ``Authorization`` header value; return the caller or raise Unauthorized.
+
+        A token verified before is answered from a bounded cache until its ``exp`` (with the
+        leeway): the signature and claims of that exact token string were checked then, and an
+        Authenticator's keys and revocation list never change (a reload builds a new one).
+        """
         token = self._bearer_token(authorization)
+        digest = hashlib.sha256(token.encode()).digest()
+        cached = self._cache.get(digest)
+        if cached is not None:
+            if self._clock() < cached.expires_at + self._leeway:
+                self._cache.move_to_end(digest)
+                return cached
+            del self._cache[digest]
         entry = self._entry_for(token)
         payload = self._verify(token, entry)
-        return self._check_claims(payload, entry)
+        caller = self._check_claims(payload, entry)
+        if self._cache_size:
+            self._cache[digest] = caller
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return caller
 
     # -- steps ----------------------------------------------------------------------------------
 
@@ -349,6 +373,8 @@ class Authenticator:
         start = iat if iat is not None else now
         if exp - start > self._max_lifetime + leeway:
             _fail("lifetime_too_long")
+        if token_id is not None and token_id in self._revoked:
+            _fail("revoked")
 
         return Caller(
             app=entry.app,

@@ -18,7 +18,6 @@ import json
 import logging
 import shlex
 import signal
-import ssl
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,9 +30,10 @@ from .app import create_app
 from .auth import mint_token
 from .catalog import CATALOG
 from .catalog.describe import describe
-from .config import Config, load_config, parse_duration
+from .config import Config, ServerConfig, load_config, parse_duration
 from .errors import ConfigError
 from .logs import setup_logging
+from .server import Listener, handler_args, serve, start_listener
 from .sim import RunningSim, SimState, start_simulator
 
 log = logging.getLogger("gateway.cli")
@@ -133,18 +133,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     cfg = _load(args.config)
     for warning in cfg.warnings:
         log.warning(warning)
-    ssl_ctx = None
-    if cfg.server.tls is not None:
-        ssl_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        ssl_ctx.load_cert_chain(cfg.server.tls.cert_file, cfg.server.tls.key_file)
-    web.run_app(
-        create_app(cfg),
-        host=cfg.server.host,
-        port=cfg.server.port,
-        ssl_context=ssl_ctx,
-        access_log=None,
-        print=None,
-    )
+    asyncio.run(serve(cfg))
     return 0
 
 
@@ -179,14 +168,16 @@ async def _demo(cfg: Config, port: int, sim_port: int) -> None:
     state = SimState.seeded(api_users={cred.user.reveal(): cred.password.reveal()})
     sim = await _start_sim_on("127.0.0.1", sim_port, state)
     runner: web.AppRunner | None = None
+    listener: Listener | None = None
     try:
         upstream = dataclasses.replace(up_cfg, base_url=sim.base_url, ca_file=sim.ca_file)
         cfg = dataclasses.replace(
             cfg, upstreams=MappingProxyType({**cfg.upstreams, up_name: upstream})
         )
-        runner = web.AppRunner(create_app(cfg), access_log=None)
+        runner = web.AppRunner(create_app(cfg), access_log=None, **handler_args(cfg.server))
         await runner.setup()
-        bound = await _bind(runner, "127.0.0.1", port)
+        listener = await _listen(runner, dataclasses.replace(cfg.server, port=port))
+        bound = listener.port
         app_name = next(iter(cfg.apps))
         token = mint_token(cfg, app_name, ttl=3600)
         base = f"http://127.0.0.1:{bound}"
@@ -212,6 +203,8 @@ async def _demo(cfg: Config, port: int, sim_port: int) -> None:
         print(flush=True)
         await _wait_for_stop()
     finally:
+        if listener is not None:
+            await listener.close()
         if runner is not None:
             await runner.cleanup()
         await sim.close()
@@ -232,18 +225,12 @@ def _curl(base: str, function: str, token: str, body: dict[str, str]) -> str:
     )
 
 
-async def _bind(runner: web.AppRunner, host: str, port: int) -> int:
-    """Listen on ``port``, or on a free port if that one is taken; return the port."""
-    for candidate in (port, 0):
-        site = web.TCPSite(runner, host, candidate)
-        try:
-            await site.start()
-        except OSError:
-            continue
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
-        return int(sockets[0].getsockname()[1]) if sockets else candidate
-    raise OSError(f"cannot listen on {host}")
+async def _listen(runner: web.AppRunner, server: ServerConfig) -> Listener:
+    """Listen on the configured port, or on a free port if that one is taken."""
+    try:
+        return await start_listener(runner, server)
+    except OSError:
+        return await start_listener(runner, dataclasses.replace(server, port=0))
 
 
 async def _start_sim_on(host: str, port: int, state: SimState) -> RunningSim:

@@ -11,6 +11,7 @@ The shape is documented in ``config/example.yaml`` and the README.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
@@ -20,9 +21,14 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import jwt
 import yaml
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    PublicFormat,
+    load_pem_public_key,
+)
 
 from .catalog import CATALOG
 from .errors import ConfigError
@@ -56,6 +62,10 @@ _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0
 class TLSConfig:
     cert_file: Path
     key_file: Path
+    # CA that signs client certificates; set it to let apps require one (mTLS beside the JWT).
+    client_ca_file: Path | None = None
+    # How often the certificate and key files are checked for changes (seconds).
+    reload_interval: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,14 @@ class ServerConfig:
     port: int = 8443
     tls: TLSConfig | None = None
     max_body_bytes: int = 1_048_576
+    # Longest request line and header field (bytes); longer ones get 400 / 431.
+    max_header_bytes: int = 8190
+    # Time a client has to send its whole request (headers and body) once it starts one.
+    client_timeout: float = 30.0
+    # Open connections beyond this are answered 503 and closed at once.
+    max_connections: int = 1024
+    # On SIGTERM, how long requests in flight may take to finish before they are cut.
+    shutdown_timeout: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,10 @@ class AuthConfig:
     audience: str = "vicidial-gateway"
     max_token_lifetime: float = 86400.0
     leeway: float = 30.0
+    # Token ids (jti) refused whatever their signature says.
+    revoked_jti: frozenset[str] = frozenset()
+    # Verified tokens remembered (until their exp) so verification is not paid on every call.
+    token_cache_size: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -92,6 +114,10 @@ class UpstreamConfig:
     timeout: float = 30.0
     max_concurrency: int = 20
     allow_insecure_http: bool = False
+    # SHA-256 fingerprints (hex) of accepted server certificates, checked after CA verification.
+    pin_sha256: frozenset[str] = frozenset()
+    # Client certificate for mutual TLS with VICIdial's web server.
+    client_cert: TLSConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +135,15 @@ class ParamRule:
 
 
 @dataclass(frozen=True)
+class ClientCertRule:
+    """The app must present a client certificate (signed by server.tls.client_ca_file)."""
+
+    required: bool = True
+    # When set, the certificate's SHA-256 fingerprint (hex) must be one of these.
+    sha256: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class AppConfig:
     name: str
     keys: tuple[KeyConfig, ...]
@@ -118,6 +153,8 @@ class AppConfig:
     params: Mapping[str, Mapping[str, ParamRule]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    client_cert: ClientCertRule | None = None
+    jwks_file: Path | None = None
 
     def rule(self, function: str, param: str) -> ParamRule | None:
         return self.params.get(function, {}).get(param)
@@ -164,6 +201,13 @@ def parse_config(data: Any, *, base_dir: Path | None = None) -> Config:
     upstreams = v.upstreams(root.get("upstreams"), "upstreams")
     apps = v.apps(root.get("apps"), "apps", upstreams)
     v.unique_kids(apps)
+    if server is not None and (server.tls is None or server.tls.client_ca_file is None):
+        for app in apps.values():
+            if app.client_cert is not None and app.client_cert.required:
+                v.error(
+                    f"apps.{app.name}.client_cert",
+                    "needs server.tls.client_ca_file (the CA that signs client certificates)",
+                )
     if v.errors:
         raise ConfigError(v.errors)
     assert server is not None and auth is not None
@@ -254,26 +298,60 @@ class _Validator:
     # -- sections -------------------------------------------------------------------------------
 
     def server(self, raw: Any, path: str) -> ServerConfig | None:
-        m = self.mapping(raw, path, optional={"host", "port", "tls", "max_body_bytes"})
+        keys = {
+            "host",
+            "port",
+            "tls",
+            "max_body_bytes",
+            "max_header_bytes",
+            "client_timeout",
+            "max_connections",
+        }
+        m = self.mapping(raw, path, optional=keys)
         if m is None:
             return ServerConfig()
         tls = None
         if m.get("tls") is not None:
-            t = self.mapping(m["tls"], f"{path}.tls", required={"cert_file", "key_file"})
-            if t is not None and "cert_file" in t and "key_file" in t:
-                tls = TLSConfig(self.path(t["cert_file"]), self.path(t["key_file"]))
-                for key in ("cert_file", "key_file"):
-                    if not getattr(tls, key).is_file():
-                        self.error(f"{path}.tls.{key}", f"file not found: {getattr(tls, key)}")
+            tls = self.tls(m["tls"], f"{path}.tls", client_ca=True)
         return ServerConfig(
             host=self.value(m, "host", path, _str, "127.0.0.1"),
             port=self.value(m, "port", path, _port, 8443),
             tls=tls,
             max_body_bytes=self.value(m, "max_body_bytes", path, _positive_int, 1_048_576),
+            max_header_bytes=self.value(m, "max_header_bytes", path, _positive_int, 8190),
+            client_timeout=self.value(m, "client_timeout", path, parse_duration, 30.0),
+            max_connections=self.value(m, "max_connections", path, _positive_int, 1024),
+            shutdown_timeout=self.value(m, "shutdown_timeout", path, parse_duration, 30.0),
+        )
+
+    def tls(self, raw: Any, path: str, *, client_ca: bool) -> TLSConfig | None:
+        optional = {"cert_file", "key_file"}
+        if client_ca:
+            optional |= {"client_ca_file", "reload_interval"}
+        t = self.mapping(raw, path, required={"cert_file", "key_file"}, optional=optional)
+        if t is None or "cert_file" not in t or "key_file" not in t:
+            return None
+        files = {k: self.path(t[k]) for k in ("cert_file", "key_file", "client_ca_file") if k in t}
+        for key, file in files.items():
+            if not file.is_file():
+                self.error(f"{path}.{key}", f"file not found: {file}")
+        return TLSConfig(
+            files["cert_file"],
+            files["key_file"],
+            client_ca_file=files.get("client_ca_file"),
+            reload_interval=self.value(t, "reload_interval", path, parse_duration, 5.0),
         )
 
     def auth(self, raw: Any, path: str) -> AuthConfig | None:
-        m = self.mapping(raw, path, optional={"issuer", "audience", "max_token_lifetime", "leeway"})
+        keys = {
+            "issuer",
+            "audience",
+            "max_token_lifetime",
+            "leeway",
+            "revoked_jti",
+            "token_cache_size",
+        }
+        m = self.mapping(raw, path, optional=keys)
         if m is None:
             return AuthConfig()
         return AuthConfig(
@@ -281,6 +359,8 @@ class _Validator:
             audience=self.value(m, "audience", path, _str, "vicidial-gateway"),
             max_token_lifetime=self.value(m, "max_token_lifetime", path, parse_duration, 86400.0),
             leeway=self.value(m, "leeway", path, _duration_or_zero, 30.0),
+            revoked_jti=self.value(m, "revoked_jti", path, _str_set, frozenset()),
+            token_cache_size=self.value(m, "token_cache_size", path, _non_negative_int, 10_000),
         )
 
     def upstreams(self, raw: Any, path: str) -> dict[str, UpstreamConfig]:
@@ -360,6 +440,10 @@ class _Validator:
             timeout=self.value(m, "timeout", path, parse_duration, 30.0),
             max_concurrency=self.value(m, "max_concurrency", path, _positive_int, 20),
             allow_insecure_http=insecure,
+            pin_sha256=self.value(m, "pin_sha256", path, _fingerprints, frozenset()),
+            client_cert=self.tls(m["client_cert"], f"{path}.client_cert", client_ca=False)
+            if m.get("client_cert") is not None
+            else None,
         )
 
     def credential(self, raw: Any, path: str) -> Credential | None:
@@ -405,7 +489,10 @@ class _Validator:
         self, name: str, raw: Any, path: str, upstreams: Mapping[str, UpstreamConfig]
     ) -> AppConfig | None:
         m = self.mapping(
-            raw, path, required={"keys", "upstream", "source", "functions"}, optional={"params"}
+            raw,
+            path,
+            required={"upstream", "source", "functions"},
+            optional={"keys", "jwks_file", "params", "client_cert"},
         )
         if m is None:
             return None
@@ -429,8 +516,72 @@ class _Validator:
                 else:
                     functions.add(fn)
         keys = self.keys(m.get("keys"), f"{path}.keys") if "keys" in m else ()
+        jwks_file = None
+        if m.get("jwks_file") is not None:
+            jwks_file = self.path(m["jwks_file"])
+            keys += self.jwks(jwks_file, f"{path}.jwks_file")
+        elif "keys" not in m:
+            self.error(path, "needs keys, a jwks_file, or both")
         params = self.params(m.get("params", {}), f"{path}.params", functions)
-        return AppConfig(name, keys, upstream, source, frozenset(functions), params)
+        client_cert = None
+        if m.get("client_cert") is not None:
+            client_cert = self.client_cert_rule(m["client_cert"], f"{path}.client_cert")
+        return AppConfig(
+            name,
+            keys,
+            upstream,
+            source,
+            frozenset(functions),
+            params,
+            client_cert=client_cert,
+            jwks_file=jwks_file,
+        )
+
+    def client_cert_rule(self, raw: Any, path: str) -> ClientCertRule | None:
+        m = self.mapping(raw, path, optional={"required", "sha256"})
+        if m is None:
+            return None
+        return ClientCertRule(
+            required=self.value(m, "required", path, _bool, True),
+            sha256=self.value(m, "sha256", path, _fingerprints, frozenset()),
+        )
+
+    def jwks(self, file: Path, path: str) -> tuple[KeyConfig, ...]:
+        """Public keys of a JWKS document (RFC 7517); each must name its kid and alg."""
+        try:
+            doc = json.loads(file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            self.error(path, f"cannot read {file}: {exc.strerror}")
+            return ()
+        except ValueError:
+            self.error(path, f"{file} is not JSON")
+            return ()
+        if not isinstance(doc, dict) or not isinstance(doc.get("keys"), list):
+            self.error(path, 'must hold a JSON object with a "keys" list')
+            return ()
+        out: list[KeyConfig] = []
+        for i, jwk in enumerate(doc["keys"]):
+            where = f"{path} keys[{i}]"
+            if not isinstance(jwk, dict) or not isinstance(jwk.get("kid"), str) or not jwk["kid"]:
+                self.error(where, "needs a kid")
+                continue
+            alg = jwk.get("alg")
+            if alg not in PUBLIC_KEY_ALGS:
+                self.error(where, f"needs alg, one of {', '.join(PUBLIC_KEY_ALGS)}")
+                continue
+            if jwk.get("use", "sig") != "sig" or "d" in jwk or jwk.get("kty") == "oct":
+                self.error(where, "must be a public signing key")
+                continue
+            try:
+                key = jwt.PyJWK(jwk, algorithm=alg).key
+                pem = key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+            except (jwt.PyJWTError, ValueError, TypeError, AttributeError):
+                self.error(where, "is not a usable public key")
+                continue
+            checked = self.public_key({"public_key": pem.decode()}, where, alg, literal_ok=True)
+            if checked is not None:
+                out.append(KeyConfig(jwk["kid"], alg, public_key=checked))
+        return tuple(out)
 
     def keys(self, raw: Any, path: str) -> tuple[KeyConfig, ...]:
         if not isinstance(raw, list) or not raw:
@@ -473,11 +624,18 @@ class _Validator:
             return None
         return got[0]
 
-    def public_key(self, m: dict[str, Any], path: str, alg: str) -> Secret | None:
+    def public_key(
+        self, m: dict[str, Any], path: str, alg: str, *, literal_ok: bool = False
+    ) -> Secret | None:
         if "secret" in m or "public_key" not in m:
             self.error(path, f"{alg} keys take 'public_key' (PEM) and no 'secret'")
             return None
-        got = self.secret(m["public_key"], f"{path}.public_key")
+        # A public key is no secret: inline PEM (or one from a JWKS file) needs no warning.
+        got = (
+            (Secret(m["public_key"]), SecretRef("literal", ""))
+            if literal_ok
+            else self.secret(m["public_key"], f"{path}.public_key")
+        )
         if got is None:
             return None
         try:
@@ -616,3 +774,31 @@ def _is_scalar(raw: Any) -> bool:
 
 def _scalar_str(raw: Any) -> str:
     return str(raw)
+
+
+_FINGERPRINT_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def _fingerprints(raw: Any) -> frozenset[str]:
+    """SHA-256 fingerprints, hex, with or without colons, any case."""
+    if not isinstance(raw, list) or not raw:
+        raise ValueError("must be a non-empty list of SHA-256 fingerprints (hex)")
+    out = set()
+    for item in raw:
+        value = str(item).replace(":", "").lower()
+        if not _FINGERPRINT_RE.fullmatch(value):
+            raise ValueError(f"not a SHA-256 fingerprint: {item!r}")
+        out.add(value)
+    return frozenset(out)
+
+
+def _str_set(raw: Any) -> frozenset[str]:
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x for x in raw):
+        raise ValueError("must be a list of non-empty strings")
+    return frozenset(raw)
+
+
+def _non_negative_int(raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise ValueError(f"must be an integer >= 0, got {raw!r}")
+    return raw

@@ -12,6 +12,7 @@ middleware in :mod:`gateway.app` turns any of them into the JSON error body::
     ├── NotFound                 (404 not_found)        VICIdial: not found / no matches
     ├── Conflict                 (409 conflict)         VICIdial: duplicate
     ├── MethodNotAllowed         (405 method_not_allowed)
+    ├── RequestTimeout           (408 request_timeout)  the client was too slow sending
     ├── TooLarge                 (413 too_large)
     ├── InvalidInput             (422 invalid_input)    VICIdial rejected the input
     ├── RateLimited              (429 rate_limited)
@@ -82,6 +83,11 @@ class MethodNotAllowed(GatewayError):
     type = "method_not_allowed"
 
 
+class RequestTimeout(GatewayError):
+    status = 408
+    type = "request_timeout"
+
+
 class Conflict(GatewayError):
     status = 409
     type = "conflict"
@@ -135,6 +141,25 @@ ERROR_TYPES: dict[str, type[GatewayError]] = {
         UpstreamTimeout,
     )
 }
+
+
+def error_body(
+    error_type: str,
+    message: str,
+    *,
+    details: Mapping[str, Any] | None = None,
+    function: str | None = None,
+    request_id: str | None = None,
+    result: str = "ERROR",
+) -> dict[str, Any]:
+    """The JSON error body, the same wherever the refusal happens."""
+    return {
+        "ok": False,
+        "function": function,
+        "result": result,
+        "error": {"type": error_type, "message": message, "details": dict(details or {})},
+        "request_id": request_id,
+    }
 
 
 class ConfigError(Exception):

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import hashlib
 import ssl
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -115,10 +116,41 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
 
 
 def ssl_context(cfg: UpstreamConfig) -> ssl.SSLContext:
-    """Verification always on: the configured CA file, else the system trust store."""
+    """Verification always on: the configured CA file, else the system trust store.
+
+    With ``client_cert`` the gateway also presents a certificate (mutual TLS).
+    """
     ctx = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    if cfg.client_cert is not None:
+        ctx.load_cert_chain(cfg.client_cert.cert_file, cfg.client_cert.key_file)
     return ctx
+
+
+class PinMismatch(aiohttp.ClientError):
+    """The server's certificate passed CA verification but is not one of the pinned ones."""
+
+
+class _PinnedConnector(aiohttp.TCPConnector):
+    """A connector that, after the verified TLS handshake, also checks the certificate pins.
+
+    aiohttp's own ``Fingerprint`` replaces CA verification instead of adding to it (and takes one
+    digest); here both apply, and several pins allow a certificate rotation. The check runs on
+    every new connection, before any request (and so any credential) is written to it.
+    """
+
+    def __init__(self, *, pins: frozenset[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._pins = pins
+
+    async def _wrap_create_connection(self, *args: Any, **kwargs: Any) -> Any:
+        transport, protocol = await super()._wrap_create_connection(*args, **kwargs)
+        sslobj = transport.get_extra_info("ssl_object")
+        der = sslobj.getpeercert(binary_form=True) if sslobj is not None else None
+        if der is None or hashlib.sha256(der).hexdigest() not in self._pins:
+            transport.close()
+            raise PinMismatch("VICIdial's certificate does not match the pinned fingerprints")
+        return transport, protocol
 
 
 class VicidialUpstream:
@@ -129,9 +161,15 @@ class VicidialUpstream:
         parts = urlsplit(cfg.base_url)
         self.url = f"{cfg.base_url}{NON_AGENT_PATH}"
         self.host_header = parts.netloc
-        ssl_arg: ssl.SSLContext | bool = ssl_context(cfg) if parts.scheme == "https" else False
+        https = parts.scheme == "https"
+        ssl_arg: ssl.SSLContext | bool = ssl_context(cfg) if https else False
+        connector = (
+            _PinnedConnector(pins=cfg.pin_sha256, limit=cfg.max_concurrency, ssl=ssl_arg)
+            if https and cfg.pin_sha256
+            else aiohttp.TCPConnector(limit=cfg.max_concurrency, ssl=ssl_arg)
+        )
         self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=cfg.max_concurrency, ssl=ssl_arg),
+            connector=connector,
             timeout=aiohttp.ClientTimeout(total=cfg.timeout),
             # Never follow or store anything the upstream sends back but the body.
             cookie_jar=aiohttp.DummyCookieJar(),
@@ -172,6 +210,8 @@ class VicidialUpstream:
             raise UpstreamTimeout(
                 f"VICIdial did not answer within {self.cfg.timeout:g} s"
             ) from None
+        except PinMismatch:
+            raise UpstreamError("VICIdial's certificate does not match the pinned ones") from None
         except aiohttp.ClientSSLError:
             raise UpstreamError("TLS verification of VICIdial failed") from None
         except (aiohttp.ClientError, OSError, asyncio.IncompleteReadError):
