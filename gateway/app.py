@@ -17,6 +17,7 @@ is a generic 500 with the request id and no internals.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -30,7 +31,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from . import __version__
-from .auth import Authenticator, Caller
+from .auth import Caller
 from .catalog import CATALOG
 from .catalog.describe import describe
 from .catalog.generic import CALLER_MESSAGES
@@ -54,16 +55,17 @@ from .errors import (
 from .export import Buffered, stream_export
 from .metrics import Metrics
 from .policy import build_params
-from .upstream import Upstream, VicidialUpstream
+from .reload import Generation, Runtime
+from .upstream import Upstream
 
 log = logging.getLogger("gateway.app")
 
 # Typed application state: every key in one place.
-CONFIG_KEY = web.AppKey("config", Config)
-AUTH_KEY = web.AppKey("authenticator", Authenticator)
+CONFIG_KEY = web.AppKey("config", Config)  # the config the app was created with
 METRICS_KEY = web.AppKey("metrics", Metrics)
-UPSTREAMS_KEY = web.AppKey("upstreams", dict[str, Upstream])
+RUNTIME_KEY = web.AppKey("runtime", Runtime)  # the config in use (reloadable), set on startup
 REQUEST_ID = web.RequestKey("request_id", str)
+GENERATION = web.RequestKey("generation", Generation)  # the config this request runs on
 
 _REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # Statuses whose VICIdial data is about the caller's own input and may be shown as details.
@@ -75,36 +77,41 @@ def create_app(
     *,
     upstreams: Mapping[str, Upstream] | None = None,
     clock: Callable[[], float] = time.time,
+    watch: bool = False,
 ) -> web.Application:
     """Build the gateway application.
 
     ``upstreams`` replaces the real VICIdial clients (unit tests pass a fake); by default one
     :class:`~gateway.upstream.VicidialUpstream` per configured upstream is opened on startup and
-    closed on cleanup.
+    closed on cleanup. ``watch`` reloads the config on SIGHUP and when its files change.
     """
     app = web.Application(
         client_max_size=config.server.max_body_bytes,
         middlewares=[make_error_middleware()],
     )
     app[CONFIG_KEY] = config
-    app[AUTH_KEY] = Authenticator(config, clock=clock)
     app[METRICS_KEY] = Metrics()
-    app[UPSTREAMS_KEY] = dict(upstreams or {})
-    if upstreams is None:
-        app.cleanup_ctx.append(_upstream_clients)
+
+    async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
+        runtime = Runtime(config, app[METRICS_KEY], upstreams=upstreams, clock=clock)
+        app[RUNTIME_KEY] = runtime
+        tasks: list[asyncio.Task[None]] = []
+        if watch:
+            runtime.install_sighup()
+            tasks.append(asyncio.create_task(runtime.watch(config.server.config_watch_interval)))
+        yield
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await runtime.close()
+
+    app.cleanup_ctx.append(runtime_ctx)
     app.router.add_post("/v1/non-agent/{function}", non_agent_call)
     app.router.add_get("/v1/functions", functions_view)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_view)
     return app
-
-
-async def _upstream_clients(app: web.Application) -> AsyncIterator[None]:
-    clients = {name: VicidialUpstream(cfg) for name, cfg in app[CONFIG_KEY].upstreams.items()}
-    app[UPSTREAMS_KEY].update(clients)
-    yield
-    for client in clients.values():
-        await client.close()
 
 
 # --- middleware -----------------------------------------------------------------------------
@@ -117,7 +124,9 @@ def make_error_middleware() -> Middleware:
         request_id = given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
         request[REQUEST_ID] = request_id
         try:
-            response = await handler(request)
+            async with request.app[RUNTIME_KEY].use() as generation:
+                request[GENERATION] = generation
+                response = await handler(request)
         except GatewayError as exc:
             response = error_response(request, exc)
         except web.HTTPException as exc:
@@ -192,7 +201,7 @@ def _authenticate(request: web.Request) -> Caller:
     connection (verified by TLS against ``server.tls.client_ca_file``; optionally pinned).
     """
     try:
-        caller = request.app[AUTH_KEY].authenticate(request.headers.get("Authorization"))
+        caller = request[GENERATION].auth.authenticate(request.headers.get("Authorization"))
         _check_client_cert(request, caller.app)
     except GatewayError as exc:
         reason = str(exc.details.get("reason", "invalid"))
@@ -256,7 +265,7 @@ async def non_agent_call(request: web.Request) -> web.StreamResponse:
         body = await read_json(request)
         params = build_params(caller.app, spec, body)
         upstream_name = caller.app.upstream
-        upstream = request.app[UPSTREAMS_KEY][upstream_name]
+        upstream = request[GENERATION].upstreams[upstream_name]
         sent = time.monotonic()
         if streamable(spec):
             try:
@@ -339,7 +348,7 @@ async def read_json(request: web.Request) -> Any:
     connection and a request slot for nothing).
     """
     try:
-        async with asyncio.timeout(request.app[CONFIG_KEY].server.client_timeout):
+        async with asyncio.timeout(request[GENERATION].config.server.client_timeout):
             raw = await request.read()
     except TimeoutError:
         raise RequestTimeout("the request body did not arrive in time") from None

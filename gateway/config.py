@@ -11,6 +11,7 @@ The shape is documented in ``config/example.yaml`` and the README.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -82,6 +83,8 @@ class ServerConfig:
     max_connections: int = 1024
     # On SIGTERM, how long requests in flight may take to finish before they are cut.
     shutdown_timeout: float = 30.0
+    # How often the config file and the files it references are checked for changes.
+    config_watch_interval: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,9 @@ class Config:
     apps: Mapping[str, AppConfig]
     warnings: tuple[str, ...] = ()
     path: Path | None = None
+    # Files the config reads besides itself (secrets, JWKS, CA and client certificates): a change
+    # to any of them triggers a reload.
+    files: tuple[Path, ...] = ()
 
 
 def load_config(path: str | Path) -> Config:
@@ -185,7 +191,7 @@ def load_config(path: str | Path) -> Config:
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError([f"{path}:{where}: {problem}"]) from None
     cfg = parse_config(data, base_dir=path.parent)
-    return Config(cfg.server, cfg.auth, cfg.upstreams, cfg.apps, cfg.warnings, path)
+    return dataclasses.replace(cfg, path=path)
 
 
 def parse_config(data: Any, *, base_dir: Path | None = None) -> Config:
@@ -217,6 +223,7 @@ def parse_config(data: Any, *, base_dir: Path | None = None) -> Config:
         upstreams=MappingProxyType(upstreams),
         apps=MappingProxyType(apps),
         warnings=tuple(v.warnings),
+        files=tuple(dict.fromkeys(v.files)),
     )
 
 
@@ -245,6 +252,7 @@ class _Validator:
         self.base_dir = base_dir
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        self.files: list[Path] = []
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(f"{path or '(top level)'}: {message}")
@@ -289,6 +297,8 @@ class _Validator:
         except SecretError as exc:
             self.error(path, str(exc))
             return None
+        if ref.kind == "file":
+            self.files.append(Path(ref.where))
         if ref.kind == "literal":
             self.warnings.append(
                 f"{path}: inline secret literal; use {{env: NAME}} or {{file: PATH}} outside demos"
@@ -298,15 +308,7 @@ class _Validator:
     # -- sections -------------------------------------------------------------------------------
 
     def server(self, raw: Any, path: str) -> ServerConfig | None:
-        keys = {
-            "host",
-            "port",
-            "tls",
-            "max_body_bytes",
-            "max_header_bytes",
-            "client_timeout",
-            "max_connections",
-        }
+        keys = {f.name for f in dataclasses.fields(ServerConfig)}
         m = self.mapping(raw, path, optional=keys)
         if m is None:
             return ServerConfig()
@@ -322,9 +324,14 @@ class _Validator:
             client_timeout=self.value(m, "client_timeout", path, parse_duration, 30.0),
             max_connections=self.value(m, "max_connections", path, _positive_int, 1024),
             shutdown_timeout=self.value(m, "shutdown_timeout", path, parse_duration, 30.0),
+            config_watch_interval=self.value(
+                m, "config_watch_interval", path, parse_duration, 2.0
+            ),
         )
 
-    def tls(self, raw: Any, path: str, *, client_ca: bool) -> TLSConfig | None:
+    def tls(
+        self, raw: Any, path: str, *, client_ca: bool, watch: bool = False
+    ) -> TLSConfig | None:
         optional = {"cert_file", "key_file"}
         if client_ca:
             optional |= {"client_ca_file", "reload_interval"}
@@ -335,6 +342,8 @@ class _Validator:
         for key, file in files.items():
             if not file.is_file():
                 self.error(f"{path}.{key}", f"file not found: {file}")
+            if watch:
+                self.files.append(file)
         return TLSConfig(
             files["cert_file"],
             files["key_file"],
@@ -343,14 +352,7 @@ class _Validator:
         )
 
     def auth(self, raw: Any, path: str) -> AuthConfig | None:
-        keys = {
-            "issuer",
-            "audience",
-            "max_token_lifetime",
-            "leeway",
-            "revoked_jti",
-            "token_cache_size",
-        }
+        keys = {f.name for f in dataclasses.fields(AuthConfig)}
         m = self.mapping(raw, path, optional=keys)
         if m is None:
             return AuthConfig()
@@ -380,14 +382,7 @@ class _Validator:
         return out
 
     def upstream(self, name: str, raw: Any, path: str) -> UpstreamConfig | None:
-        keys = {
-            "base_url",
-            "ca_file",
-            "timeout",
-            "max_concurrency",
-            "credentials",
-            "allow_insecure_http",
-        }
+        keys = {f.name for f in dataclasses.fields(UpstreamConfig)} - {"name"}
         m = self.mapping(raw, path, required={"base_url", "credentials"}, optional=keys)
         if m is None:
             return None
@@ -415,6 +410,7 @@ class _Validator:
         ca_file = None
         if m.get("ca_file") is not None:
             ca_file = self.path(m["ca_file"])
+            self.files.append(ca_file)
             if not ca_file.is_file():
                 self.error(f"{path}.ca_file", f"file not found: {ca_file}")
         creds: list[Credential] = []
@@ -441,7 +437,9 @@ class _Validator:
             max_concurrency=self.value(m, "max_concurrency", path, _positive_int, 20),
             allow_insecure_http=insecure,
             pin_sha256=self.value(m, "pin_sha256", path, _fingerprints, frozenset()),
-            client_cert=self.tls(m["client_cert"], f"{path}.client_cert", client_ca=False)
+            client_cert=self.tls(
+                m["client_cert"], f"{path}.client_cert", client_ca=False, watch=True
+            )
             if m.get("client_cert") is not None
             else None,
         )
@@ -519,6 +517,7 @@ class _Validator:
         jwks_file = None
         if m.get("jwks_file") is not None:
             jwks_file = self.path(m["jwks_file"])
+            self.files.append(jwks_file)
             keys += self.jwks(jwks_file, f"{path}.jwks_file")
         elif "keys" not in m:
             self.error(path, "needs keys, a jwks_file, or both")

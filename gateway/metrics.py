@@ -7,9 +7,14 @@ cannot blow up the series count or smuggle text into ``/metrics``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .credentials import CredentialState
 
 # VICIdial answers in milliseconds for simple reads and in tens of seconds for big exports.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -53,8 +58,61 @@ class Metrics:
             ["reason"],
             registry=r,
         )
+        self.inflight = Gauge(
+            "vicigw_inflight_requests",
+            "Calls to VICIdial in progress.",
+            ["upstream"],
+            registry=r,
+        )
+        self.rate_limited = Counter(
+            "vicigw_rate_limited",
+            "Calls refused by an app's rate limit.",
+            ["app"],
+            registry=r,
+        )
+        self.upstream_login_failures = Counter(
+            "vicigw_upstream_login_failures",
+            "Logins VICIdial refused, per credential (each one counts toward VICIdial's lock).",
+            ["upstream", "credential"],
+            registry=r,
+        )
+        self.credential_healthy = Gauge(
+            "vicigw_credential_healthy",
+            "1 while a credential is in service (healthy or being verified), 0 while failed.",
+            ["upstream", "credential"],
+            registry=r,
+        )
+        self.credential_last_change = Gauge(
+            "vicigw_credential_last_change_timestamp_seconds",
+            "When the credential's current secret was first seen by the gateway.",
+            ["upstream", "credential"],
+            registry=r,
+        )
+        self.circuit_open = Gauge(
+            "vicigw_circuit_open",
+            "1 while the upstream's circuit breaker is open.",
+            ["upstream"],
+            registry=r,
+        )
+        self.config_reloads = Counter(
+            "vicigw_config_reloads",
+            "Configuration reloads, by result (success or failure).",
+            ["result"],
+            registry=r,
+        )
+        self.config_last_reload = Gauge(
+            "vicigw_config_last_reload_timestamp_seconds",
+            "When the configuration in use was loaded.",
+            registry=r,
+        )
         self.build_info = Gauge("vicigw_build_info", "Gateway version.", ["version"], registry=r)
         self.build_info.labels(version=__version__).set(1)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+    def credential_state(self, upstream: str, credential: str, state: CredentialState) -> None:
+        self.credential_healthy.labels(upstream, credential).set(
+            0 if state.status == "failed" else 1
+        )
+        self.credential_last_change.labels(upstream, credential).set(state.changed_at)

@@ -27,13 +27,13 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from .config import Config, ServerConfig, TLSConfig
 from .errors import error_body
+from .files import file_stamp
 
 log = logging.getLogger("gateway.server")
 
@@ -184,26 +184,15 @@ async def start_listener(runner: web.AppRunner, cfg: ServerConfig) -> Listener:
     return listener
 
 
-def _stamp(files: tuple[Path, ...]) -> tuple[tuple[int, int], ...]:
-    out = []
-    for f in files:
-        try:
-            st = f.stat()
-            out.append((st.st_mtime_ns, st.st_size))
-        except OSError:
-            out.append((-1, -1))
-    return tuple(out)
-
-
 async def _watch_tls(
     ctx: ssl.SSLContext, tls: TLSConfig, *, on_reload: Callable[[bool], None] | None = None
 ) -> None:
     """Reload the certificate chain into ``ctx`` when its files change."""
     files = (tls.cert_file, tls.key_file)
-    seen = _stamp(files)
+    seen = [file_stamp(f) for f in files]
     while True:
         await asyncio.sleep(tls.reload_interval)
-        now = _stamp(files)
+        now = [file_stamp(f) for f in files]
         if now == seen:
             continue
         seen = now
@@ -241,7 +230,7 @@ async def serve(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     runner = web.AppRunner(
-        create_app(cfg),
+        create_app(cfg, watch=True),
         access_log=None,
         handle_signals=False,
         shutdown_timeout=cfg.server.shutdown_timeout,

@@ -23,7 +23,7 @@ import codecs
 import hashlib
 import ssl
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -31,8 +31,12 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from .catalog import generic
 from .config import Credential, UpstreamConfig
-from .errors import UpstreamError, UpstreamTimeout
+from .credentials import DEFAULT_COOLDOWN, CredentialPool, CredentialState, Lease
+from .errors import Unavailable, UpstreamError, UpstreamTimeout
+from .files import file_stamp
+from .metrics import Metrics
 
 NON_AGENT_PATH = "/vicidial/non_agent_api.php"
 SCRUBBED = "********"
@@ -111,7 +115,8 @@ async def _line_batches(
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """Replace every occurrence of each secret (longest first) with ``********``."""
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, SCRUBBED)
+        if secret in text:
+            text = text.replace(secret, SCRUBBED)
     return text
 
 
@@ -153,38 +158,111 @@ class _PinnedConnector(aiohttp.TCPConnector):
         return transport, protocol
 
 
-class VicidialUpstream:
-    """The real VICIdial client. Create it inside a running loop; ``await close()`` when done."""
+def pool_key(cfg: UpstreamConfig) -> tuple[object, ...]:
+    """What a connection pool depends on: a reload that keeps these keeps the pool."""
+    parts = urlsplit(cfg.base_url)
+    files = [cfg.ca_file]
+    if cfg.client_cert is not None:
+        files += [cfg.client_cert.cert_file, cfg.client_cert.key_file]
+    return (
+        parts.scheme,
+        parts.netloc,
+        cfg.pin_sha256,
+        cfg.max_concurrency,
+        # A CA or client certificate replaced on disk needs a new TLS context.
+        tuple((f, file_stamp(f)) for f in files if f is not None),
+    )
+
+
+
+class ConnectionPool:
+    """One keep-alive pool (an ``aiohttp.ClientSession``) with an upstream's TLS settings."""
 
     def __init__(self, cfg: UpstreamConfig) -> None:
-        self.cfg = cfg
-        parts = urlsplit(cfg.base_url)
-        self.url = f"{cfg.base_url}{NON_AGENT_PATH}"
-        self.host_header = parts.netloc
-        https = parts.scheme == "https"
+        self.key = pool_key(cfg)
+        https = urlsplit(cfg.base_url).scheme == "https"
         ssl_arg: ssl.SSLContext | bool = ssl_context(cfg) if https else False
         connector = (
             _PinnedConnector(pins=cfg.pin_sha256, limit=cfg.max_concurrency, ssl=ssl_arg)
             if https and cfg.pin_sha256
             else aiohttp.TCPConnector(limit=cfg.max_concurrency, ssl=ssl_arg)
         )
-        self._session = aiohttp.ClientSession(
+        self.session = aiohttp.ClientSession(
             connector=connector,
-            timeout=aiohttp.ClientTimeout(total=cfg.timeout),
-            # Never follow or store anything the upstream sends back but the body.
+            # Never store anything the upstream sends back but the body.
             cookie_jar=aiohttp.DummyCookieJar(),
             auto_decompress=True,
         )
 
-    @property
-    def secrets(self) -> list[str]:
-        return [c.password.reveal() for c in self.cfg.credentials]
+    async def close(self) -> None:
+        await self.session.close()
 
-    def credential(self) -> Credential:
-        return self.cfg.credentials[0]
 
-    def _form(self, function: str, params: Mapping[str, str], source: str) -> dict[str, str]:
-        cred = self.credential()
+def login_failure(lines: Sequence[str]) -> str | None:
+    """The reason if the reply is VICIdial refusing the credential itself, else None."""
+    if not lines:
+        return None
+    first = lines[0]
+    for template, reason in _LOGIN_FAILURES:
+        if template.regex().fullmatch(first):
+            return reason
+    return None
+
+
+_LOGIN_FAILURES = (
+    (generic.BAD_LOGIN, "login incorrect"),
+    (generic.LOCKED, "locked by VICIdial (too many failed logins)"),
+    (generic.IP_BLOCKED, "gateway IP address not allowed"),
+)
+
+
+class VicidialUpstream:
+    """The real VICIdial client of one upstream, for one configuration.
+
+    ``pool`` (the connections) and ``states`` (what is known about each credential) may come
+    from the previous configuration, so a reload keeps both. ``previous_secrets`` are scrubbed
+    from replies too (credentials rotated away may still be echoed by calls in flight).
+    """
+
+    def __init__(
+        self,
+        cfg: UpstreamConfig,
+        *,
+        pool: ConnectionPool | None = None,
+        states: dict[tuple[str, str], CredentialState] | None = None,
+        previous_secrets: Iterable[str] = (),
+        metrics: Metrics | None = None,
+        cooldown: float = DEFAULT_COOLDOWN,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.cfg = cfg
+        self.name = cfg.name
+        self.url = f"{cfg.base_url}{NON_AGENT_PATH}"
+        self.host_header = urlsplit(cfg.base_url).netloc
+        self.pool = pool if pool is not None and pool.key == pool_key(cfg) else ConnectionPool(cfg)
+        self.metrics = metrics
+        self.credentials = CredentialPool(
+            cfg.name,
+            cfg.credentials,
+            states=states,
+            cooldown=cooldown,
+            clock=clock,
+            on_change=self._credential_changed,
+        )
+        self.secrets = sorted(
+            {c.password.reveal() for c in cfg.credentials} | set(previous_secrets),
+            key=len,
+            reverse=True,
+        )
+        self.timeout = aiohttp.ClientTimeout(total=cfg.timeout)
+
+    def _credential_changed(self, name: str, state: CredentialState) -> None:
+        if self.metrics is not None:
+            self.metrics.credential_state(self.name, name, state)
+
+    def _form(
+        self, cred: Credential, function: str, params: Mapping[str, str], source: str
+    ) -> dict[str, str]:
         return {
             **params,
             "function": function,
@@ -195,15 +273,16 @@ class VicidialUpstream:
 
     @asynccontextmanager
     async def _post(
-        self, function: str, params: Mapping[str, str], source: str
+        self, cred: Credential, function: str, params: Mapping[str, str], source: str
     ) -> AsyncIterator[aiohttp.ClientResponse]:
         """The POST, with transport failures mapped to gateway errors (body reads included)."""
         try:
-            async with self._session.post(
+            async with self.pool.session.post(
                 self.url,
-                data=self._form(function, params, source),
+                data=self._form(cred, function, params, source),
                 headers={"Host": self.host_header, "Accept": "text/plain, text/html"},
                 allow_redirects=False,
+                timeout=self.timeout,
             ) as resp:
                 yield resp
         except TimeoutError:
@@ -217,35 +296,107 @@ class VicidialUpstream:
         except (aiohttp.ClientError, OSError, asyncio.IncompleteReadError):
             raise UpstreamError("could not reach VICIdial") from None
 
+    def _login_failed(self, lease: Lease, reason: str) -> None:
+        self.credentials.login_failed(lease, reason)
+        if self.metrics is not None:
+            self.metrics.upstream_login_failures.labels(self.name, lease.credential.name).inc()
+
     async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
+        """The whole reply; a refused login moves the same call to the next credential."""
         started = time.monotonic()
-        async with self._post(function, params, source) as resp:
-            body = await resp.content.read(MAX_REPLY_BYTES + 1)
+        tried: set[str] = set()
+        refused: UpstreamReply | None = None  # the last login refusal, if every credential fails
+        while True:
+            try:
+                lease = await self.credentials.acquire(tried)
+            except Unavailable:
+                if refused is None:
+                    raise
+                return refused  # this call saw VICIdial refuse the login: say so (502)
+            cred = lease.credential
+            try:
+                async with self._post(cred, function, params, source) as resp:
+                    body = await resp.content.read(MAX_REPLY_BYTES + 1)
+                    status = resp.status
+                    content_type = resp.headers.get("Content-Type", "")
+                    charset = resp.charset or "utf-8"
+            except BaseException:
+                self.credentials.released(lease)
+                raise
             if len(body) > MAX_REPLY_BYTES:
+                self.credentials.released(lease)
                 raise UpstreamError("VICIdial reply too large")
-            text = scrub(body.decode(resp.charset or "utf-8", errors="replace"), self.secrets)
-            reply = UpstreamReply(
-                resp.status,
-                resp.headers.get("Content-Type", ""),
-                text,
-                self.credential().name,
-                time.monotonic() - started,
-            )
-        return reply
+            text = scrub(body.decode(charset, errors="replace"), self.secrets)
+            reason = login_failure(text.split("\n", 1)[:1]) if status == 200 else None
+            elapsed = time.monotonic() - started
+            if reason is not None:
+                self._login_failed(lease, reason)
+                tried.add(cred.name)
+                refused = UpstreamReply(status, content_type, text, cred.name, elapsed)
+                continue
+            if status == 200:
+                self.credentials.succeeded(lease)
+            else:
+                self.credentials.released(lease)
+            return UpstreamReply(status, content_type, text, cred.name, elapsed)
 
     @asynccontextmanager
     async def stream(
         self, function: str, params: Mapping[str, str], *, source: str
     ) -> AsyncIterator[UpstreamStream]:
+        """The reply line by line; the first lines are read before deciding about the login."""
         started = time.monotonic()
-        async with self._post(function, params, source) as resp:
-            yield UpstreamStream(
-                status=resp.status,
-                content_type=resp.headers.get("Content-Type", ""),
-                credential=self.credential().name,
-                started=started,
-                batches=_line_batches(resp, resp.charset or "utf-8", self.secrets),
-            )
+        tried: set[str] = set()
+        refused: UpstreamStream | None = None
+        while True:
+            try:
+                lease = await self.credentials.acquire(tried)
+            except Unavailable:
+                if refused is None:
+                    raise
+                yield refused
+                return
+            cred = lease.credential
+            decided = False
+            try:
+                async with self._post(cred, function, params, source) as resp:
+                    batches = _line_batches(resp, resp.charset or "utf-8", self.secrets)
+                    first: list[str] = await anext(batches, [])
+                    reason = login_failure(first) if resp.status == 200 else None
+                    if reason is not None:
+                        self._login_failed(lease, reason)
+                        decided = True
+                        tried.add(cred.name)
+                        refused = UpstreamStream(
+                            resp.status, "", cred.name, started, _prepend(first, _nothing())
+                        )
+                        continue
+                    if resp.status == 200:
+                        self.credentials.succeeded(lease)
+                        decided = True
+                    yield UpstreamStream(
+                        status=resp.status,
+                        content_type=resp.headers.get("Content-Type", ""),
+                        credential=cred.name,
+                        started=started,
+                        batches=_prepend(first, batches),
+                    )
+                    return
+            finally:
+                if not decided:
+                    self.credentials.released(lease)
 
     async def close(self) -> None:
-        await self._session.close()
+        await self.pool.close()
+
+
+async def _nothing() -> AsyncIterator[list[str]]:
+    return
+    yield
+
+
+async def _prepend(first: list[str], rest: AsyncIterator[list[str]]) -> AsyncIterator[list[str]]:
+    if first:
+        yield first
+    async for batch in rest:
+        yield batch

@@ -1,0 +1,219 @@
+"""The configuration in use, swapped atomically on SIGHUP or when its files change.
+
+A :class:`Generation` is everything built from one configuration: the config itself, its
+authenticator and its upstream clients. :class:`Runtime` holds the current generation. A request
+takes ``runtime.current`` once when it starts and uses that generation to the end, so a reload
+never changes the rules under a call in flight; new calls get the new generation.
+
+A reload loads and validates the new file completely first. If anything is wrong, nothing
+changes: the old generation stays, the reason is logged and ``config_reloads_total{result=
+"failure"}`` counts it. What a reload keeps:
+
+- connection pools, for upstreams whose TLS settings did not change (and whose CA / client
+  certificate files did not change);
+- what is known about each credential (its state is keyed by upstream and credential name and
+  reset only when the secret itself changed);
+- the old passwords, which stay on the scrub list, so a reply to a call sent with a rotated
+  password is still scrubbed.
+
+Pools no longer used are closed once the calls of the old generations have finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .auth import Authenticator
+from .config import Config, load_config
+from .credentials import CredentialState
+from .errors import ConfigError
+from .files import Stamp, file_stamp
+from .metrics import Metrics
+from .upstream import ConnectionPool, Upstream, VicidialUpstream, pool_key
+
+log = logging.getLogger("gateway.reload")
+
+
+@dataclass
+class Generation:
+    config: Config
+    auth: Authenticator
+    upstreams: Mapping[str, Upstream]
+    loaded_at: float
+    inflight: int = 0
+    idle: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class Runtime:
+    """The current generation and everything that outlives one (pools, credential states)."""
+
+    def __init__(
+        self,
+        config: Config,
+        metrics: Metrics,
+        *,
+        upstreams: Mapping[str, Upstream] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.metrics = metrics
+        self.clock = clock
+        self._fixed_upstreams = upstreams  # tests: fake upstreams, never rebuilt
+        self._states: dict[tuple[str, str], CredentialState] = {}
+        self._pools: dict[str, ConnectionPool] = {}
+        self._secrets: dict[str, set[str]] = {}
+        self._retired: list[tuple[Generation, list[ConnectionPool]]] = []
+        self._lock = asyncio.Lock()
+        self._stamps: dict[Path, Stamp] = {}
+        self._commit(*self._build(config))
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self, config: Config) -> tuple[Generation, dict[str, ConnectionPool]]:
+        """A generation for ``config``, and the pools it uses; shared state is not touched."""
+        auth = Authenticator(config, clock=self.clock)
+        pools: dict[str, ConnectionPool] = {}
+        if self._fixed_upstreams is not None:
+            return Generation(config, auth, dict(self._fixed_upstreams), time.time()), pools
+        upstreams: dict[str, Upstream] = {}
+        try:
+            for name, cfg in config.upstreams.items():
+                old = self._pools.get(name)
+                client = VicidialUpstream(
+                    cfg,
+                    pool=old if old is not None and old.key == pool_key(cfg) else None,
+                    states=self._states,
+                    previous_secrets=self._secrets.get(name, ()),
+                    metrics=self.metrics,
+                    clock=self.clock,
+                )
+                upstreams[name] = client
+                pools[name] = client.pool
+        except BaseException:
+            for name, pool in pools.items():
+                if pool is not self._pools.get(name):
+                    asyncio.get_running_loop().create_task(pool.close())
+            raise
+        return Generation(config, auth, upstreams, time.time()), pools
+
+    def _commit(self, gen: Generation, pools: dict[str, ConnectionPool]) -> Generation:
+        """Make ``gen`` current; return the previous generation (or ``gen`` the first time)."""
+        old = getattr(self, "current", gen)
+        self.current = gen
+        self._pools = pools
+        for name, cfg in gen.config.upstreams.items():
+            self._secrets.setdefault(name, set()).update(
+                c.password.reveal() for c in cfg.credentials
+            )
+        self._stamps = self._file_stamps(gen.config)
+        self.metrics.config_last_reload.set(gen.loaded_at)
+        return old
+
+    @staticmethod
+    def _file_stamps(config: Config) -> dict[Path, Stamp]:
+        files = [config.path] if config.path is not None else []
+        files += list(config.files)
+        return {f: file_stamp(f) for f in files}
+
+    # -- using ------------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def use(self) -> AsyncIterator[Generation]:
+        """The current generation, held for the duration of one call."""
+        gen = self.current
+        gen.inflight += 1
+        gen.idle.clear()
+        try:
+            yield gen
+        finally:
+            gen.inflight -= 1
+            if gen.inflight == 0:
+                gen.idle.set()
+
+    # -- reloading ----------------------------------------------------------------------------
+
+    def changed_files(self) -> bool:
+        return any(file_stamp(f) != s for f, s in self._stamps.items())
+
+    async def reload(self, path: Path | None = None) -> bool:
+        """Load, validate and swap in the config file; keep the old one on any error."""
+        async with self._lock:
+            path = path or self.current.config.path
+            if path is None:
+                log.error("config reload impossible: the config was not loaded from a file")
+                return False
+            stamps = self._file_stamps(self.current.config)
+            try:
+                config = await asyncio.to_thread(load_config, path)
+                new, pools = self._build(config)
+            except ConfigError as exc:
+                self._stamps = stamps  # do not retry the same broken files in a loop
+                self.metrics.config_reloads.labels("failure").inc()
+                log.error(
+                    "config reload rejected; the old config stays in use",
+                    extra={"errors": exc.errors},
+                )
+                return False
+            except Exception as exc:  # building clients: a bad certificate file, ...
+                self._stamps = stamps
+                self.metrics.config_reloads.labels("failure").inc()
+                log.error(
+                    "config reload failed; the old config stays in use",
+                    extra={"error": type(exc).__name__},
+                )
+                return False
+            old = self._commit(new, pools)
+            self.metrics.config_reloads.labels("success").inc()
+            for warning in config.warnings:
+                log.warning(warning)
+            in_use = {id(p) for p in self._pools.values()}
+            unused = [
+                u.pool
+                for u in old.upstreams.values()
+                if isinstance(u, VicidialUpstream) and id(u.pool) not in in_use
+            ]
+            self._retire(old, unused)
+            log.info("config reloaded", extra={"path": str(path)})
+            return True
+
+    def _retire(self, gen: Generation, pools: list[ConnectionPool]) -> None:
+        if not pools:
+            return
+        if gen.inflight == 0:
+            gen.idle.set()
+
+        async def close_when_idle() -> None:
+            await gen.idle.wait()
+            for pool in pools:
+                await pool.close()
+
+        task = asyncio.get_running_loop().create_task(close_when_idle())
+        self._retired.append((gen, pools))
+        task.add_done_callback(lambda _t: self._retired.remove((gen, pools)))
+
+    async def watch(self, interval: float) -> None:
+        """Reload when the config file or a file it references changes (polled)."""
+        while True:
+            await asyncio.sleep(interval)
+            if self.changed_files():
+                await self.reload()
+
+    def install_sighup(self) -> None:
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(self.reload()))
+
+    async def close(self) -> None:
+        pools = {id(p): p for p in self._pools.values()}
+        for _gen, retired in list(self._retired):
+            for p in retired:
+                pools[id(p)] = p
+        for pool in pools.values():
+            await pool.close()
