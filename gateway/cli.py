@@ -31,10 +31,11 @@ from .auth import mint_token
 from .catalog import CATALOG
 from .catalog.describe import describe
 from .config import Config, ServerConfig, load_config, parse_duration
-from .errors import ConfigError
+from .errors import ConfigError, GatewayError
 from .logs import setup_logging
 from .server import Listener, handler_args, serve, start_listener
 from .sim import RunningSim, SimState, start_simulator
+from .upstream import VicidialUpstream, login_failure
 
 log = logging.getLogger("gateway.cli")
 
@@ -80,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("functions", help="print the function catalog as JSON")
     s.set_defaults(func=cmd_functions)
 
+    s = sub.add_parser("credentials", help="VICIdial credential tools")
+    creds = s.add_subparsers(required=True, metavar="ACTION")
+    c = creds.add_parser("check", help="log in once with each credential (stops at a failure)")
+    c.add_argument("--config", required=True, type=Path)
+    c.set_defaults(func=cmd_credentials_check)
+
     s = sub.add_parser("sim", help="run the VICIdial simulator")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=DEMO_SIM_PORT)
@@ -121,6 +128,47 @@ def cmd_token(args: argparse.Namespace) -> int:
         return 2
     print(token)
     return 0
+
+
+def cmd_credentials_check(args: argparse.Namespace) -> int:
+    """One cheap, read-only call per credential, in order; stop at the first login failure.
+
+    The call is ``agent_status`` without an agent: VICIdial checks the login, then answers
+    ``INVALID SEARCH PARAMETERS`` (or a permission error) without touching any data. Stopping at
+    the first failure spends at most one of VICIdial's ten allowed failures.
+    """
+    cfg = _load(args.config)
+    rows = asyncio.run(check_credentials(cfg))
+    width = max([len("credential"), *(len(r[0]) for r in rows)])
+    print(f"{'credential':<{width}}  result  reason")
+    for name, ok, reason in rows:
+        print(f"{name:<{width}}  {'ok' if ok else 'FAILED':<6}  {reason}")
+    return 0 if rows and all(ok for _, ok, _ in rows) else 1
+
+
+async def check_credentials(cfg: Config) -> list[tuple[str, bool, str]]:
+    rows: list[tuple[str, bool, str]] = []
+    for up_name, up_cfg in cfg.upstreams.items():
+        for cred in up_cfg.credentials:
+            single = dataclasses.replace(up_cfg, credentials=(cred,))
+            client = VicidialUpstream(single)
+            label = f"{up_name}/{cred.name}"
+            try:
+                reply = await client.call("agent_status", {}, source="vicigwcheck")
+            except GatewayError as exc:
+                rows.append((label, False, exc.message))
+                return rows
+            finally:
+                await client.close()
+            reason = login_failure(reply.text.split("\n", 1)[:1])
+            if reason is not None:
+                rows.append((label, False, f"VICIdial: {reason}"))
+                return rows
+            if reply.status != 200:
+                rows.append((label, False, f"VICIdial answered HTTP {reply.status}"))
+                return rows
+            rows.append((label, True, "login accepted"))
+    return rows
 
 
 def cmd_functions(args: argparse.Namespace) -> int:

@@ -121,6 +121,8 @@ class UpstreamConfig:
     pin_sha256: frozenset[str] = frozenset()
     # Client certificate for mutual TLS with VICIdial's web server.
     client_cert: TLSConfig | None = None
+    # A credential VICIdial refused is probed again after this long (or when its secret changes).
+    credential_cooldown: float = 900.0
 
 
 @dataclass(frozen=True)
@@ -437,6 +439,9 @@ class _Validator:
             max_concurrency=self.value(m, "max_concurrency", path, _positive_int, 20),
             allow_insecure_http=insecure,
             pin_sha256=self.value(m, "pin_sha256", path, _fingerprints, frozenset()),
+            credential_cooldown=self.value(
+                m, "credential_cooldown", path, parse_duration, 900.0
+            ),
             client_cert=self.tls(
                 m["client_cert"], f"{path}.client_cert", client_ca=False, watch=True
             )

@@ -33,7 +33,7 @@ import aiohttp
 
 from .catalog import generic
 from .config import Credential, UpstreamConfig
-from .credentials import DEFAULT_COOLDOWN, CredentialPool, CredentialState, Lease
+from .credentials import CredentialPool, CredentialState, Lease
 from .errors import Unavailable, UpstreamError, UpstreamTimeout
 from .files import file_stamp
 from .metrics import Metrics
@@ -232,7 +232,6 @@ class VicidialUpstream:
         states: dict[tuple[str, str], CredentialState] | None = None,
         previous_secrets: Iterable[str] = (),
         metrics: Metrics | None = None,
-        cooldown: float = DEFAULT_COOLDOWN,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.cfg = cfg
@@ -245,7 +244,7 @@ class VicidialUpstream:
             cfg.name,
             cfg.credentials,
             states=states,
-            cooldown=cooldown,
+            cooldown=cfg.credential_cooldown,
             clock=clock,
             on_change=self._credential_changed,
         )
