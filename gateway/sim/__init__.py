@@ -13,6 +13,7 @@ input filters), :mod:`.server` (request flow), :mod:`.handlers` (one handler per
 from __future__ import annotations
 
 from .clock import ManualClock
+from .faults import Faults
 from .model import RequestRecord, SimUser
 from .runner import RunningSim, start_simulator
 from .server import create_sim_app
@@ -20,6 +21,7 @@ from .state import LoginStats, SimState
 from .tls import SimTLS, make_server_tls
 
 __all__ = [
+    "Faults",
     "LoginStats",
     "ManualClock",
     "RequestRecord",

@@ -8,6 +8,7 @@ function gets ``NO FUNCTION SPECIFIED``. Every reply is HTTP 200 ``text/html; ch
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import unquote_plus
 
 from aiohttp import web
@@ -15,6 +16,7 @@ from aiohttp import web
 from gateway.catalog import CATALOG
 from gateway.catalog import generic as g
 
+from .faults import GARBAGE, HTML_ERROR_PAGE, NOT_RUN
 from .handlers import HANDLERS, Ctx, FunctionImpl, Out
 from .handlers.base import render
 from .model import RequestRecord, SimUser
@@ -92,7 +94,7 @@ def _after_login(state: SimState, params: Params, user: SimUser, function: str) 
     return _run(impl, Ctx(state, params, user, function))
 
 
-async def _api(request: web.Request) -> web.Response:
+async def _api(request: web.Request) -> web.StreamResponse:
     state = request.app[STATE_KEY]
     params, query_names, body_names = await Params.read(request)
     function, user = params.get("function"), params.get("user")
@@ -109,15 +111,56 @@ async def _api(request: web.Request) -> web.Response:
     if function in _COFFEE:
         log(None)
         return _reply(f"Coffee: {function}|Error 418 I'm a teapot", status=418)
+    faults = state.faults
+    fault = faults.mode if faults is not None and faults.applies(function) else None
+    if fault in NOT_RUN:
+        log(None)
+        return _faulty_reply(fault)
     password = params.get("pass")
     result = state.authenticate(user, password)
     log(result)
     if result == "LOCK":
-        return _reply(g.LOCKED.render({"user": user}) + "\n")
-    if result == "BAD":
+        body = g.LOCKED.render({"user": user}) + "\n"
+    elif result == "BAD":
         values = {"user": user, "pass": password, "auth_message": "BAD"}
-        return _reply(g.BAD_LOGIN.render(values) + "\n")
-    return _reply(_after_login(state, params, state.users[user], function))
+        body = g.BAD_LOGIN.render(values) + "\n"
+    else:
+        body = _after_login(state, params, state.users[user], function)
+    if fault is None:
+        return _reply(body)
+    assert faults is not None
+    return await _misbehave(request, fault, faults.delay, body)
+
+
+def _faulty_reply(fault: str | None) -> web.Response:
+    if fault == "http500":
+        return web.Response(status=500, body=b"", headers=_HEADERS)
+    if fault == "html":
+        return web.Response(status=503, body=HTML_ERROR_PAGE.encode(), headers=_HEADERS)
+    return _reply(GARBAGE)
+
+
+async def _misbehave(
+    request: web.Request, fault: str, delay: float, body: str
+) -> web.StreamResponse:
+    """The faults in which the function ran: its reply arrives late, never, or cut short."""
+    if fault == "slow":
+        await asyncio.sleep(delay)
+        return _reply(body)
+    if fault == "hang":
+        await asyncio.sleep(3600)
+        return _reply(body)
+    data = body.encode("utf-8")
+    if fault == "truncate":
+        return web.Response(body=data[: len(data) // 2], headers=_HEADERS)
+    # reset: promise the whole body, send half, then drop the connection.
+    response = web.StreamResponse(headers={**_HEADERS, "Content-Length": str(len(data))})
+    await response.prepare(request)
+    await response.write(data[: len(data) // 2])
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    return response
 
 
 def create_sim_app(state: SimState) -> web.Application:

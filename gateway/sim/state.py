@@ -20,6 +20,7 @@ from .data_leads import LeadMediaData
 from .data_lists import ListAdminData
 from .data_reports import ReportData
 from .data_users import UserAdminData
+from .faults import Faults
 from .model import (
     ALL_FUNCTIONS,
     Callback,
@@ -67,6 +68,7 @@ class SimState:
         self.archived_callbacks: list[Callback] = []
         self.hopper: dict[int, HopperEntry] = {}  # by lead_id
         self.requests: list[RequestRecord] = []
+        self.faults: Faults | None = None  # set to make the server misbehave (see .faults)
         # Tables of the other function areas, one object each (gateway/sim/data_*.py).
         self.useradmin = UserAdminData()
         self.listadmin = ListAdminData()
