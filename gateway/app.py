@@ -31,6 +31,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from . import __version__
+from .audit import AuditRecord, loggable_params
 from .auth import Caller
 from .catalog import CATALOG
 from .catalog.describe import describe
@@ -248,97 +249,89 @@ async def functions_view(request: web.Request) -> web.Response:
 
 
 async def non_agent_call(request: web.Request) -> web.StreamResponse:
-    started = time.monotonic()
+    """``POST /v1/non-agent/{function}``: the whole data path of one call (see module doc)."""
     metrics = request.app[METRICS_KEY]
-    caller = _authenticate(request)
-    name = request.match_info["function"]
-    spec = CATALOG.get(name)
-    app_name = caller.app.name
-    outcome = "error"
-    request_id = request[REQUEST_ID]
+    gen = request[GENERATION]
+    record = AuditRecord(request[REQUEST_ID])
+    spec = CATALOG.get(request.match_info["function"])
+    if spec is not None:
+        record.function, record.effect = spec.name, spec.effect
     try:
-        if spec is None:
-            raise UnknownFunction(
-                "unknown function",
-                details={"function": name[:64].encode("unicode_escape").decode()},
+        caller = _authenticate(request)
+        record.app = caller.app.name
+        response = await _call(request, caller, spec, record)
+        record.status = response.status
+        record.outcome = "ok" if response.status == 200 else record.outcome
+        return response
+    except GatewayError as exc:
+        record.status, record.outcome = exc.status, exc.type
+        raise
+    finally:
+        if record.app is not None:
+            fn_label = spec.name if spec else "_unknown"
+            metrics.requests.labels(record.app, fn_label, record.outcome).inc()
+            metrics.request_duration.labels(record.app, fn_label).observe(
+                time.monotonic() - record.started
             )
-        body = await read_json(request)
-        params = build_params(caller.app, spec, body)
-        upstream_name = caller.app.upstream
-        upstream = request[GENERATION].upstreams[upstream_name]
-        sent = time.monotonic()
+        gen.audit.write(record)
+
+
+async def _call(
+    request: web.Request, caller: Caller, spec: FunctionSpec | None, record: AuditRecord
+) -> web.StreamResponse:
+    if spec is None:
+        name = request.match_info["function"]
+        raise UnknownFunction(
+            "unknown function", details={"function": name[:64].encode("unicode_escape").decode()}
+        )
+    gen = request[GENERATION]
+    metrics = request.app[METRICS_KEY]
+    body = await read_json(request)
+    params = build_params(caller.app, spec, body)
+    record.params = loggable_params(spec, params, gen.config.audit.phone_digits)
+    record.note_ids(params)
+    upstream_name = caller.app.upstream
+    upstream = gen.upstreams[upstream_name]
+    sent = time.monotonic()
+    inflight = metrics.inflight.labels(upstream_name)
+    inflight.inc()
+    try:
         if streamable(spec):
             try:
-                response, rows, credential = await stream_export(
-                    request, spec, params, upstream, source=caller.app.source, request_id=request_id
+                response, rows, record.credential = await stream_export(
+                    request,
+                    spec,
+                    params,
+                    upstream,
+                    source=caller.app.source,
+                    request_id=request[REQUEST_ID],
                 )
             except Buffered as buffered:
-                parsed, credential = buffered.parsed, buffered.credential
+                parsed, record.credential = buffered.parsed, buffered.credential
             else:
-                elapsed = time.monotonic() - sent
-                metrics.upstream_duration.labels(upstream_name, spec.name).observe(elapsed)
-                metrics.upstream_requests.labels(upstream_name, spec.name, "SUCCESS").inc()
-                outcome = "ok"
-                _log_call(
-                    request_id, app_name, spec.name, 200, "SUCCESS", credential, elapsed, rows=rows
+                record.upstream_seconds = time.monotonic() - sent
+                record.result, record.rows = "SUCCESS", rows
+                metrics.upstream_duration.labels(upstream_name, spec.name).observe(
+                    record.upstream_seconds
                 )
+                metrics.upstream_requests.labels(upstream_name, spec.name, "SUCCESS").inc()
                 return response
         else:
             reply = await upstream.call(spec.name, params, source=caller.app.source)
-            parsed, credential = (
-                _parse(request, spec, reply.status, reply.text, params),
-                reply.credential,
-            )
-        elapsed = time.monotonic() - sent
-        metrics.upstream_duration.labels(upstream_name, spec.name).observe(elapsed)
-        metrics.upstream_requests.labels(upstream_name, spec.name, parsed.result).inc()
-        status, payload = reply_json(spec, parsed)
-        outcome = "ok" if status == 200 else str(payload["error"]["type"])
-        payload["request_id"] = request_id
-        _log_call(request_id, app_name, spec.name, status, parsed.result, credential, elapsed)
-        return web.json_response(payload, status=status, headers=_retry_after(payload, status))
-    except GatewayError as exc:
-        outcome = exc.type
-        log.info(
-            "call refused",
-            extra={
-                "request_id": request_id,
-                "app": app_name,
-                "function": spec.name if spec else None,
-                "status": exc.status,
-                "error": exc.type,
-            },
-        )
-        raise
+            record.credential = reply.credential
+            parsed = _parse(request, spec, reply.status, reply.text, params)
     finally:
-        fn_label = spec.name if spec else "_unknown"
-        metrics.requests.labels(app_name, fn_label, outcome).inc()
-        metrics.request_duration.labels(app_name, fn_label).observe(time.monotonic() - started)
-
-
-def _log_call(
-    request_id: str,
-    app: str,
-    function: str,
-    status: int,
-    result: str,
-    credential: str,
-    upstream_seconds: float,
-    **more: object,
-) -> None:
-    log.info(
-        "call",
-        extra={
-            "request_id": request_id,
-            "app": app,
-            "function": function,
-            "status": status,
-            "result": result,
-            "credential": credential,
-            "upstream_seconds": round(upstream_seconds, 4),
-            **more,
-        },
-    )
+        inflight.dec()
+    record.upstream_seconds = time.monotonic() - sent
+    record.result = parsed.result
+    record.note_ids(parsed.data if isinstance(parsed.data, dict) else None)
+    metrics.upstream_duration.labels(upstream_name, spec.name).observe(record.upstream_seconds)
+    metrics.upstream_requests.labels(upstream_name, spec.name, parsed.result).inc()
+    status, payload = reply_json(spec, parsed)
+    if status != 200:
+        record.outcome = str(payload["error"]["type"])
+    payload["request_id"] = request[REQUEST_ID]
+    return web.json_response(payload, status=status, headers=_retry_after(payload, status))
 
 
 async def read_json(request: web.Request) -> Any:

@@ -166,11 +166,19 @@ class AppConfig:
 
 
 @dataclass(frozen=True)
+class AuditConfig:
+    enabled: bool = True
+    file: Path | None = None  # None: stdout
+    phone_digits: int = 4  # digits of a phone number left visible
+
+
+@dataclass(frozen=True)
 class Config:
     server: ServerConfig
     auth: AuthConfig
     upstreams: Mapping[str, UpstreamConfig]
     apps: Mapping[str, AppConfig]
+    audit: AuditConfig = AuditConfig()
     warnings: tuple[str, ...] = ()
     path: Path | None = None
     # Files the config reads besides itself (secrets, JWKS, CA and client certificates): a change
@@ -200,12 +208,16 @@ def parse_config(data: Any, *, base_dir: Path | None = None) -> Config:
     """Validate a parsed YAML document; raise ConfigError listing every problem."""
     v = _Validator(base_dir)
     root = v.mapping(
-        data, "", required={"upstreams", "apps"}, optional={"server", "auth", "upstreams", "apps"}
+        data,
+        "",
+        required={"upstreams", "apps"},
+        optional={"server", "auth", "upstreams", "apps", "audit"},
     )
     if root is None:
         raise ConfigError(v.errors)
     server = v.server(root.get("server", {}), "server")
     auth = v.auth(root.get("auth", {}), "auth")
+    audit = v.audit(root.get("audit", {}), "audit")
     upstreams = v.upstreams(root.get("upstreams"), "upstreams")
     apps = v.apps(root.get("apps"), "apps", upstreams)
     v.unique_kids(apps)
@@ -224,6 +236,7 @@ def parse_config(data: Any, *, base_dir: Path | None = None) -> Config:
         auth=auth,
         upstreams=MappingProxyType(upstreams),
         apps=MappingProxyType(apps),
+        audit=audit,
         warnings=tuple(v.warnings),
         files=tuple(dict.fromkeys(v.files)),
     )
@@ -365,6 +378,19 @@ class _Validator:
             leeway=self.value(m, "leeway", path, _duration_or_zero, 30.0),
             revoked_jti=self.value(m, "revoked_jti", path, _str_set, frozenset()),
             token_cache_size=self.value(m, "token_cache_size", path, _non_negative_int, 10_000),
+        )
+
+    def audit(self, raw: Any, path: str) -> AuditConfig:
+        m = self.mapping(raw, path, optional={f.name for f in dataclasses.fields(AuditConfig)})
+        if m is None:
+            return AuditConfig()
+        file = self.path(m["file"]) if m.get("file") is not None else None
+        if file is not None and not file.parent.is_dir():
+            self.error(f"{path}.file", f"folder not found: {file.parent}")
+        return AuditConfig(
+            enabled=self.value(m, "enabled", path, _bool, True),
+            file=file,
+            phone_digits=self.value(m, "phone_digits", path, _non_negative_int, 4),
         )
 
     def upstreams(self, raw: Any, path: str) -> dict[str, UpstreamConfig]:

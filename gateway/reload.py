@@ -31,6 +31,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .audit import AuditLog
 from .auth import Authenticator
 from .config import Config, load_config
 from .credentials import CredentialState
@@ -47,6 +48,7 @@ class Generation:
     config: Config
     auth: Authenticator
     upstreams: Mapping[str, Upstream]
+    audit: AuditLog
     loaded_at: float
     inflight: int = 0
     idle: asyncio.Event = field(default_factory=asyncio.Event)
@@ -80,9 +82,10 @@ class Runtime:
         """A generation for ``config``, and the pools it uses; shared state is not touched."""
         auth = Authenticator(config, clock=self.clock)
         pools: dict[str, ConnectionPool] = {}
-        if self._fixed_upstreams is not None:
-            return Generation(config, auth, dict(self._fixed_upstreams), time.time()), pools
         upstreams: dict[str, Upstream] = {}
+        if self._fixed_upstreams is not None:
+            upstreams.update(self._fixed_upstreams)
+            return Generation(config, auth, upstreams, AuditLog(config.audit), time.time()), pools
         try:
             for name, cfg in config.upstreams.items():
                 old = self._pools.get(name)
@@ -101,7 +104,7 @@ class Runtime:
                 if pool is not self._pools.get(name):
                     asyncio.get_running_loop().create_task(pool.close())
             raise
-        return Generation(config, auth, upstreams, time.time()), pools
+        return Generation(config, auth, upstreams, AuditLog(config.audit), time.time()), pools
 
     def _commit(self, gen: Generation, pools: dict[str, ConnectionPool]) -> Generation:
         """Make ``gen`` current; return the previous generation (or ``gen`` the first time)."""
@@ -184,13 +187,13 @@ class Runtime:
             return True
 
     def _retire(self, gen: Generation, pools: list[ConnectionPool]) -> None:
-        if not pools:
-            return
+        """Close what only ``gen`` used, once its last call has finished."""
         if gen.inflight == 0:
             gen.idle.set()
 
         async def close_when_idle() -> None:
             await gen.idle.wait()
+            gen.audit.close()
             for pool in pools:
                 await pool.close()
 
@@ -211,6 +214,7 @@ class Runtime:
             loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(self.reload()))
 
     async def close(self) -> None:
+        self.current.audit.close()
         pools = {id(p): p for p in self._pools.values()}
         for _gen, retired in list(self._retired):
             for p in retired:

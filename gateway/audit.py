@@ -1,0 +1,131 @@
+"""The audit log: one JSON line per call, answering "who did what" without leaking data.
+
+Each record has the time, request id, app, function, its effect (read-only or mutating), the
+outcome (``ok`` or the error type) and HTTP status, the class of VICIdial's answer (SUCCESS /
+ERROR / NOTICE), the credential's name (never its value), the upstream and total latency, and
+the identifiers a support person needs: ``lead_id``, ``list_id`` and ``campaign_id`` from the
+request or the reply.
+
+Parameter values are not written, except those the catalog's kinds make safe (flags, numbers,
+ids and codes, never free text) and never anything whose name says it is a password. Phone
+numbers are masked to their last digits (``******1212``). Records go to stdout by default, or to
+a file (``audit.file``; reopened when rotated away, for logrotate).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from .catalog.spec import FunctionSpec
+from .config import AuditConfig
+
+IDENTIFIERS = ("lead_id", "list_id", "campaign_id")
+_SAFE_KINDS = frozenset({"flag", "int", "id", "code", "date"})
+_SECRET_WORDS = ("pass", "secret", "token", "key")
+
+
+def mask_phone(value: str, keep: int) -> str:
+    """All but the last ``keep`` digits replaced by ``*`` (commas kept between numbers)."""
+    return ",".join(
+        "*" * max(0, len(p) - keep) + p[-keep:] if keep else "*" * len(p) for p in value.split(",")
+    )
+
+
+def loggable_params(
+    spec: FunctionSpec, params: Mapping[str, str], phone_digits: int
+) -> dict[str, str]:
+    """The parameter values fit for the audit log (the gateway's own stage/header left out)."""
+    out: dict[str, str] = {}
+    for name, value in params.items():
+        param = spec.param(name)
+        if param is None or any(word in name.lower() for word in _SECRET_WORDS):
+            continue
+        if param.kind == "phone" or (param.kind == "list" and "phone" in name):
+            out[name] = mask_phone(value, phone_digits)
+        elif param.kind in _SAFE_KINDS:
+            out[name] = value
+    return out
+
+
+@dataclass
+class AuditRecord:
+    """Filled in along the data path; written once when the call ends."""
+
+    request_id: str
+    started: float = field(default_factory=time.monotonic)
+    app: str | None = None
+    function: str | None = None
+    effect: str | None = None
+    status: int = 500
+    outcome: str = "internal_error"
+    result: str | None = None  # VICIdial's answer class
+    credential: str | None = None
+    upstream_seconds: float | None = None
+    rows: int | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def note_ids(self, source: Mapping[str, Any] | None) -> None:
+        if not isinstance(source, Mapping):
+            return
+        for name in IDENTIFIERS:
+            value = source.get(name)
+            if value not in (None, "") and name not in self.ids and isinstance(value, str | int):
+                self.ids[name] = str(value)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "request_id": self.request_id,
+            "app": self.app,
+            "function": self.function,
+            "effect": self.effect,
+            "outcome": self.outcome,
+            "status": self.status,
+            "result": self.result,
+            "credential": self.credential,
+            "upstream_ms": None
+            if self.upstream_seconds is None
+            else round(self.upstream_seconds * 1000, 1),
+            "total_ms": round((time.monotonic() - self.started) * 1000, 1),
+            **self.ids,
+        }
+        if self.rows is not None:
+            out["rows"] = self.rows
+        if self.params:
+            out["params"] = self.params
+        return out
+
+
+class AuditLog:
+    """Where records go: stdout (default) or a file."""
+
+    def __init__(self, cfg: AuditConfig) -> None:
+        self.cfg = cfg
+        self._logger = logging.getLogger(f"gateway.audit.{id(self)}")
+        self._logger.propagate = False
+        self._logger.setLevel(logging.INFO)
+        handler: logging.Handler
+        if cfg.file is not None:
+            handler = logging.handlers.WatchedFileHandler(cfg.file, encoding="utf-8")
+        else:
+            handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        self._handler = handler
+        self._logger.addHandler(handler)
+
+    def write(self, record: AuditRecord) -> None:
+        if self.cfg.enabled:
+            self._logger.info(json.dumps(record.as_dict(), ensure_ascii=False, default=str))
+
+    def close(self) -> None:
+        self._logger.removeHandler(self._handler)
+        self._handler.close()
