@@ -54,6 +54,7 @@ from .errors import (
     error_body,
 )
 from .export import Buffered, stream_export
+from .health import Readiness
 from .metrics import Metrics
 from .policy import build_params
 from .reload import Generation, Runtime
@@ -65,6 +66,7 @@ log = logging.getLogger("gateway.app")
 CONFIG_KEY = web.AppKey("config", Config)  # the config the app was created with
 METRICS_KEY = web.AppKey("metrics", Metrics)
 RUNTIME_KEY = web.AppKey("runtime", Runtime)  # the config in use (reloadable), set on startup
+READINESS_KEY = web.AppKey("readiness", Readiness)
 REQUEST_ID = web.RequestKey("request_id", str)
 GENERATION = web.RequestKey("generation", Generation)  # the config this request runs on
 
@@ -92,6 +94,7 @@ def create_app(
     )
     app[CONFIG_KEY] = config
     app[METRICS_KEY] = Metrics()
+    app[READINESS_KEY] = Readiness()
 
     async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         runtime = Runtime(config, app[METRICS_KEY], upstreams=upstreams, clock=clock)
@@ -111,7 +114,9 @@ def create_app(
     app.router.add_post("/v1/non-agent/{function}", non_agent_call)
     app.router.add_get("/v1/functions", functions_view)
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/metrics", metrics_view)
+    app.router.add_get("/readyz", readyz)
+    if config.server.metrics_port is None:
+        app.router.add_get("/metrics", metrics_view)  # else on its own listener (see server.py)
     return app
 
 
@@ -186,6 +191,14 @@ def error_response(request: web.Request, exc: GatewayError) -> web.Response:
 
 async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "status": "alive", "version": __version__})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    ok, checks = await request.app[READINESS_KEY].check(request[GENERATION])
+    return web.json_response(
+        {"ok": ok, "status": "ready" if ok else "not ready", "checks": checks},
+        status=200 if ok else 503,
+    )
 
 
 async def metrics_view(request: web.Request) -> web.Response:

@@ -85,6 +85,9 @@ class ServerConfig:
     shutdown_timeout: float = 30.0
     # How often the config file and the files it references are checked for changes.
     config_watch_interval: float = 2.0
+    # Prometheus metrics on their own listener (plain HTTP); None: /metrics on the API listener.
+    metrics_port: int | None = 9108
+    metrics_host: str | None = None  # None: the same as host
 
 
 @dataclass(frozen=True)
@@ -342,6 +345,10 @@ class _Validator:
             config_watch_interval=self.value(
                 m, "config_watch_interval", path, parse_duration, 2.0
             ),
+            metrics_port=None
+            if "metrics_port" in m and m["metrics_port"] is None
+            else self.value(m, "metrics_port", path, _port, 9108),
+            metrics_host=self.value(m, "metrics_host", path, _str, None),
         )
 
     def tls(

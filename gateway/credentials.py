@@ -120,6 +120,11 @@ class CredentialPool:
             state.status = "unverified"
         return True
 
+    def usable_count(self) -> int:
+        """Credentials in service now (healthy, unverified, or failed but due for a probe)."""
+        now = self.clock()
+        return sum(1 for cred in self.credentials if self._usable(self.state(cred.name), now))
+
     def retry_after(self) -> float:
         """Seconds until some credential may be tried again (for Retry-After)."""
         now = self.clock()

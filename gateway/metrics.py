@@ -78,7 +78,7 @@ class Metrics:
         )
         self.credential_healthy = Gauge(
             "vicigw_credential_healthy",
-            "1 while a credential is in service (healthy or being verified), 0 while failed.",
+            "0 from a login VICIdial refused until a login with the credential works again.",
             ["upstream", "credential"],
             registry=r,
         )

@@ -242,6 +242,9 @@ async def serve(
     except BaseException:
         await runner.cleanup()
         raise
+    metrics_runner: web.AppRunner | None = None
+    if cfg.server.metrics_port is not None:
+        metrics_runner = await _metrics_listener(runner, cfg.server)
     log.info(
         "listening",
         extra={"host": cfg.server.host, "port": listener.port, "tls": cfg.server.tls is not None},
@@ -254,4 +257,22 @@ async def serve(
         log.info("shutting down: no new connections; finishing requests in flight")
         await listener.close()
         await runner.cleanup()
+        if metrics_runner is not None:
+            await metrics_runner.cleanup()
         log.info("stopped")
+
+
+async def _metrics_listener(api: web.AppRunner, cfg: ServerConfig) -> web.AppRunner:
+    """``GET /metrics`` alone, on ``metrics_host:metrics_port`` (kept off the API listener)."""
+    from .app import METRICS_KEY, metrics_view
+
+    app = web.Application()
+    app[METRICS_KEY] = api.app[METRICS_KEY]
+    app.router.add_get("/metrics", metrics_view)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    host = cfg.metrics_host or cfg.host
+    site = web.TCPSite(runner, host, cfg.metrics_port)
+    await site.start()
+    log.info("metrics listening", extra={"host": host, "port": cfg.metrics_port})
+    return runner

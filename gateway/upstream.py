@@ -85,6 +85,14 @@ class Upstream(Protocol):
         """The reply line by line, for exports streamed to the caller."""
         ...
 
+    async def ping(self) -> str:
+        """VICIdial's version, asked without any credential (for readiness checks)."""
+        ...
+
+    def usable_credentials(self) -> int:
+        """How many credentials are in service now."""
+        ...
+
 
 async def _line_batches(
     resp: aiohttp.ClientResponse, charset: str, secrets: Iterable[str]
@@ -384,6 +392,30 @@ class VicidialUpstream:
             finally:
                 if not decided:
                     self.credentials.released(lease)
+
+    async def ping(self) -> str:
+        """``version`` needs no login: no credential is sent, none can be spent."""
+        form = {"function": "version"}
+        try:
+            async with self.pool.session.post(
+                self.url,
+                data=form,
+                headers={"Host": self.host_header},
+                allow_redirects=False,
+                timeout=aiohttp.ClientTimeout(total=min(self.cfg.timeout, 10.0)),
+            ) as resp:
+                text = (await resp.content.read(4096)).decode("utf-8", errors="replace")
+                status = resp.status
+        except TimeoutError:
+            raise UpstreamTimeout("VICIdial did not answer version in time") from None
+        except aiohttp.ClientError:
+            raise UpstreamError("could not reach VICIdial") from None
+        if status != 200 or not text.startswith("VERSION: "):
+            raise UpstreamError(f"VICIdial's version reply was not recognised (HTTP {status})")
+        return text[len("VERSION: ") :].split("|", 1)[0]
+
+    def usable_credentials(self) -> int:
+        return self.credentials.usable_count()
 
     async def close(self) -> None:
         await self.pool.close()

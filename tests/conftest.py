@@ -20,8 +20,8 @@ import pytest
 from aiohttp import web
 
 from gateway.app import create_app
-from gateway.catalog import CATALOG
 from gateway.auth import mint_token
+from gateway.catalog import CATALOG
 from gateway.config import Config, parse_config
 from gateway.logs import setup_logging
 from gateway.sim import RunningSim, SimState, start_simulator
@@ -75,7 +75,7 @@ def config_dict(
     }
     apps.update(apps_extra)
     return {
-        "server": {"host": "127.0.0.1", "port": 0, "max_body_bytes": 65536},
+        "server": {"host": "127.0.0.1", "port": 0, "max_body_bytes": 65536, "metrics_port": None},
         "auth": {"issuer": "vicidial-gateway", "audience": "vicidial-gateway"},
         "upstreams": {"main": upstream},
         "apps": apps,

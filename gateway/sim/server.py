@@ -105,17 +105,21 @@ async def _api(request: web.Request) -> web.StreamResponse:
             RequestRecord(function, request.method, query, query_names, body_names, user, login)
         )
 
-    if function == "version":
-        log(None)
-        return _reply(version_line(state) + "\n")
-    if function in _COFFEE:
-        log(None)
-        return _reply(f"Coffee: {function}|Error 418 I'm a teapot", status=418)
     faults = state.faults
     fault = faults.mode if faults is not None and faults.applies(function) else None
     if fault in NOT_RUN:
         log(None)
         return _faulty_reply(fault)
+    if function == "version":
+        log(None)
+        body = version_line(state) + "\n"
+        if fault is None:
+            return _reply(body)
+        assert faults is not None
+        return await _misbehave(request, fault, faults.delay, body)
+    if function in _COFFEE:
+        log(None)
+        return _reply(f"Coffee: {function}|Error 418 I'm a teapot", status=418)
     password = params.get("pass")
     result = state.authenticate(user, password)
     log(result)

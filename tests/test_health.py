@@ -1,0 +1,143 @@
+"""/healthz, /readyz (cached, no login), metrics on their own port, graceful shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+import yaml
+
+from gateway.auth import mint_token
+from gateway.config import parse_config
+from gateway.sim import Faults, RunningSim
+
+from .conftest import API_USER, Gateway, config_dict, start_gateway
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+async def _readyz(gw: Gateway) -> tuple[int, dict]:  # type: ignore[type-arg]
+    async with gw.session.get(f"{gw.base_url}/readyz") as r:
+        return r.status, await r.json()
+
+
+async def test_ready_checks_version_without_any_login(gateway: Gateway) -> None:
+    status, body = await _readyz(gateway)
+    assert status == 200 and body["ok"] is True
+    up = body["checks"]["upstream:main"]
+    assert up == {"credentials_in_service": 1, "reachable": True, "version": "2.14-194", "ok": True}
+    seen = gateway.sim.state.requests
+    assert [r.function for r in seen] == ["version"]
+    assert "user" not in seen[0].param_names and "pass" not in seen[0].param_names
+    assert gateway.sim.state.login_attempts(API_USER) == 0
+    # Cached: a second probe right away does not reach VICIdial.
+    await _readyz(gateway)
+    assert len(gateway.sim.state.requests) == 1
+
+
+async def test_not_ready_when_vicidial_is_down(sim: RunningSim, log_stream: io.StringIO) -> None:
+    cfg = parse_config(config_dict(sim.base_url, sim.ca_file))
+    runner, base = await start_gateway(cfg)
+    try:
+        async with aiohttp.ClientSession() as session:
+            gw = Gateway(base, cfg, sim, session, log_stream)
+            sim.state.faults = Faults("html")
+            status, body = await _readyz(gw)
+            assert status == 503 and body["ok"] is False
+            assert body["checks"]["upstream:main"]["reachable"] is False
+    finally:
+        await runner.cleanup()
+
+
+async def test_not_ready_without_a_usable_credential(
+    sim: RunningSim, log_stream: io.StringIO
+) -> None:
+    cfg = parse_config(config_dict(sim.base_url, sim.ca_file, password="Wrong-Pass_777abc"))
+    runner, base = await start_gateway(cfg)
+    try:
+        async with aiohttp.ClientSession() as session:
+            gw = Gateway(base, cfg, sim, session, log_stream)
+            await gw.call("campaigns_list")  # refused: the only credential goes out of service
+            status, body = await _readyz(gw)
+            assert status == 503, body
+            assert body["checks"]["upstream:main"]["credentials_in_service"] == 0
+    finally:
+        await runner.cleanup()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_serve_metrics_port_and_graceful_shutdown(sim: RunningSim, tmp_path: Path) -> None:
+    doc = config_dict(sim.base_url, sim.ca_file)
+    port, metrics_port = _free_port(), _free_port()
+    doc["server"].update(port=port, metrics_port=metrics_port, shutdown_timeout="20s")
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "gateway",
+        "serve",
+        "--config",
+        str(path),
+        cwd=REPO,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    token = mint_token(parse_config(doc), "crm")
+    headers = {"Authorization": f"Bearer {token}"}
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as s:
+            for _ in range(100):
+                try:
+                    async with s.get(f"{base}/healthz") as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            async with s.post(f"{base}/v1/non-agent/version", headers=headers) as r:
+                assert r.status == 200
+            # Metrics live on their own port, not on the API listener.
+            async with s.get(f"http://127.0.0.1:{metrics_port}/metrics") as r:
+                assert r.status == 200
+                assert 'vicigw_requests_total{app="crm",function="version",outcome="ok"}' in (
+                    await r.text()
+                )
+            async with s.get(f"{base}/metrics") as r:
+                assert r.status == 404
+            # Calls in flight when SIGTERM arrives are finished, not cut.
+            sim.state.faults = Faults("slow", delay=1.5, functions=frozenset({"campaigns_list"}))
+            calls = [
+                asyncio.create_task(s.post(f"{base}/v1/non-agent/campaigns_list", headers=headers))
+                for _ in range(5)
+            ]
+            await asyncio.sleep(0.5)
+            proc.send_signal(signal.SIGTERM)
+            responses = await asyncio.gather(*calls)
+            assert [r.status for r in responses] == [200] * 5
+            for r in responses:
+                assert (await r.json())["ok"] is True
+                r.release()
+            await asyncio.sleep(0.3)
+            try:
+                async with aiohttp.ClientSession() as fresh, fresh.get(f"{base}/healthz") as r:
+                    accepted = r.status
+            except aiohttp.ClientConnectionError:
+                accepted = None
+            assert accepted is None  # no new connections once shutting down
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert "finishing requests in flight" in err.decode()
