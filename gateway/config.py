@@ -126,6 +126,15 @@ class UpstreamConfig:
     client_cert: TLSConfig | None = None
     # A credential VICIdial refused is probed again after this long (or when its secret changes).
     credential_cooldown: float = 900.0
+    # Time to open a connection; the whole-call timeout is ``timeout``, per class overridable.
+    connect_timeout: float = 5.0
+    class_timeouts: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    # Read-only calls are retried this many times on transport failures (jittered backoff).
+    retries: int = 2
+    retry_backoff: float = 0.2
+    # Circuit breaker: opens after this many transport failures in a row, for this long.
+    breaker_failures: int = 5
+    breaker_open_for: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -342,18 +351,14 @@ class _Validator:
             client_timeout=self.value(m, "client_timeout", path, parse_duration, 30.0),
             max_connections=self.value(m, "max_connections", path, _positive_int, 1024),
             shutdown_timeout=self.value(m, "shutdown_timeout", path, parse_duration, 30.0),
-            config_watch_interval=self.value(
-                m, "config_watch_interval", path, parse_duration, 2.0
-            ),
+            config_watch_interval=self.value(m, "config_watch_interval", path, parse_duration, 2.0),
             metrics_port=None
             if "metrics_port" in m and m["metrics_port"] is None
             else self.value(m, "metrics_port", path, _port, 9108),
             metrics_host=self.value(m, "metrics_host", path, _str, None),
         )
 
-    def tls(
-        self, raw: Any, path: str, *, client_ca: bool, watch: bool = False
-    ) -> TLSConfig | None:
+    def tls(self, raw: Any, path: str, *, client_ca: bool, watch: bool = False) -> TLSConfig | None:
         optional = {"cert_file", "key_file"}
         if client_ca:
             optional |= {"client_ca_file", "reload_interval"}
@@ -472,9 +477,15 @@ class _Validator:
             max_concurrency=self.value(m, "max_concurrency", path, _positive_int, 20),
             allow_insecure_http=insecure,
             pin_sha256=self.value(m, "pin_sha256", path, _fingerprints, frozenset()),
-            credential_cooldown=self.value(
-                m, "credential_cooldown", path, parse_duration, 900.0
+            credential_cooldown=self.value(m, "credential_cooldown", path, parse_duration, 900.0),
+            connect_timeout=self.value(m, "connect_timeout", path, parse_duration, 5.0),
+            class_timeouts=self.value(
+                m, "class_timeouts", path, _class_durations, MappingProxyType({})
             ),
+            retries=self.value(m, "retries", path, _non_negative_int, 2),
+            retry_backoff=self.value(m, "retry_backoff", path, parse_duration, 0.2),
+            breaker_failures=self.value(m, "breaker_failures", path, _positive_int, 5),
+            breaker_open_for=self.value(m, "breaker_open_for", path, parse_duration, 30.0),
             client_cert=self.tls(
                 m["client_cert"], f"{path}.client_cert", client_ca=False, watch=True
             )
@@ -839,3 +850,18 @@ def _non_negative_int(raw: Any) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
         raise ValueError(f"must be an integer >= 0, got {raw!r}")
     return raw
+
+
+FUNCTION_CLASSES = ("export", "read", "write")
+
+
+def _class_durations(raw: Any) -> Mapping[str, float]:
+    """``{export: 5m, read: 30s, write: 30s}``: per function class."""
+    if not isinstance(raw, dict):
+        raise ValueError("must be a mapping of function class to duration")
+    out: dict[str, float] = {}
+    for key, value in raw.items():
+        if key not in FUNCTION_CLASSES:
+            raise ValueError(f"unknown function class {key!r} (classes: export, read, write)")
+        out[key] = parse_duration(value)
+    return MappingProxyType(out)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import hashlib
+import random
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
@@ -31,7 +32,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from .catalog import generic
+from .breaker import CircuitBreaker
+from .catalog import CATALOG, generic
+from .catalog.spec import FunctionSpec
 from .config import Credential, UpstreamConfig
 from .credentials import CredentialPool, CredentialState, Lease
 from .errors import Unavailable, UpstreamError, UpstreamTimeout
@@ -182,7 +185,6 @@ def pool_key(cfg: UpstreamConfig) -> tuple[object, ...]:
     )
 
 
-
 class ConnectionPool:
     """One keep-alive pool (an ``aiohttp.ClientSession``) with an upstream's TLS settings."""
 
@@ -240,9 +242,11 @@ class VicidialUpstream:
         states: dict[tuple[str, str], CredentialState] | None = None,
         previous_secrets: Iterable[str] = (),
         metrics: Metrics | None = None,
+        breaker: CircuitBreaker | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.cfg = cfg
+        self.breaker = breaker or CircuitBreaker(cfg.breaker_failures, cfg.breaker_open_for)
         self.name = cfg.name
         self.url = f"{cfg.base_url}{NON_AGENT_PATH}"
         self.host_header = urlsplit(cfg.base_url).netloc
@@ -261,7 +265,6 @@ class VicidialUpstream:
             key=len,
             reverse=True,
         )
-        self.timeout = aiohttp.ClientTimeout(total=cfg.timeout)
 
     def _credential_changed(self, name: str, state: CredentialState) -> None:
         if self.metrics is not None:
@@ -280,28 +283,53 @@ class VicidialUpstream:
 
     @asynccontextmanager
     async def _post(
-        self, cred: Credential, function: str, params: Mapping[str, str], source: str
+        self,
+        cred: Credential,
+        function: str,
+        params: Mapping[str, str],
+        source: str,
+        timeout: aiohttp.ClientTimeout,
     ) -> AsyncIterator[aiohttp.ClientResponse]:
-        """The POST, with transport failures mapped to gateway errors (body reads included)."""
+        """The POST, with transport failures mapped to gateway errors (body reads included).
+
+        :class:`NotSent` means no connection was made, so VICIdial cannot have seen the call.
+        """
         try:
             async with self.pool.session.post(
                 self.url,
                 data=self._form(cred, function, params, source),
                 headers={"Host": self.host_header, "Accept": "text/plain, text/html"},
                 allow_redirects=False,
-                timeout=self.timeout,
+                timeout=timeout,
             ) as resp:
                 yield resp
+        except aiohttp.ConnectionTimeoutError:
+            raise NotSent("could not connect to VICIdial in time") from None
         except TimeoutError:
-            raise UpstreamTimeout(
-                f"VICIdial did not answer within {self.cfg.timeout:g} s"
-            ) from None
+            raise UpstreamTimeout(f"VICIdial did not answer within {timeout.total:g} s") from None
         except PinMismatch:
             raise UpstreamError("VICIdial's certificate does not match the pinned ones") from None
         except aiohttp.ClientSSLError:
             raise UpstreamError("TLS verification of VICIdial failed") from None
+        except aiohttp.ClientConnectorError:
+            raise NotSent("could not reach VICIdial") from None
         except (aiohttp.ClientError, OSError, asyncio.IncompleteReadError):
-            raise UpstreamError("could not reach VICIdial") from None
+            raise MaybeSent("the connection to VICIdial failed during the call") from None
+
+    def _timeout(self, function: str) -> aiohttp.ClientTimeout:
+        spec = CATALOG.get(function)
+        klass = function_class(spec) if spec is not None else "read"
+        total = self.cfg.class_timeouts.get(klass, self.cfg.timeout)
+        return aiohttp.ClientTimeout(total=total, connect=min(self.cfg.connect_timeout, total))
+
+    @staticmethod
+    def _read_only(function: str) -> bool:
+        spec = CATALOG.get(function)
+        return spec is not None and spec.effect == "read_only"
+
+    async def _backoff(self, attempt: int) -> None:
+        """Jittered exponential backoff: 0..base, 0..2*base, ..."""
+        await asyncio.sleep(random.uniform(0, self.cfg.retry_backoff * (2**attempt)))
 
     def _login_failed(self, lease: Lease, reason: str) -> None:
         self.credentials.login_failed(lease, reason)
@@ -309,7 +337,42 @@ class VicidialUpstream:
             self.metrics.upstream_login_failures.labels(self.name, lease.credential.name).inc()
 
     async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
-        """The whole reply; a refused login moves the same call to the next credential."""
+        """The whole reply, with the breaker's say and retries where they are safe.
+
+        Read-only functions are retried (at most ``retries`` times, jittered backoff) after a
+        transport failure or a reply that is not VICIdial's (a web-server 5xx page, an empty
+        500). A mutating call is re-sent only if it never left (no connection was made).
+        """
+        read_only = self._read_only(function)
+        attempts = 1 + self.cfg.retries
+        for attempt in range(attempts):
+            last = attempt + 1 == attempts
+            if attempt:
+                await self._backoff(attempt - 1)
+            await self.breaker.before_call(self.ping)
+            try:
+                reply = await self._call_once(function, params, source)
+            except NotSent:
+                self.breaker.failed()
+                if last:
+                    raise
+                continue  # VICIdial never saw it: safe to send again, even a write
+            except (UpstreamTimeout, MaybeSent):
+                self.breaker.failed()
+                if last or not read_only:
+                    raise  # a write may have been done: never sent twice
+                continue
+            self.breaker.succeeded()
+            if _not_vicidial(reply) and read_only and not last:
+                continue
+            return reply
+        raise AssertionError("unreachable")
+
+    async def _call_once(
+        self, function: str, params: Mapping[str, str], source: str
+    ) -> UpstreamReply:
+        """One call; a refused login moves the same call to the next credential."""
+        timeout = self._timeout(function)
         started = time.monotonic()
         tried: set[str] = set()
         refused: UpstreamReply | None = None  # the last login refusal, if every credential fails
@@ -322,7 +385,7 @@ class VicidialUpstream:
                 return refused  # this call saw VICIdial refuse the login: say so (502)
             cred = lease.credential
             try:
-                async with self._post(cred, function, params, source) as resp:
+                async with self._post(cred, function, params, source, timeout) as resp:
                     body = await resp.content.read(MAX_REPLY_BYTES + 1)
                     status = resp.status
                     content_type = resp.headers.get("Content-Type", "")
@@ -352,6 +415,8 @@ class VicidialUpstream:
         self, function: str, params: Mapping[str, str], *, source: str
     ) -> AsyncIterator[UpstreamStream]:
         """The reply line by line; the first lines are read before deciding about the login."""
+        await self.breaker.before_call(self.ping)
+        timeout = self._timeout(function)
         started = time.monotonic()
         tried: set[str] = set()
         refused: UpstreamStream | None = None
@@ -366,7 +431,8 @@ class VicidialUpstream:
             cred = lease.credential
             decided = False
             try:
-                async with self._post(cred, function, params, source) as resp:
+                async with self._post(cred, function, params, source, timeout) as resp:
+                    self.breaker.succeeded()
                     batches = _line_batches(resp, resp.charset or "utf-8", self.secrets)
                     first: list[str] = await anext(batches, [])
                     reason = login_failure(first) if resp.status == 200 else None
@@ -408,7 +474,7 @@ class VicidialUpstream:
                 status = resp.status
         except TimeoutError:
             raise UpstreamTimeout("VICIdial did not answer version in time") from None
-        except aiohttp.ClientError:
+        except (aiohttp.ClientError, OSError):
             raise UpstreamError("could not reach VICIdial") from None
         if status != 200 or not text.startswith("VERSION: "):
             raise UpstreamError(f"VICIdial's version reply was not recognised (HTTP {status})")
@@ -419,6 +485,29 @@ class VicidialUpstream:
 
     async def close(self) -> None:
         await self.pool.close()
+
+
+class NotSent(UpstreamError):
+    """No connection was made: VICIdial cannot have seen the call (safe to send again)."""
+
+
+class MaybeSent(UpstreamError):
+    """The connection failed after the request may have reached VICIdial."""
+
+
+FunctionClass = str  # "export" | "read" | "write"
+
+
+def function_class(spec: FunctionSpec) -> FunctionClass:
+    """Exports (streamed) and reads apart from writes, for concurrency caps and timeouts."""
+    if spec.stream:
+        return "export"
+    return "read" if spec.effect == "read_only" else "write"
+
+
+def _not_vicidial(reply: UpstreamReply) -> bool:
+    """A web-server error instead of a VICIdial answer (VICIdial itself always says 200)."""
+    return reply.status in (500, 502, 503, 504)
 
 
 async def _nothing() -> AsyncIterator[list[str]]:

@@ -96,6 +96,7 @@ async def test_serve_metrics_port_and_graceful_shutdown(sim: RunningSim, tmp_pat
     token = mint_token(parse_config(doc), "crm")
     headers = {"Authorization": f"Bearer {token}"}
     base = f"http://127.0.0.1:{port}"
+    terminated = False
     try:
         async with aiohttp.ClientSession() as s:
             for _ in range(100):
@@ -123,6 +124,7 @@ async def test_serve_metrics_port_and_graceful_shutdown(sim: RunningSim, tmp_pat
             ]
             await asyncio.sleep(0.5)
             proc.send_signal(signal.SIGTERM)
+            terminated = True
             responses = await asyncio.gather(*calls)
             assert [r.status for r in responses] == [200] * 5
             for r in responses:
@@ -136,7 +138,7 @@ async def test_serve_metrics_port_and_graceful_shutdown(sim: RunningSim, tmp_pat
                 accepted = None
             assert accepted is None  # no new connections once shutting down
     finally:
-        if proc.returncode is None:
+        if not terminated:
             proc.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, err.decode()[-2000:]

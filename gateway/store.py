@@ -1,0 +1,272 @@
+"""State that several gateway replicas must share: in memory (one process) or in Redis.
+
+What lives here: rate-limit buckets, idempotency records, the short cache of read-only lists, and
+what is known about each VICIdial credential. Each operation is atomic in both backends (Redis:
+one Lua script or one command), so two replicas never both take the last token, both start the
+same idempotent call, or both probe the same failed credential.
+
+When Redis cannot be reached every operation raises :class:`StoreUnavailable`; each caller
+decides what that means (rate limits fail open, idempotency fails closed with 503, credential
+state falls back to this process's own knowledge). See the README.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+Begin = Literal["new", "in_flight", "mismatch"]
+
+
+class StoreUnavailable(Exception):
+    """The shared store could not be reached (only the Redis backend raises it)."""
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: dict[str, Any]
+
+
+class Store(Protocol):
+    async def take_token(self, key: str, rate: float, burst: int) -> float:
+        """Take one token; 0 when allowed, else the seconds until one is available."""
+        ...
+
+    async def idem_begin(
+        self, key: str, fingerprint: str, ttl: float
+    ) -> Begin | StoredResponse: ...
+
+    async def idem_finish(
+        self, key: str, fingerprint: str, response: StoredResponse, ttl: float
+    ) -> None: ...
+
+    async def idem_abort(self, key: str, fingerprint: str) -> None: ...
+
+    async def cache_get(self, key: str) -> bytes | None: ...
+
+    async def cache_set(self, key: str, value: bytes, ttl: float) -> None: ...
+
+    async def get_json(self, key: str) -> dict[str, Any] | None: ...
+
+    async def set_json(self, key: str, value: dict[str, Any], ttl: float) -> None: ...
+
+    async def lock(self, key: str, ttl: float) -> bool:
+        """Take a short exclusive lock (e.g. one probe of a credential); False if held."""
+        ...
+
+    async def unlock(self, key: str) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryStore:
+    """The single-process backend (the default)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, at)
+        self._values: dict[str, tuple[float, Any]] = {}  # key -> (expires, value)
+
+    def _get(self, key: str) -> Any:
+        item = self._values.get(key)
+        if item is None:
+            return None
+        if item[0] <= self.clock():
+            del self._values[key]
+            return None
+        return item[1]
+
+    def _put(self, key: str, value: Any, ttl: float) -> None:
+        self._values[key] = (self.clock() + ttl, value)
+        if len(self._values) > 100_000:  # drop expired entries now and then
+            now = self.clock()
+            for k in [k for k, (exp, _v) in self._values.items() if exp <= now]:
+                del self._values[k]
+
+    async def take_token(self, key: str, rate: float, burst: int) -> float:
+        now = self.clock()
+        tokens, at = self._buckets.get(key, (float(burst), now))
+        tokens = min(float(burst), tokens + max(0.0, now - at) * rate)
+        if tokens >= 1.0:
+            self._buckets[key] = (tokens - 1.0, now)
+            return 0.0
+        self._buckets[key] = (tokens, now)
+        return (1.0 - tokens) / rate
+
+    async def idem_begin(self, key: str, fingerprint: str, ttl: float) -> Begin | StoredResponse:
+        record = self._get(key)
+        if record is None:
+            self._put(key, {"fp": fingerprint, "state": "in_flight"}, ttl)
+            return "new"
+        if record["fp"] != fingerprint:
+            return "mismatch"
+        if record["state"] == "in_flight":
+            return "in_flight"
+        return StoredResponse(record["status"], record["body"])
+
+    async def idem_finish(
+        self, key: str, fingerprint: str, response: StoredResponse, ttl: float
+    ) -> None:
+        record = {
+            "fp": fingerprint,
+            "state": "done",
+            "status": response.status,
+            "body": response.body,
+        }
+        self._put(key, record, ttl)
+
+    async def idem_abort(self, key: str, fingerprint: str) -> None:
+        record = self._get(key)
+        if record is not None and record["fp"] == fingerprint and record["state"] == "in_flight":
+            del self._values[key]
+
+    async def cache_get(self, key: str) -> bytes | None:
+        value = self._get(key)
+        return value if isinstance(value, bytes) else None
+
+    async def cache_set(self, key: str, value: bytes, ttl: float) -> None:
+        self._put(key, value, ttl)
+
+    async def get_json(self, key: str) -> dict[str, Any] | None:
+        value = self._get(key)
+        return dict(value) if isinstance(value, dict) else None
+
+    async def set_json(self, key: str, value: dict[str, Any], ttl: float) -> None:
+        self._put(key, dict(value), ttl)
+
+    async def lock(self, key: str, ttl: float) -> bool:
+        if self._get(key) is not None:
+            return False
+        self._put(key, True, ttl)
+        return True
+
+    async def unlock(self, key: str) -> None:
+        self._values.pop(key, None)
+
+    async def close(self) -> None:
+        return None
+
+
+# Token bucket on the Redis server's own clock, so replicas with skewed clocks agree.
+_TAKE_TOKEN = """
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local data = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(data[1])
+local at = tonumber(data[2])
+if tokens == nil then tokens = burst; at = now end
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('EXPIRE', KEYS[1], math.ceil(burst / rate) + 60)
+return tostring(wait)
+"""
+
+_IDEM_BEGIN = """
+local cur = redis.call('GET', KEYS[1])
+if not cur then
+  redis.call('SET', KEYS[1], cjson.encode({fp = ARGV[1], state = 'in_flight'}),
+             'PX', tonumber(ARGV[2]))
+  return 'new'
+end
+local rec = cjson.decode(cur)
+if rec.fp ~= ARGV[1] then return 'mismatch' end
+if rec.state == 'in_flight' then return 'in_flight' end
+return cur
+"""
+
+_IDEM_ABORT = """
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local rec = cjson.decode(cur)
+  if rec.fp == ARGV[1] and rec.state == 'in_flight' then redis.call('DEL', KEYS[1]) end
+end
+return 0
+"""
+
+
+class RedisStore:
+    """The shared backend. Keys are prefixed (``state.prefix``) so one Redis can serve several
+    gateways; nothing secret is stored (credential state carries keyed fingerprints only)."""
+
+    def __init__(self, url: str, prefix: str = "vicigw", *, timeout: float = 2.0) -> None:
+        import redis.asyncio as aioredis
+
+        self._redis = aioredis.Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout, decode_responses=False
+        )
+        self._prefix = prefix
+        self._take = self._redis.register_script(_TAKE_TOKEN)
+        self._begin = self._redis.register_script(_IDEM_BEGIN)
+        self._abort = self._redis.register_script(_IDEM_ABORT)
+
+    def _k(self, key: str) -> str:
+        return f"{self._prefix}:{key}"
+
+    async def _run(self, coro: Any) -> Any:
+        import redis.exceptions
+
+        try:
+            return await coro
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
+            raise StoreUnavailable(type(exc).__name__) from None
+
+    async def take_token(self, key: str, rate: float, burst: int) -> float:
+        wait = await self._run(self._take(keys=[self._k(key)], args=[rate, burst]))
+        return float(wait)
+
+    async def idem_begin(self, key: str, fingerprint: str, ttl: float) -> Begin | StoredResponse:
+        got = await self._run(self._begin(keys=[self._k(key)], args=[fingerprint, int(ttl * 1000)]))
+        text = got.decode() if isinstance(got, bytes) else str(got)
+        if text in ("new", "in_flight", "mismatch"):
+            return text  # type: ignore[return-value]
+        record = json.loads(text)
+        return StoredResponse(int(record["status"]), record["body"])
+
+    async def idem_finish(
+        self, key: str, fingerprint: str, response: StoredResponse, ttl: float
+    ) -> None:
+        record = {
+            "fp": fingerprint,
+            "state": "done",
+            "status": response.status,
+            "body": response.body,
+        }
+        await self._run(self._redis.set(self._k(key), json.dumps(record), px=int(ttl * 1000)))
+
+    async def idem_abort(self, key: str, fingerprint: str) -> None:
+        await self._run(self._abort(keys=[self._k(key)], args=[fingerprint]))
+
+    async def cache_get(self, key: str) -> bytes | None:
+        value = await self._run(self._redis.get(self._k(key)))
+        return value if isinstance(value, bytes) else None
+
+    async def cache_set(self, key: str, value: bytes, ttl: float) -> None:
+        await self._run(self._redis.set(self._k(key), value, px=max(1, int(ttl * 1000))))
+
+    async def get_json(self, key: str) -> dict[str, Any] | None:
+        value = await self._run(self._redis.get(self._k(key)))
+        if value is None:
+            return None
+        loaded = json.loads(value)
+        return loaded if isinstance(loaded, dict) else None
+
+    async def set_json(self, key: str, value: dict[str, Any], ttl: float) -> None:
+        await self._run(self._redis.set(self._k(key), json.dumps(value), px=int(ttl * 1000)))
+
+    async def lock(self, key: str, ttl: float) -> bool:
+        got = await self._run(self._redis.set(self._k(key), b"1", nx=True, px=int(ttl * 1000)))
+        return bool(got)
+
+    async def unlock(self, key: str) -> None:
+        await self._run(self._redis.delete(self._k(key)))
+
+    async def close(self) -> None:
+        await self._redis.aclose()
