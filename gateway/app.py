@@ -51,14 +51,17 @@ from .errors import (
     Unauthorized,
     UnknownFunction,
     UpstreamError,
+    UpstreamTimeout,
     error_body,
 )
 from .export import Buffered, stream_export
 from .health import Readiness
+from .limits import IdempotentCall, begin_idempotent, check_rate
 from .metrics import Metrics
 from .policy import build_params
 from .reload import Generation, Runtime
-from .upstream import Upstream
+from .store import StoredResponse
+from .upstream import MaybeSent, Upstream, UpstreamReply, function_class
 
 log = logging.getLogger("gateway.app")
 
@@ -298,43 +301,100 @@ async def _call(
             "unknown function", details={"function": name[:64].encode("unicode_escape").decode()}
         )
     gen = request[GENERATION]
+    runtime = request.app[RUNTIME_KEY]
     metrics = request.app[METRICS_KEY]
     body = await read_json(request)
     params = build_params(caller.app, spec, body)
     record.params = loggable_params(spec, params, gen.config.audit.phone_digits)
     record.note_ids(params)
+    await check_rate(runtime.store, caller.app, metrics)
+    idempotent: IdempotentCall | None = None
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and spec.effect == "mutating":
+        started = await begin_idempotent(runtime.store, caller.app, key, spec.name, params)
+        if isinstance(started, StoredResponse):
+            record.outcome = "replayed"
+            return web.json_response(
+                started.body, status=started.status, headers={"Idempotent-Replayed": "true"}
+            )
+        idempotent = started
+    try:
+        response = await _upstream_call(request, caller, spec, params, record)
+    except GatewayError as exc:
+        if idempotent is not None:
+            if isinstance(exc, UpstreamTimeout | MaybeSent):
+                # The write may have happened: the outcome is stored, never sent twice.
+                body = error_body(
+                    exc.type, exc.message, function=spec.name, request_id=request[REQUEST_ID]
+                )
+                await idempotent.finish(exc.status, body)
+            else:
+                await idempotent.abort()  # VICIdial never got it: a retry may send it
+        raise
+    if idempotent is not None:
+        if isinstance(response, web.Response) and response.body is not None:
+            assert isinstance(response.body, bytes)
+            await idempotent.finish(response.status, json.loads(response.body))
+        else:
+            await idempotent.abort()
+    return response
+
+
+async def _upstream_call(
+    request: web.Request,
+    caller: Caller,
+    spec: FunctionSpec,
+    params: dict[str, str],
+    record: AuditRecord,
+) -> web.StreamResponse:
+    gen = request[GENERATION]
+    runtime = request.app[RUNTIME_KEY]
+    metrics = request.app[METRICS_KEY]
     upstream_name = caller.app.upstream
     upstream = gen.upstreams[upstream_name]
-    sent = time.monotonic()
-    inflight = metrics.inflight.labels(upstream_name)
-    inflight.inc()
-    try:
-        if streamable(spec):
-            try:
-                response, rows, record.credential = await stream_export(
-                    request,
-                    spec,
-                    params,
-                    upstream,
-                    source=caller.app.source,
-                    request_id=request[REQUEST_ID],
-                )
-            except Buffered as buffered:
-                parsed, record.credential = buffered.parsed, buffered.credential
+    upstream_cfg = gen.config.upstreams[upstream_name]
+    async with runtime.concurrency.slots(caller.app, upstream_cfg, function_class(spec)):
+        sent = time.monotonic()
+        inflight = metrics.inflight.labels(upstream_name)
+        inflight.inc()
+        try:
+            if streamable(spec):
+                try:
+                    response, rows, record.credential = await stream_export(
+                        request,
+                        spec,
+                        params,
+                        upstream,
+                        source=caller.app.source,
+                        request_id=request[REQUEST_ID],
+                    )
+                except Buffered as buffered:
+                    parsed, record.credential = buffered.parsed, buffered.credential
+                else:
+                    record.upstream_seconds = time.monotonic() - sent
+                    record.result, record.rows = "SUCCESS", rows
+                    metrics.upstream_duration.labels(upstream_name, spec.name).observe(
+                        record.upstream_seconds
+                    )
+                    metrics.upstream_requests.labels(upstream_name, spec.name, "SUCCESS").inc()
+                    return response
             else:
-                record.upstream_seconds = time.monotonic() - sent
-                record.result, record.rows = "SUCCESS", rows
-                metrics.upstream_duration.labels(upstream_name, spec.name).observe(
-                    record.upstream_seconds
+                ttl = upstream_cfg.cache.get(spec.name)
+
+                async def call() -> UpstreamReply:
+                    return await upstream.call(spec.name, params, source=caller.app.source)
+
+                reply = (
+                    await call()
+                    if ttl is None
+                    else await runtime.cache.get_or_call(
+                        upstream_name, spec.name, params, ttl, call
+                    )
                 )
-                metrics.upstream_requests.labels(upstream_name, spec.name, "SUCCESS").inc()
-                return response
-        else:
-            reply = await upstream.call(spec.name, params, source=caller.app.source)
-            record.credential = reply.credential
-            parsed = _parse(request, spec, reply.status, reply.text, params)
-    finally:
-        inflight.dec()
+                record.credential = reply.credential
+                parsed = _parse(request, spec, reply.status, reply.text, params)
+        finally:
+            inflight.dec()
     record.upstream_seconds = time.monotonic() - sent
     record.result = parsed.result
     record.note_ids(parsed.data if isinstance(parsed.data, dict) else None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
@@ -135,6 +136,13 @@ class UpstreamConfig:
     # Circuit breaker: opens after this many transport failures in a row, for this long.
     breaker_failures: int = 5
     breaker_open_for: float = 30.0
+    # Concurrent calls per function class (export, read, write), beside max_concurrency.
+    class_concurrency: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    # How long a call may wait for a free slot before it is refused with 503.
+    queue_timeout: float = 5.0
+    # Read-only functions whose replies are shared and cached for a while: function -> seconds.
+    # Identical concurrent calls always share one upstream call while this is set (even 0).
+    cache: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -161,6 +169,12 @@ class ClientCertRule:
 
 
 @dataclass(frozen=True)
+class RateLimit:
+    per_second: float
+    burst: int
+
+
+@dataclass(frozen=True)
 class AppConfig:
     name: str
     keys: tuple[KeyConfig, ...]
@@ -172,9 +186,22 @@ class AppConfig:
     )
     client_cert: ClientCertRule | None = None
     jwks_file: Path | None = None
+    rate_limit: RateLimit | None = None
+    max_concurrency: int | None = None
+    # Functions whose heavy options (e.g. hopper_list search_method=BLOCK) this app may use.
+    allow_heavy: frozenset[str] = frozenset()
 
     def rule(self, function: str, param: str) -> ParamRule | None:
         return self.params.get(function, {}).get(param)
+
+
+@dataclass(frozen=True)
+class StateConfig:
+    """Where state shared by replicas lives: ``memory`` (one process) or ``redis``."""
+
+    backend: str = "memory"
+    url: str | None = None
+    prefix: str = "vicigw"
 
 
 @dataclass(frozen=True)
@@ -191,6 +218,7 @@ class Config:
     upstreams: Mapping[str, UpstreamConfig]
     apps: Mapping[str, AppConfig]
     audit: AuditConfig = AuditConfig()
+    state: StateConfig = StateConfig()
     warnings: tuple[str, ...] = ()
     path: Path | None = None
     # Files the config reads besides itself (secrets, JWKS, CA and client certificates): a change
@@ -223,13 +251,14 @@ def parse_config(data: Any, *, base_dir: Path | None = None) -> Config:
         data,
         "",
         required={"upstreams", "apps"},
-        optional={"server", "auth", "upstreams", "apps", "audit"},
+        optional={"server", "auth", "upstreams", "apps", "audit", "state"},
     )
     if root is None:
         raise ConfigError(v.errors)
     server = v.server(root.get("server", {}), "server")
     auth = v.auth(root.get("auth", {}), "auth")
     audit = v.audit(root.get("audit", {}), "audit")
+    state = v.state(root.get("state", {}), "state")
     upstreams = v.upstreams(root.get("upstreams"), "upstreams")
     apps = v.apps(root.get("apps"), "apps", upstreams)
     v.unique_kids(apps)
@@ -249,6 +278,7 @@ def parse_config(data: Any, *, base_dir: Path | None = None) -> Config:
         upstreams=MappingProxyType(upstreams),
         apps=MappingProxyType(apps),
         audit=audit,
+        state=state,
         warnings=tuple(v.warnings),
         files=tuple(dict.fromkeys(v.files)),
     )
@@ -392,6 +422,21 @@ class _Validator:
             token_cache_size=self.value(m, "token_cache_size", path, _non_negative_int, 10_000),
         )
 
+    def state(self, raw: Any, path: str) -> StateConfig:
+        m = self.mapping(raw, path, optional={"backend", "url", "prefix"})
+        if m is None:
+            return StateConfig()
+        backend = self.value(m, "backend", path, _str, "memory")
+        url = self.value(m, "url", path, _str, None)
+        if backend not in ("memory", "redis"):
+            self.error(f"{path}.backend", f"must be memory or redis, got {backend!r}")
+        elif backend == "redis":
+            if url is None:
+                self.error(f"{path}.url", "is required for the redis backend")
+            elif urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+                self.error(f"{path}.url", "must be a redis://, rediss:// or unix:// URL")
+        return StateConfig(backend, url, self.value(m, "prefix", path, _str, "vicigw"))
+
     def audit(self, raw: Any, path: str) -> AuditConfig:
         m = self.mapping(raw, path, optional={f.name for f in dataclasses.fields(AuditConfig)})
         if m is None:
@@ -486,6 +531,11 @@ class _Validator:
             retry_backoff=self.value(m, "retry_backoff", path, parse_duration, 0.2),
             breaker_failures=self.value(m, "breaker_failures", path, _positive_int, 5),
             breaker_open_for=self.value(m, "breaker_open_for", path, parse_duration, 30.0),
+            class_concurrency=self.value(
+                m, "class_concurrency", path, _class_counts, MappingProxyType({})
+            ),
+            queue_timeout=self.value(m, "queue_timeout", path, _duration_or_zero, 5.0),
+            cache=self.value(m, "cache", path, _cache_ttls, MappingProxyType({})),
             client_cert=self.tls(
                 m["client_cert"], f"{path}.client_cert", client_ca=False, watch=True
             )
@@ -539,7 +589,15 @@ class _Validator:
             raw,
             path,
             required={"upstream", "source", "functions"},
-            optional={"keys", "jwks_file", "params", "client_cert"},
+            optional={
+                "keys",
+                "jwks_file",
+                "params",
+                "client_cert",
+                "rate_limit",
+                "max_concurrency",
+                "allow_heavy",
+            },
         )
         if m is None:
             return None
@@ -574,6 +632,12 @@ class _Validator:
         client_cert = None
         if m.get("client_cert") is not None:
             client_cert = self.client_cert_rule(m["client_cert"], f"{path}.client_cert")
+        rate_limit = None
+        if m.get("rate_limit") is not None:
+            rate_limit = self.rate_limit(m["rate_limit"], f"{path}.rate_limit")
+        allow_heavy: frozenset[str] = self.value(m, "allow_heavy", path, _str_set, frozenset())
+        for fn in sorted(allow_heavy - functions):
+            self.error(f"{path}.allow_heavy", f"function {fn!r} is not in this app's functions")
         return AppConfig(
             name,
             keys,
@@ -583,7 +647,18 @@ class _Validator:
             params,
             client_cert=client_cert,
             jwks_file=jwks_file,
+            rate_limit=rate_limit,
+            max_concurrency=self.value(m, "max_concurrency", path, _positive_int, None),
+            allow_heavy=allow_heavy,
         )
+
+    def rate_limit(self, raw: Any, path: str) -> RateLimit | None:
+        m = self.mapping(raw, path, required={"per_second"}, optional={"burst"})
+        if m is None or "per_second" not in m:
+            return None
+        per_second = self.value(m, "per_second", path, _positive_number, 1.0)
+        burst = self.value(m, "burst", path, _positive_int, max(1, math.ceil(per_second)))
+        return RateLimit(per_second, burst)
 
     def client_cert_rule(self, raw: Any, path: str) -> ClientCertRule | None:
         m = self.mapping(raw, path, optional={"required", "sha256"})
@@ -864,4 +939,37 @@ def _class_durations(raw: Any) -> Mapping[str, float]:
         if key not in FUNCTION_CLASSES:
             raise ValueError(f"unknown function class {key!r} (classes: export, read, write)")
         out[key] = parse_duration(value)
+    return MappingProxyType(out)
+
+
+def _positive_number(raw: Any) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw <= 0:
+        raise ValueError(f"must be a number > 0, got {raw!r}")
+    return float(raw)
+
+
+def _class_counts(raw: Any) -> Mapping[str, int]:
+    """``{export: 2, read: 10, write: 5}``: concurrent calls per function class."""
+    if not isinstance(raw, dict):
+        raise ValueError("must be a mapping of function class to a number of calls")
+    out: dict[str, int] = {}
+    for key, value in raw.items():
+        if key not in FUNCTION_CLASSES:
+            raise ValueError(f"unknown function class {key!r} (classes: export, read, write)")
+        out[key] = _positive_int(value)
+    return MappingProxyType(out)
+
+
+def _cache_ttls(raw: Any) -> Mapping[str, float]:
+    """``{campaigns_list: 2s}``: read-only functions only."""
+    if not isinstance(raw, dict):
+        raise ValueError("must be a mapping of function name to a time to live")
+    out: dict[str, float] = {}
+    for key, value in raw.items():
+        spec = CATALOG.get(key)
+        if spec is None:
+            raise ValueError(f"unknown function {key!r}")
+        if spec.effect != "read_only":
+            raise ValueError(f"{key} changes data; only read-only functions can be cached")
+        out[key] = _duration_or_zero(value)
     return MappingProxyType(out)

@@ -94,6 +94,13 @@ class Metrics:
             ["upstream"],
             registry=r,
         )
+        self.cache = Counter(
+            "vicigw_cache_lookups",
+            "Replies of cached functions: hit (from the cache), shared (joined a call in "
+            "progress) or miss (called VICIdial).",
+            ["upstream", "function", "result"],
+            registry=r,
+        )
         self.config_reloads = Counter(
             "vicigw_config_reloads",
             "Configuration reloads, by result (success or failure).",

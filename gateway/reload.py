@@ -33,11 +33,15 @@ from pathlib import Path
 
 from .audit import AuditLog
 from .auth import Authenticator
-from .config import Config, load_config
+from .breaker import CircuitBreaker
+from .cache import ReplyCache
+from .config import Config, UpstreamConfig, load_config
 from .credentials import CredentialState
 from .errors import ConfigError
 from .files import Stamp, file_stamp
+from .limits import Concurrency
 from .metrics import Metrics
+from .store import MemoryStore, RedisStore, Store
 from .upstream import ConnectionPool, Upstream, VicidialUpstream, pool_key
 
 log = logging.getLogger("gateway.reload")
@@ -74,6 +78,16 @@ class Runtime:
         self._retired: list[tuple[Generation, list[ConnectionPool]]] = []
         self._lock = asyncio.Lock()
         self._stamps: dict[Path, Stamp] = {}
+        # Outlive every generation: shared state, concurrency slots, breakers, the reply cache.
+        self.state_config = config.state
+        self.store: Store = (
+            RedisStore(config.state.url, config.state.prefix)
+            if config.state.backend == "redis" and config.state.url
+            else MemoryStore()
+        )
+        self.concurrency = Concurrency()
+        self.cache = ReplyCache(self.store, metrics)
+        self._breakers: dict[str, CircuitBreaker] = {}
         self._commit(*self._build(config))
 
     # -- building ---------------------------------------------------------------------------
@@ -95,6 +109,7 @@ class Runtime:
                     states=self._states,
                     previous_secrets=self._secrets.get(name, ()),
                     metrics=self.metrics,
+                    breaker=self._breaker(cfg),
                     clock=self.clock,
                 )
                 upstreams[name] = client
@@ -105,6 +120,19 @@ class Runtime:
                     asyncio.get_running_loop().create_task(pool.close())
             raise
         return Generation(config, auth, upstreams, AuditLog(config.audit), time.time()), pools
+
+    def _breaker(self, cfg: UpstreamConfig) -> CircuitBreaker:
+        """One breaker per upstream for the process's life; a reload may change its limits."""
+        breaker = self._breakers.get(cfg.name)
+        if breaker is None:
+            gauge = self.metrics.circuit_open.labels(cfg.name)
+            gauge.set(0)
+            breaker = CircuitBreaker(
+                cfg.breaker_failures, cfg.breaker_open_for, on_change=lambda o: gauge.set(int(o))
+            )
+            self._breakers[cfg.name] = breaker
+        breaker.failures, breaker.open_for = cfg.breaker_failures, cfg.breaker_open_for
+        return breaker
 
     def _commit(self, gen: Generation, pools: dict[str, ConnectionPool]) -> Generation:
         """Make ``gen`` current; return the previous generation (or ``gen`` the first time)."""
@@ -172,6 +200,8 @@ class Runtime:
                     extra={"error": type(exc).__name__},
                 )
                 return False
+            if config.state != self.state_config:
+                log.warning("state backend changes take effect at the next restart")
             old = self._commit(new, pools)
             self.metrics.config_reloads.labels("success").inc()
             for warning in config.warnings:
@@ -215,6 +245,7 @@ class Runtime:
 
     async def close(self) -> None:
         self.current.audit.close()
+        await self.store.close()
         pools = {id(p): p for p in self._pools.values()}
         for _gen, retired in list(self._retired):
             for p in retired:

@@ -1,0 +1,164 @@
+"""Third step of the data path: protect the dialer, and never do a write twice.
+
+- **Rate limits** per app (``rate_limit: {per_second, burst}``): a token bucket, shared by all
+  replicas through the store. Over the limit: 429 ``rate_limited`` with ``Retry-After``. If the
+  shared store cannot be reached, rate limits *fail open* (calls go through, a warning is
+  logged): a Redis outage must not stop the call center.
+- **Concurrency caps** per upstream (``max_concurrency``), per app (``max_concurrency``) and per
+  function class of an upstream (``class_concurrency: {export, read, write}``), each waiting at
+  most ``queue_timeout`` for a slot: then 503 ``unavailable`` with ``Retry-After``. They are per
+  process (each replica protects its own share).
+- **Idempotency keys** (``Idempotency-Key`` header on a mutating call): the first outcome is
+  stored per app and key for 24 hours with a fingerprint of the request. A replay gets the stored
+  JSON (``Idempotent-Replayed: true``); the same key with another request is 422; a replay while
+  the first call is still running is 409. If the shared store cannot be reached, idempotent calls
+  *fail closed* (503): without the store the gateway cannot promise "at most once".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import math
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+
+from .config import AppConfig, UpstreamConfig
+from .errors import BadRequest, Conflict, InvalidInput, RateLimited, Unavailable
+from .metrics import Metrics
+from .store import Store, StoredResponse, StoreUnavailable
+
+log = logging.getLogger("gateway.limits")
+
+IDEMPOTENCY_TTL = 24 * 3600.0
+# How long an in-flight record lives if the gateway dies before finishing it.
+IN_FLIGHT_TTL = 15 * 60.0
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:")
+
+
+async def check_rate(store: Store, app: AppConfig, metrics: Metrics) -> None:
+    limit = app.rate_limit
+    if limit is None:
+        return
+    try:
+        wait = await store.take_token(f"rate:{app.name}", limit.per_second, limit.burst)
+    except StoreUnavailable as exc:
+        log.warning(
+            "rate limit not checked: shared store unreachable (failing open)",
+            extra={"app": app.name, "error": str(exc)},
+        )
+        return
+    if wait > 0:
+        metrics.rate_limited.labels(app.name).inc()
+        raise RateLimited(
+            f"app {app.name!r} is over its rate limit",
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )
+
+
+class Concurrency:
+    """Bounded waiting for a slot; semaphores are kept per (scope, name, limit)."""
+
+    def __init__(self) -> None:
+        self._sems: dict[tuple[str, str, int], asyncio.Semaphore] = {}
+
+    def _sem(self, scope: str, name: str, limit: int) -> asyncio.Semaphore:
+        key = (scope, name, limit)
+        sem = self._sems.get(key)
+        if sem is None:
+            sem = self._sems[key] = asyncio.Semaphore(limit)
+        return sem
+
+    @contextlib.asynccontextmanager
+    async def slots(
+        self, app: AppConfig, upstream: UpstreamConfig, klass: str
+    ) -> AsyncIterator[None]:
+        wanted: list[tuple[str, str, int]] = [("upstream", upstream.name, upstream.max_concurrency)]
+        class_limit = upstream.class_concurrency.get(klass)
+        if class_limit is not None:
+            wanted.append(("class", f"{upstream.name}/{klass}", class_limit))
+        if app.max_concurrency is not None:
+            wanted.append(("app", app.name, app.max_concurrency))
+        taken: list[asyncio.Semaphore] = []
+        try:
+            for scope, name, limit in wanted:
+                sem = self._sem(scope, name, limit)
+                try:
+                    await asyncio.wait_for(sem.acquire(), upstream.queue_timeout)
+                except TimeoutError:
+                    raise Unavailable(
+                        f"too many calls in progress ({scope} {name}); try again shortly",
+                        headers={"Retry-After": "1"},
+                    ) from None
+                taken.append(sem)
+            yield
+        finally:
+            for sem in taken:
+                sem.release()
+
+
+@dataclass(frozen=True)
+class IdempotentCall:
+    """A started idempotent call: finish() stores its outcome, abort() frees the key."""
+
+    store: Store
+    key: str
+    fingerprint: str
+
+    async def finish(self, status: int, body: Mapping[str, object]) -> None:
+        try:
+            await self.store.idem_finish(
+                self.key, self.fingerprint, StoredResponse(status, dict(body)), IDEMPOTENCY_TTL
+            )
+        except StoreUnavailable:
+            log.error(
+                "idempotency record not stored: shared store unreachable", extra={"key": self.key}
+            )
+
+    async def abort(self) -> None:
+        with contextlib.suppress(StoreUnavailable):
+            await self.store.idem_abort(self.key, self.fingerprint)
+
+
+def request_fingerprint(function: str, params: Mapping[str, str]) -> str:
+    canonical = json.dumps([function, sorted(params.items())], separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def begin_idempotent(
+    store: Store, app: AppConfig, key: str, function: str, params: Mapping[str, str]
+) -> IdempotentCall | StoredResponse:
+    """Start the call under ``key``, or return the stored outcome of its first run."""
+    if not 1 <= len(key) <= 255 or not set(key) <= _KEY_CHARS:
+        raise BadRequest(
+            "Idempotency-Key must be 1-255 characters of [A-Za-z0-9-_.:]",
+            details={"header": "Idempotency-Key"},
+        )
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    store_key = f"idem:{app.name}:{digest}"
+    fingerprint = request_fingerprint(function, params)
+    try:
+        got = await store.idem_begin(store_key, fingerprint, IN_FLIGHT_TTL)
+    except StoreUnavailable:
+        raise Unavailable(
+            "idempotency keys need the shared store, which cannot be reached",
+            headers={"Retry-After": "5"},
+        ) from None
+    if got == "new":
+        return IdempotentCall(store, store_key, fingerprint)
+    if got == "mismatch":
+        raise InvalidInput(
+            "this Idempotency-Key was used with a different request",
+            details={"header": "Idempotency-Key"},
+        )
+    if got == "in_flight":
+        raise Conflict(
+            "a call with this Idempotency-Key is still in progress",
+            details={"header": "Idempotency-Key"},
+            headers={"Retry-After": "1"},
+        )
+    assert isinstance(got, StoredResponse)
+    return got
