@@ -110,6 +110,7 @@ class Runtime:
                     previous_secrets=self._secrets.get(name, ()),
                     metrics=self.metrics,
                     breaker=self._breaker(cfg),
+                    store=self.store,
                     clock=self.clock,
                 )
                 upstreams[name] = client

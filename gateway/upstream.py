@@ -40,6 +40,7 @@ from .credentials import CredentialPool, CredentialState, Lease
 from .errors import Unavailable, UpstreamError, UpstreamTimeout
 from .files import file_stamp
 from .metrics import Metrics
+from .store import Store
 
 NON_AGENT_PATH = "/vicidial/non_agent_api.php"
 SCRUBBED = "********"
@@ -243,6 +244,7 @@ class VicidialUpstream:
         previous_secrets: Iterable[str] = (),
         metrics: Metrics | None = None,
         breaker: CircuitBreaker | None = None,
+        store: Store | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.cfg = cfg
@@ -259,6 +261,7 @@ class VicidialUpstream:
             cooldown=cfg.credential_cooldown,
             clock=clock,
             on_change=self._credential_changed,
+            store=store,
         )
         self.secrets = sorted(
             {c.password.reveal() for c in cfg.credentials} | set(previous_secrets),
@@ -331,8 +334,8 @@ class VicidialUpstream:
         """Jittered exponential backoff: 0..base, 0..2*base, ..."""
         await asyncio.sleep(random.uniform(0, self.cfg.retry_backoff * (2**attempt)))
 
-    def _login_failed(self, lease: Lease, reason: str) -> None:
-        self.credentials.login_failed(lease, reason)
+    async def _login_failed(self, lease: Lease, reason: str) -> None:
+        await self.credentials.login_failed(lease, reason)
         if self.metrics is not None:
             self.metrics.upstream_login_failures.labels(self.name, lease.credential.name).inc()
 
@@ -391,23 +394,23 @@ class VicidialUpstream:
                     content_type = resp.headers.get("Content-Type", "")
                     charset = resp.charset or "utf-8"
             except BaseException:
-                self.credentials.released(lease)
+                await self.credentials.released(lease)
                 raise
             if len(body) > MAX_REPLY_BYTES:
-                self.credentials.released(lease)
+                await self.credentials.released(lease)
                 raise UpstreamError("VICIdial reply too large")
             text = scrub(body.decode(charset, errors="replace"), self.secrets)
             reason = login_failure(text.split("\n", 1)[:1]) if status == 200 else None
             elapsed = time.monotonic() - started
             if reason is not None:
-                self._login_failed(lease, reason)
+                await self._login_failed(lease, reason)
                 tried.add(cred.name)
                 refused = UpstreamReply(status, content_type, text, cred.name, elapsed)
                 continue
             if status == 200:
-                self.credentials.succeeded(lease)
+                await self.credentials.succeeded(lease)
             else:
-                self.credentials.released(lease)
+                await self.credentials.released(lease)
             return UpstreamReply(status, content_type, text, cred.name, elapsed)
 
     @asynccontextmanager
@@ -437,7 +440,7 @@ class VicidialUpstream:
                     first: list[str] = await anext(batches, [])
                     reason = login_failure(first) if resp.status == 200 else None
                     if reason is not None:
-                        self._login_failed(lease, reason)
+                        await self._login_failed(lease, reason)
                         decided = True
                         tried.add(cred.name)
                         refused = UpstreamStream(
@@ -445,7 +448,7 @@ class VicidialUpstream:
                         )
                         continue
                     if resp.status == 200:
-                        self.credentials.succeeded(lease)
+                        await self.credentials.succeeded(lease)
                         decided = True
                     yield UpstreamStream(
                         status=resp.status,
@@ -457,7 +460,7 @@ class VicidialUpstream:
                     return
             finally:
                 if not decided:
-                    self.credentials.released(lease)
+                    await self.credentials.released(lease)
 
     async def ping(self) -> str:
         """``version`` needs no login: no credential is sent, none can be spent."""
