@@ -85,7 +85,7 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
 def gateway_params(spec: FunctionSpec) -> dict[str, str]:
     """The options the gateway chooses itself so that it can parse the reply exactly."""
     rows = spec.rows
-    out: dict[str, str] = {}
+    out: dict[str, str] = dict(spec.fixed_params)
     if rows is None:
         return out
     if "stage" in spec.gateway_params and rows.stage is not None:
@@ -101,7 +101,7 @@ def _known_param(spec: FunctionSpec, name: str) -> Param:
             f"parameter {name!r} is set by the gateway and may not be sent",
             details={"parameter": name},
         )
-    if name in spec.gateway_params:
+    if name in spec.gateway_params or name in spec.fixed_params:
         raise BadRequest(
             f"parameter {name!r} is chosen by the gateway for {spec.name}",
             details={"parameter": name},

@@ -81,8 +81,10 @@ class Template:
             if head.startswith(prefix + ": "):
                 head = head[len(prefix) + 2 :]
                 word, _, rest = head.partition(" ")
-                # Generic lines ("Login incorrect, ...", "Invalid Source") have no function word.
-                if rest and (word.islower() or "_" in word):
+                # "<function> REASON": the function word, then an upper-case reason. Generic lines
+                # ("Login incorrect, ...") and all-lower-case reasons ("audio store web
+                # directory does not exist") have no function word.
+                if rest and ("_" in word or (word.islower() and rest[:1].isupper())):
                     head = rest
                 break
         for sep in _SEPARATORS:
@@ -200,6 +202,9 @@ class FunctionSpec:
     empty_ok: bool = False
     # Parameters the gateway sets itself (stage, header); callers may not send them.
     gateway_params: tuple[str, ...] = ()
+    # Parameters always sent with a fixed value the gateway chooses (e.g. the one output format
+    # that can be parsed, or that does not leak the login); callers may not send them.
+    fixed_params: Mapping[str, str] = field(default_factory=dict)
     field_types: Mapping[str, FieldType] = field(default_factory=dict)
     # The function needs no login (version): it can never count toward VICIdial's lockout.
     needs_login: bool = True
