@@ -14,6 +14,8 @@ are all it needs.
   parameter (VICIdial deletes the others without a word, so the gateway refuses them instead).
 - Per-app rules: ``allow: [values]`` (403 for any other value) and ``force: value`` (sent whatever
   the caller says; a caller who sends a different value gets 403, never a silent rewrite).
+- Heavy options (values the catalog marks ``heavy``, e.g. ``hopper_list search_method=BLOCK``)
+  are refused (403) unless the app lists the function in ``allow_heavy``.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
         param = _known_param(spec, name)
         value = _to_string(param, raw)
         _check_value(param, value)
+        if value in param.heavy and spec.name not in app.allow_heavy:
+            raise Forbidden(
+                f"{name}={value} is a heavy option; app {app.name!r} may not use it",
+                details={"parameter": name},
+            )
         rule = app.rule(spec.name, name)
         if rule is not None:
             if rule.allow is not None and value not in rule.allow:

@@ -145,6 +145,9 @@ class Param:
     charset: str | None = None
     # kind "list": the separator VICIdial expects between items (JSON arrays are joined with it).
     list_sep: str = ","
+    # Values the VICIdial manual warns are heavy on the database (hopper_list BLOCK): refused
+    # unless the app's policy allows heavy options for this function.
+    heavy: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
