@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .spec import FunctionSpec, Param
+from .stream import streamable
 
 
 def describe_param(
@@ -39,7 +40,7 @@ def describe(
         "summary": spec.summary,
         "effect": spec.effect,
         "idempotent": spec.idempotent,
-        "streamed": spec.stream,
+        "streamed": streamable(spec),
         "params": [
             describe_param(
                 p,

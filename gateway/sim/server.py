@@ -9,6 +9,7 @@ function gets ``NO FUNCTION SPECIFIED``. Every reply is HTTP 200 ``text/html; ch
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from urllib.parse import unquote_plus
 
 from aiohttp import web
@@ -39,8 +40,10 @@ _COFFEE = frozenset({"coffee", "start_coffee", "make_coffee", "brew_coffee"})
 SECRET_PARAMS = frozenset({"pass", "agent_pass", "phone_pass", "registration_password"})
 
 
-def _reply(body: str, status: int = 200) -> web.Response:
-    return web.Response(status=status, body=body.encode("utf-8"), headers=_HEADERS)
+def _reply(body: str, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
+    return web.Response(
+        status=status, body=body.encode("utf-8"), headers={**_HEADERS, **(headers or {})}
+    )
 
 
 def masked_query(raw: str) -> str:
@@ -67,7 +70,7 @@ def version_line(state: SimState) -> str:
     return CATALOG["version"].templates[0].render(values)
 
 
-def _run(impl: FunctionImpl, ctx: Ctx) -> str:
+def _run(impl: FunctionImpl, ctx: Ctx) -> Out:
     """Source check, api_allowed_functions, the function's permission query, then the function."""
     out = Out()
     source = ctx.p("source")
@@ -81,16 +84,17 @@ def _run(impl: FunctionImpl, ctx: Ctx) -> str:
         out.line(render(impl.name, impl.permission_message, zero))
     else:
         impl.run(ctx, out)
-    return out.text()
+    return out
 
 
-def _after_login(state: SimState, params: Params, user: SimUser, function: str) -> str:
+def _after_login(state: SimState, params: Params, user: SimUser, function: str) -> Out:
     impl = HANDLERS.get(function)
     if impl is None:
-        body = g.NO_FUNCTION.text + "\n"
+        out = Out()
+        out.line(g.NO_FUNCTION.text)
         if params.get("format") == "debug":
-            body += "\n<!-- script runtime: 0 seconds -->\n</body>\n</html>\n"
-        return body
+            out.raw("\n<!-- script runtime: 0 seconds -->\n</body>\n</html>\n")
+        return out
     return _run(impl, Ctx(state, params, user, function))
 
 
@@ -120,6 +124,7 @@ async def _api(request: web.Request) -> web.StreamResponse:
     if function in _COFFEE:
         log(None)
         return _reply(f"Coffee: {function}|Error 418 I'm a teapot", status=418)
+    headers: dict[str, str] = {}
     password = params.get("pass")
     result = state.authenticate(user, password)
     log(result)
@@ -129,9 +134,10 @@ async def _api(request: web.Request) -> web.StreamResponse:
         values = {"user": user, "pass": password, "auth_message": "BAD"}
         body = g.BAD_LOGIN.render(values) + "\n"
     else:
-        body = _after_login(state, params, state.users[user], function)
+        out = _after_login(state, params, state.users[user], function)
+        body, headers = out.text(), out.headers
     if fault is None:
-        return _reply(body)
+        return _reply(body, headers=headers)
     assert faults is not None
     return await _misbehave(request, fault, faults.delay, body)
 

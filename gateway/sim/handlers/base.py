@@ -24,6 +24,8 @@ class Out:
 
     def __init__(self) -> None:
         self._parts: list[str] = []
+        # Reply headers a function sets itself (call_dispo_report: text/plain, attachments).
+        self.headers: dict[str, str] = {}
 
     def line(self, text: str) -> None:
         """One LF-terminated line."""
