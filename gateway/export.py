@@ -107,14 +107,10 @@ async def stream_export(
         rows = RowStream(spec, params)
         error: GatewayError | None = None
         try:
-            for line in head[first:]:
-                await writer.rows(rows.feed(line))
+            await writer.rows(rows.feed_many_json(head[first:]))
             async for batch in up.batches:
-                out: list[dict[str, Any]] = []
-                for line in batch:
-                    out += rows.feed(line)
-                await writer.rows(out)
-            await writer.rows(rows.close())
+                await writer.rows(rows.feed_many_json(batch))
+            await writer.rows(rows.close_json())
         except ReplyShapeError as exc:
             log.warning(
                 "unrecognised VICIdial export row",
@@ -177,7 +173,8 @@ class _Writer:
     async def start(self, function: str, request_id: str) -> None:
         raise NotImplementedError
 
-    async def rows(self, rows: list[dict[str, Any]]) -> None:
+    async def rows(self, rows: list[str]) -> None:
+        """Rows already encoded as JSON objects (an item may hold several, LF-separated)."""
         raise NotImplementedError
 
     async def finish(
@@ -197,10 +194,10 @@ class _JsonWriter(_Writer):
             f'{{"function":{_dumps(function)},"request_id":{_dumps(request_id)},"data":['
         )
 
-    async def rows(self, rows: list[dict[str, Any]]) -> None:
+    async def rows(self, rows: list[str]) -> None:
         if rows:
-            text = _dumps(rows)[1:-1]
-            await self.write(("," if self.count else "") + text)
+            # An item may hold several rows separated by LF (see RowStream.feed_many_json).
+            await self.write(("," if self.count else "") + ",".join(rows).replace("\n", ","))
             self.count += len(rows)
 
     async def finish(
@@ -225,9 +222,9 @@ class _NdjsonWriter(_Writer):
     async def start(self, function: str, request_id: str) -> None:
         return None
 
-    async def rows(self, rows: list[dict[str, Any]]) -> None:
+    async def rows(self, rows: list[str]) -> None:
         if rows:
-            await self.write("".join(_dumps(row) + "\n" for row in rows))
+            await self.write("\n".join(rows) + "\n")
             self.count += len(rows)
 
     async def finish(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import pytest
@@ -112,3 +113,69 @@ def test_property_stream_equals_whole(names: list[str], header: bool) -> None:
             streamed(CAMPAIGNS, text, params)
         return
     assert streamed(CAMPAIGNS, text, params) == whole
+
+
+RECORDINGS = CATALOG["recording_lookup"]
+_field = st.text(alphabet=st.sampled_from(list('ab \t\n"\\é0129-:.\x01')), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["2024-06-04 10:00:00", "", "2024-6-4", "x"]),
+            _field,
+            st.sampled_from(["17", "", "007", "-3", "1e3", "x"]),
+            st.sampled_from(["5001", "", "0", "12345678901234567890"]),
+            _field,
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    plain=st.integers(0, 30),
+)
+def test_property_json_encoding_equals_the_parsed_rows(
+    rows: list[tuple[str, ...]], plain: int
+) -> None:
+    """The export's direct JSON encoding says exactly what the parser's rows say."""
+    # Plain rows around the generated ones, so the whole-batch path is taken too.
+    good = ("2024-06-04 10:00:00", "1001", "17", "5001", "http://h/x.mp3")
+    rows = [good] * plain + rows + [good] * (plain % 3)
+    lines = "\n".join("\t".join(r) for r in rows).split("\n")
+    params = {"stage": "tab"}
+    dict_rows: list[dict[str, Any]] | None
+    try:
+        rs = RowStream(RECORDINGS, params)
+        dict_rows = [row for line in lines for row in rs.feed(line)] + rs.close()
+    except ReplyShapeError:
+        dict_rows = None
+    try:
+        rs = RowStream(RECORDINGS, params)
+        texts = rs.feed_many_json(lines) + rs.close_json()
+    except ReplyShapeError:
+        assert dict_rows is None
+        return
+    assert dict_rows is not None
+    # An item may carry several rows, one per line (a row's JSON has no raw LF).
+    assert [json.loads(r) for t in texts for r in t.split("\n")] == dict_rows
+    assert rs.emitted == len(dict_rows)
+
+
+def test_a_batch_of_plain_rows_is_one_substitution() -> None:
+    lines = [f"2024-06-04 10:00:{i:02d}\t1001\t{i}\t5001\thttp://h/{i}.mp3" for i in range(50)]
+    rs = RowStream(RECORDINGS, {"stage": "tab"})
+    out = rs.feed_many_json(lines)
+    assert len(out) == 1 and rs.emitted == 50
+    rows = [json.loads(r) for r in out[0].split("\n")]
+    assert rows[7] == {
+        "start_time": "2024-06-04 10:00:07",
+        "user": "1001",
+        "recording_id": "7",
+        "lead_id": "5001",
+        "location": "http://h/7.mp3",
+    }
+    # One odd line sends the batch down the per-line path, with the same result.
+    lines[3] = lines[3].replace("http://h/3.mp3", 'http://h/"3".mp3')
+    rs = RowStream(RECORDINGS, {"stage": "tab"})
+    out = rs.feed_many_json(lines)
+    assert len(out) == 50 and json.loads(out[3])["location"] == 'http://h/"3".mp3'

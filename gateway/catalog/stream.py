@@ -13,10 +13,14 @@ contains the delimiter, a LF inside a value).
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Mapping, Sequence
+from json.encoder import encode_basestring
 from typing import Any
 
 from . import parser as _p
+from .fields import field_type
 from .reply import Notice, ReplyShapeError
 from .spec import FunctionSpec
 
@@ -45,7 +49,12 @@ def split_leading_status(
 
 
 class RowStream:
-    """Feed data lines (header first, when one was asked for); get finished rows back."""
+    """Feed data lines (header first, when one was asked for); get finished rows back.
+
+    :meth:`feed` gives rows as dicts; :meth:`feed_json` gives the same rows already encoded as
+    compact JSON objects (what the export writer sends), without building dicts for the plain
+    rows that make up nearly every export.
+    """
 
     def __init__(self, spec: FunctionSpec, params: Mapping[str, str]) -> None:
         if not streamable(spec) or spec.rows is None:
@@ -57,6 +66,9 @@ class RowStream:
             raise ValueError("stage=newline replies cannot be streamed")
         self._layout: _p._Layout | None = None
         self._converters: list[Converter] | None = None
+        self._encoders: list[Encoder] | None = None
+        self._keys: list[str] = []
+        self._line: tuple[re.Pattern[str], str, re.Pattern[str]] | None = None
         if params.get("header") != "YES":
             names = _p._requested_columns(self.rows, params)
             self._use(
@@ -69,29 +81,113 @@ class RowStream:
     def _use(self, layout: _p._Layout) -> None:
         self._layout = layout
         fast = not layout.trailing_slot and not layout.optional
-        self._converters = [self._converter(n) for n in layout.names] if fast else None
+        split = dict(self.rows.split_columns)
+        self._converters = (
+            [_converter(n, self.spec, split.get(n)) for n in layout.names] if fast else None
+        )
+        self._encoders = (
+            [_encoder(n, self.spec, split.get(n)) for n in layout.names] if fast else None
+        )
+        self._keys = [encode_basestring(n) + ":" for n in layout.names]
+        self._line = _line_template(layout.names, self.spec, split, self.delim) if fast else None
 
-    def _converter(self, name: str) -> Converter:
-        sep = dict(self.rows.split_columns).get(name)
-        spec = self.spec
-        return lambda value: _p._row_value(name, value, spec, sep)
+    def _header(self, line: str) -> None:
+        names = _p._header_names(line, self.delim, self.rows)
+        if names is None:
+            raise ReplyShapeError("header row expected", line)
+        self._use(_p._layout(self.rows, names, open_columns=False))
 
     def feed(self, line: str) -> list[dict[str, Any]]:
         """One line of the reply; returns the rows it completes (zero or one)."""
         layout = self._layout
         if layout is None:
-            names = _p._header_names(line, self.delim, self.rows)
-            if names is None:
-                raise ReplyShapeError("header row expected", line)
-            self._use(_p._layout(self.rows, names, open_columns=False))
+            self._header(line)
             return []
         if not self._pending and self._converters is not None:
             fields = line.split(self.delim)
             if len(fields) == len(self._converters):
-                row = self._fast(fields, layout.names)
-                if row is not None:
+                try:
+                    row = {
+                        n: conv(v)
+                        for n, conv, v in zip(layout.names, self._converters, fields, strict=True)
+                    }
+                except _p._Misfit:
+                    pass  # not a plain row after all: the exact path decides
+                else:
                     self.emitted += 1
                     return [row]
+        return self._slow(line, layout)
+
+    def feed_json(self, line: str) -> list[str]:
+        """Like :meth:`feed`, with each row as compact JSON text."""
+        layout = self._layout
+        if layout is None:
+            self._header(line)
+            return []
+        if not self._pending and self._encoders is not None:
+            fields = line.split(self.delim)
+            if len(fields) == len(self._encoders):
+                try:
+                    parts = [
+                        k + enc(v)
+                        for k, enc, v in zip(self._keys, self._encoders, fields, strict=True)
+                    ]
+                except _p._Misfit:
+                    pass
+                else:
+                    self.emitted += 1
+                    return ["{" + ",".join(parts) + "}"]
+        return [_dumps(row) for row in self._slow(line, layout)]
+
+    def feed_many_json(self, lines: Sequence[str]) -> list[str]:
+        """:meth:`feed_json` for a batch of lines (the hot loop of a streamed export).
+
+        An item may hold several rows separated by LF (a row's JSON never contains a raw LF).
+        """
+        if self._line is not None and not self._pending and len(lines) > 1:
+            # Whole-batch fast path: when every line is a plain row, one regex scan finds all
+            # their fields and each row is one %-format.
+            found = self._line[2].findall("\n".join(lines))
+            if len(found) == len(lines):
+                fmt = self._line[1]
+                self.emitted += len(found)
+                return ["\n".join([fmt % fields for fields in found])]
+        out: list[str] = []
+        delim = self.delim
+        fast = 0
+        for line in lines:
+            encoders = self._encoders
+            if encoders is None or self._pending:
+                out += self.feed_json(line)
+                continue
+            if self._line is not None:
+                # Whole-line fast path: every field present and needing no JSON escaping.
+                m = self._line[0].fullmatch(line)
+                if m is not None:
+                    out.append(self._line[1] % m.groups())
+                    fast += 1
+                    continue
+            fields = line.split(delim)
+            if len(fields) == len(encoders):
+                try:
+                    out.append(
+                        "{"
+                        + ",".join(
+                            [k + e(v) for k, e, v in zip(self._keys, encoders, fields, strict=True)]
+                        )
+                        + "}"
+                    )
+                except _p._Misfit:
+                    pass
+                else:
+                    fast += 1
+                    continue
+            assert self._layout is not None
+            out += [_dumps(row) for row in self._slow(line, self._layout)]  # counts its own
+        self.emitted += fast
+        return out
+
+    def _slow(self, line: str, layout: _p._Layout) -> list[dict[str, Any]]:
         self._pending.append(line)
         self._count += line.count(self.delim) + (1 if len(self._pending) == 1 else 0)
         if self._count < layout.min_fields:
@@ -104,12 +200,8 @@ class RowStream:
             raise ReplyShapeError("header row expected", "")
         return [self._flush(self._layout)] if self._pending else []
 
-    def _fast(self, fields: list[str], names: Sequence[str]) -> dict[str, Any] | None:
-        assert self._converters is not None
-        try:
-            return {n: conv(v) for n, conv, v in zip(names, self._converters, fields, strict=True)}
-        except _p._Misfit:
-            return None  # not a plain row after all: the exact path decides
+    def close_json(self) -> list[str]:
+        return [_dumps(row) for row in self.close()]
 
     def _flush(self, layout: _p._Layout) -> dict[str, Any]:
         text = "\n".join(self._pending)
@@ -118,3 +210,76 @@ class RowStream:
         row = _p._fit(text, layout, self.delim, self.rows, self.spec)
         self.emitted += 1
         return row
+
+
+Encoder = Callable[[str], str]
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _converter(name: str, spec: FunctionSpec, sep: str | None) -> Converter:
+    return lambda value: _p._row_value(name, value, spec, sep)
+
+
+def _encoder(name: str, spec: FunctionSpec, sep: str | None) -> Encoder:
+    """A field's JSON text straight from VICIdial's text; ``_Misfit`` exactly where the parser
+    would refuse the value. Only the common kinds are special-cased; the rest go through the
+    parser's own conversion."""
+    kind = field_type(name, spec.field_types)
+    if sep is not None or name in _p._VALUE_SHAPES or kind == "decimal":
+        return lambda value: _dumps(_p._row_value(name, value, spec, sep))
+    if kind == "int":
+
+        def int_json(value: str) -> str:
+            if value.isdigit() and value.isascii() and (len(value) == 1 or value[0] != "0"):
+                return value
+            return "null" if value == "" else _dumps(_p._row_value(name, value, spec, None))
+
+        return int_json
+    row_format = _p._ROW_FORMATS.get(kind)
+    if row_format is not None:
+        match = row_format.fullmatch
+
+        def date_json(value: str) -> str:
+            if value == "":
+                return "null"
+            if match(value) is None:
+                raise _p._Misfit(name)
+            return '"' + value + '"'  # digits, "-", ":" and " " need no escaping
+
+        return date_json
+    return lambda value: "null" if value == "" else encode_basestring(value)
+
+
+def _line_template(
+    names: Sequence[str], spec: FunctionSpec, split: Mapping[str, str], delim: str
+) -> tuple[re.Pattern[str], str, re.Pattern[str]] | None:
+    """A regex for a row whose every field is present and plain, and the %-template of its JSON.
+
+    Integers must be canonical (no sign, no leading zero) and dates in MySQL's format, exactly
+    what the field converters accept; anything else (an empty value, a quote, a decimal column)
+    does not match and takes the per-field path. None when a column can never take this path.
+    """
+    parts: list[str] = []
+    fmt: list[str] = []
+    # A text value that needs no JSON escaping and holds no delimiter.
+    plain = r'[^"\\\x00-\x1f' + re.escape(delim) + "]+"
+    for name in names:
+        kind = field_type(name, spec.field_types)
+        if name in split or name in _p._VALUE_SHAPES or kind == "decimal":
+            return None
+        key = encode_basestring(name) + ":"
+        key = key.replace("%", "%%")
+        if kind == "int":
+            parts.append("(0|[1-9][0-9]*)")
+            fmt.append(key + "%s")
+        elif kind in _p._ROW_FORMATS:
+            parts.append("(" + _p._ROW_FORMATS[kind].pattern + ")")
+            fmt.append(key + '"%s"')
+        else:
+            parts.append("(" + plain + ")")
+            fmt.append(key + '"%s"')
+    line = re.escape(delim).join(parts)
+    return re.compile(line), "{" + ",".join(fmt) + "}", re.compile("^" + line + "$", re.MULTILINE)

@@ -25,8 +25,6 @@ from .reports_common import (
     zero_div,
 )
 
-EXPORT_LIMIT = 100_000  # "limit 100000" of the export queries
-
 
 def _day(date: str) -> tuple[str, str]:
     return f"{date} 00:00:00", f"{date} 23:59:59"
@@ -93,7 +91,7 @@ def recording_lookup(ctx: Ctx, out: Out) -> None:
     rows = [
         (r.start_time, r.user, r.recording_id, r.lead_id,
          *((_duration(r),) if with_duration else ()), r.location)
-        for r in found[:EXPORT_LIMIT]
+        for r in found[: ctx.state.reports.export_limit]
     ]
     write_rows(ctx, out, header, rows)
 
@@ -129,7 +127,7 @@ def did_log_export(ctx: Ctx, out: Out) -> None:
                   "lead_id": ctx.p("lead_id"), "date": date}
         out.line(render(fn, "NO RECORDS FOUND", values))
         return
-    calls = calls[:EXPORT_LIMIT]
+    calls = calls[: ctx.state.reports.export_limit]
     closer = _latest_inbound(ctx, {c.uniqueid for c in calls})
     rows = []
     for call in calls:
@@ -195,7 +193,7 @@ def phone_number_log(ctx: Ctx, out: Out) -> None:
         out.line(render(fn, "NO VALID PHONE NUMBERS DEFINED", values))
         return
     kind = ctx.p("type") if ctx.p("type") in ("IN", "OUT", "ALL") else "OUT"
-    limit = 1 if ctx.p("detail") == "LAST" else EXPORT_LIMIT
+    limit = 1 if ctx.p("detail") == "LAST" else ctx.state.reports.export_limit
     data, wanted = ctx.state.reports, set(numbers)
     outbound = _by_number(data.outbound_calls, wanted) if kind in ("OUT", "ALL") else {}
     inbound = _by_number(data.inbound_calls, wanted) if kind in ("IN", "ALL") else {}
