@@ -74,6 +74,8 @@ FIELD_TYPES: Mapping[str, FieldType] = {
     "list_lastcalldate": "datetime",
     "last_local_call_time": "datetime",
     "callback_datetime": "datetime",
+    "call_date": "datetime",
+    "start_time": "datetime",
     "expiration_date": "date",
     "date_of_birth": "date",
 }
