@@ -153,6 +153,7 @@ class MemoryStore:
 
 # Token bucket on the Redis server's own clock, so replicas with skewed clocks agree.
 _TAKE_TOKEN = """
+redis.replicate_commands()  -- Redis < 7: allow writes after TIME (a no-op from 7 on)
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local t = redis.call('TIME')
