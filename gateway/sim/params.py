@@ -98,14 +98,21 @@ FILTERS: dict[str, Filter] = {
 }
 
 
+# Every printable ASCII character, a LF and a non-ASCII letter, and the one value some filters
+# keep whole: two filters that give the same results for these are the same filter (each keeps
+# a set of characters; some turn "+" into a space or keep "---ALL---").
+_PROBES = ("".join(chr(c) for c in range(32, 127)) + "\n\u00e9", "---ALL---")
+
+
 def register_filters(filters: Mapping[str, Filter]) -> None:
     """Add the filters of more parameters (each handler module registers its own at import).
 
-    A name may be registered twice only with the same filter object: two different filters for
-    one parameter would mean two different VICIdials.
+    A name registered before may be registered again only with a filter that behaves the same:
+    two different filters for one parameter would mean two different VICIdials.
     """
     for name, flt in filters.items():
-        if FILTERS.setdefault(name, flt) is not flt:
+        known = FILTERS.setdefault(name, flt)
+        if known is not flt and any(known(p) != flt(p) for p in _PROBES):
             raise ValueError(f"parameter {name!r} already has another filter")
 
 

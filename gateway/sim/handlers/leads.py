@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from ..model import SimUser
-from ..params import ALNUM, FILTERS, WORD, Filter, keep, register_filters
+from ..params import ALNUM, WORD, Filter, keep, register_filters
 from . import leads_pickers as pickers
 from . import leads_records as records
 from .base import FunctionImpl, Handler
@@ -25,7 +25,6 @@ from .lead_common import lead_writer
 
 # Every printable ASCII character, a tab, a LF and a non-ASCII letter: two filters that treat
 # this the same keep the same characters.
-_PROBE = "".join(chr(c) for c in range(32, 127)) + "\t\n\u00e9"
 
 _FILTERS: Mapping[str, Filter] = {
     "call_id": ALNUM,
@@ -36,21 +35,7 @@ _FILTERS: Mapping[str, Filter] = {
 }
 
 
-def _register(filters: Mapping[str, Filter]) -> None:
-    """Register each filter unless another area already registered the same one for the name.
-
-    ``register_filters`` only accepts the very same object twice; a filter another area built
-    for the same parameter is accepted when it keeps exactly the same characters.
-    """
-    for name, flt in filters.items():
-        existing = FILTERS.get(name)
-        if existing is None:
-            register_filters({name: flt})
-        elif existing is not flt and existing(_PROBE) != flt(_PROBE):
-            raise ValueError(f"parameter {name!r} already has another filter")
-
-
-_register(_FILTERS)
+register_filters(_FILTERS)
 
 
 def _lead_reader(user: SimUser, *, view_reports: bool) -> bool:

@@ -10,9 +10,9 @@ PHP's either way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-from ..params import ALNUM, DIGITS, FILTERS, UPPER, WORD, Filter, keep, register_filters
+from ..params import ALNUM, DIGITS, UPPER, WORD, Filter, keep, register_filters
 from .base import Ctx, Out, render
 
 
@@ -92,24 +92,7 @@ LIST_FILTERS: dict[str, Filter] = {
     "areacode": _dashes_or(ALNUM),
 }
 
-# Every printable ASCII character, a LF and a non-ASCII letter, and the one value some filters
-# keep whole: two filters that treat these the same are the same filter.
-_PROBES = ("".join(chr(c) for c in range(32, 127)) + "\n\u00e9", "---ALL---")
-
-
-def register(filters: Mapping[str, Filter]) -> None:
-    """Register filters, accepting a name another area registered first with the same filter."""
-    fresh: dict[str, Filter] = {}
-    for name, flt in filters.items():
-        known = FILTERS.get(name)
-        if known is None:
-            fresh[name] = flt
-        elif known is not flt and any(known(p) != flt(p) for p in _PROBES):
-            raise ValueError(f"parameter {name!r} already has another filter")
-    register_filters(fresh)
-
-
-register(LIST_FILTERS)
+register_filters(LIST_FILTERS)
 
 
 # --- permissions and scoping -------------------------------------------------------------------

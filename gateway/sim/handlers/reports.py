@@ -10,7 +10,7 @@ input filters of their parameters and their permission queries.
 from __future__ import annotations
 
 from ..model import SimUser
-from ..params import ALNUM, DIGITS, FILTERS, UPPER, WORD, Filter, keep, register_filters
+from ..params import ALNUM, DIGITS, UPPER, WORD, Filter, keep, register_filters
 from .base import FunctionImpl
 from .reports_exports import agent_stats_export, did_log_export, phone_number_log, recording_lookup
 from .reports_live import (
@@ -56,7 +56,7 @@ _FILTERS: dict[str, Filter] = {
     "status_breakdown": _ONE_OR_Y,
     "show_percentages": _ONE_OR_Y,
 }
-register_filters({name: flt for name, flt in _FILTERS.items() if name not in FILTERS})
+register_filters(_FILTERS)
 
 
 def _reports(user: SimUser) -> bool:

@@ -13,11 +13,10 @@ the range checks behave like VICIdial's for odd input too.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from ..data_users import UserDetails
 from ..model import SimUser
-from ..params import ALNUM, DIGITS, FILTERS, UPPER, WORD, Filter, keep, register_filters
+from ..params import ALNUM, DIGITS, UPPER, WORD, Filter, keep, register_filters
 from .base import Ctx, Out, render
 
 
@@ -70,25 +69,7 @@ USER_FILTERS: dict[str, Filter] = {
     "outbound_cid": _outbound_cid,
 }
 
-# Every printable ASCII character, a LF and a non-ASCII letter, and the one value a filter keeps
-# whole (outbound_cid): two filters that treat these the same are the same filter (each keeps a
-# set of characters, some turn "+" into a space).
-_PROBES = ("".join(chr(c) for c in range(32, 127)) + "\n\u00e9", "---ALL---")
-
-
-def register(filters: Mapping[str, Filter]) -> None:
-    """Register filters, accepting a name another area registered first with the same filter."""
-    fresh: dict[str, Filter] = {}
-    for name, flt in filters.items():
-        known = FILTERS.get(name)
-        if known is None:
-            fresh[name] = flt
-        elif known is not flt and any(known(p) != flt(p) for p in _PROBES):
-            raise ValueError(f"parameter {name!r} already has another filter")
-    register_filters(fresh)
-
-
-register(USER_FILTERS)
+register_filters(USER_FILTERS)
 
 
 # --- permissions and scoping ----------------------------------------------------------------
