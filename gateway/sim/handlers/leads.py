@@ -23,9 +23,6 @@ from . import leads_records as records
 from .base import FunctionImpl, Handler
 from .lead_common import lead_writer
 
-# Every printable ASCII character, a tab, a LF and a non-ASCII letter: two filters that treat
-# this the same keep the same characters.
-
 _FILTERS: Mapping[str, Filter] = {
     "call_id": ALNUM,
     "group": keep("-|_0-9a-zA-Z"),
