@@ -51,8 +51,8 @@ class Template:
 
     text: str
     error_type: str | None = None
-    # A line that starts the reply but has no SUCCESS/ERROR/NOTICE prefix (``version``) says here
-    # which result it is.
+    # The result class when the prefix does not tell it: a line without SUCCESS/ERROR/NOTICE
+    # prefix (``version``), or a NOTICE that in fact ends the call with nothing done (ERROR).
     result_override: Result | None = None
 
     @property
