@@ -61,7 +61,7 @@ from .metrics import Metrics
 from .policy import build_params
 from .reload import Generation, Runtime
 from .store import StoredResponse
-from .upstream import MaybeSent, Upstream, UpstreamReply, function_class
+from .upstream import NotSent, Upstream, UpstreamReply, function_class
 
 log = logging.getLogger("gateway.app")
 
@@ -277,7 +277,8 @@ async def non_agent_call(request: web.Request) -> web.StreamResponse:
         record.app = caller.app.name
         response = await _call(request, caller, spec, record)
         record.status = response.status
-        record.outcome = "ok" if response.status == 200 else record.outcome
+        if record.outcome == "internal_error":  # not set on the way (an error, a replay)
+            record.outcome = "ok"
         return response
     except GatewayError as exc:
         record.status, record.outcome = exc.status, exc.type
@@ -322,8 +323,9 @@ async def _call(
         response = await _upstream_call(request, caller, spec, params, record)
     except GatewayError as exc:
         if idempotent is not None:
-            if isinstance(exc, UpstreamTimeout | MaybeSent):
-                # The write may have happened: the outcome is stored, never sent twice.
+            if isinstance(exc, UpstreamError | UpstreamTimeout) and not isinstance(exc, NotSent):
+                # Sent, so the write may have happened (a timeout, a cut or unreadable reply):
+                # the outcome is stored, and the call is never sent twice.
                 body = error_body(
                     exc.type, exc.message, function=spec.name, request_id=request[REQUEST_ID]
                 )
@@ -353,48 +355,52 @@ async def _upstream_call(
     upstream_name = caller.app.upstream
     upstream = gen.upstreams[upstream_name]
     upstream_cfg = gen.config.upstreams[upstream_name]
-    async with runtime.concurrency.slots(caller.app, upstream_cfg, function_class(spec)):
-        sent = time.monotonic()
-        inflight = metrics.inflight.labels(upstream_name)
-        inflight.inc()
-        try:
-            if streamable(spec):
-                try:
-                    response, rows, record.credential = await stream_export(
-                        request,
-                        spec,
-                        params,
-                        upstream,
-                        source=caller.app.source,
-                        request_id=request[REQUEST_ID],
-                    )
-                except Buffered as buffered:
-                    parsed, record.credential = buffered.parsed, buffered.credential
-                else:
-                    record.upstream_seconds = time.monotonic() - sent
-                    record.result, record.rows = "SUCCESS", rows
-                    metrics.upstream_duration.labels(upstream_name, spec.name).observe(
-                        record.upstream_seconds
-                    )
-                    metrics.upstream_requests.labels(upstream_name, spec.name, "SUCCESS").inc()
-                    return response
-            else:
-                ttl = upstream_cfg.cache.get(spec.name)
-
-                async def call() -> UpstreamReply:
-                    return await upstream.call(spec.name, params, source=caller.app.source)
-
-                reply = (
-                    await call()
-                    if ttl is None
-                    else await runtime.cache.get_or_call(
-                        upstream_name, spec.name, params, ttl, call
-                    )
+    slots = runtime.concurrency.slots(caller.app, upstream_cfg, function_class(spec))
+    sent = time.monotonic()
+    inflight = metrics.inflight.labels(upstream_name)
+    if streamable(spec):
+        async with slots:
+            inflight.inc()
+            try:
+                response, rows, record.credential = await stream_export(
+                    request,
+                    spec,
+                    params,
+                    upstream,
+                    source=caller.app.source,
+                    request_id=request[REQUEST_ID],
                 )
-                record.credential = reply.credential
-                parsed = _parse(request, spec, reply.status, reply.text, params)
-        finally:
-            inflight.dec()
+            except Buffered as buffered:
+                parsed, record.credential = buffered.parsed, buffered.credential
+            else:
+                record.upstream_seconds = time.monotonic() - sent
+                record.result, record.rows = "SUCCESS", rows
+                metrics.upstream_duration.labels(upstream_name, spec.name).observe(
+                    record.upstream_seconds
+                )
+                metrics.upstream_requests.labels(upstream_name, spec.name, "SUCCESS").inc()
+                return response
+            finally:
+                inflight.dec()
+    else:
+
+        async def call() -> UpstreamReply:
+            async with slots:
+                inflight.inc()
+                try:
+                    return await upstream.call(spec.name, params, source=caller.app.source)
+                finally:
+                    inflight.dec()
+
+        ttl = upstream_cfg.cache.get(spec.name)
+        # Coalescing comes first: calls that join one in progress take no slot of their own.
+        reply = (
+            await call()
+            if ttl is None
+            else await runtime.cache.get_or_call(upstream_name, spec.name, params, ttl, call)
+        )
+        record.credential = reply.credential
+        parsed = _parse(request, spec, reply.status, reply.text, params)
     record.upstream_seconds = time.monotonic() - sent
     record.result = parsed.result
     record.note_ids(parsed.data if isinstance(parsed.data, dict) else None)
@@ -418,10 +424,18 @@ async def read_json(request: web.Request) -> Any:
             raw = await request.read()
     except TimeoutError:
         raise RequestTimeout("the request body did not arrive in time") from None
+    except web.HTTPRequestEntityTooLarge:
+        raise TooLarge("request body too large") from None
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw, object_pairs_hook=_no_duplicates)
+        # Strict UTF-8 first (a BOM is allowed): json.loads on bytes would let encoded
+        # surrogates and other encodings through.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("the request body is not valid JSON (UTF-8 expected)") from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
     except _DuplicateKey as exc:
         raise BadRequest(
             f"duplicate key {exc.key!r} in the JSON body", details={"parameter": exc.key}

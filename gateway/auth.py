@@ -102,6 +102,7 @@ _MESSAGES: Mapping[str, str] = {
     "bad_claim": "token has an invalid claim",
     "bad_issuer": "invalid token issuer (iss)",
     "bad_audience": "invalid token audience (aud)",
+    "revoked": "this token has been revoked",
     "expired": "token expired",
     "not_yet_valid": "token not yet valid (nbf)",
     "issued_in_future": "token issued in the future (iat)",

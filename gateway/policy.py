@@ -42,7 +42,9 @@ DEFAULT_CHARSETS: Mapping[ParamKind, str] = {
     "datetime": "- .:/@_0-9a-zA-Z",
 }
 
-_FORBIDDEN_CHARS = re.compile(r"[\x00-\x1f\x7f\\\u2028\u2029]")
+# Control characters (C0, DEL, C1), line/paragraph separators, lone surrogates (not encodable
+# in the form body) and the backslash (it reaches VICIdial's SQL unescaped).
+_FORBIDDEN_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\\\u2028\u2029\ud800-\udfff]")
 _charset_cache: dict[str, re.Pattern[str]] = {}
 
 

@@ -24,6 +24,7 @@ import json
 import logging
 import signal
 import ssl
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -36,6 +37,10 @@ from .errors import error_body
 from .files import file_stamp
 
 log = logging.getLogger("gateway.server")
+
+# A connection over the limit on the TLS listener gets this long to finish its handshake and
+# receive its JSON 503; a stalled one is cut then, without holding a slot.
+REFUSE_HANDSHAKE_SECONDS = 0.25
 
 _ERROR_TYPES = {
     400: "bad_request",
@@ -59,11 +64,13 @@ def server_ssl_context(tls: TLSConfig) -> ssl.SSLContext:
 
 def _json_error(status: int, message: str) -> bytes:
     """A complete raw HTTP response, for connections refused before aiohttp sees them."""
-    body = json.dumps(error_body(_ERROR_TYPES.get(status, "internal_error"), message)).encode()
+    request_id = uuid.uuid4().hex
+    error_type = _ERROR_TYPES.get(status, "internal_error")
+    body = json.dumps(error_body(error_type, message, request_id=request_id)).encode()
     head = (
         f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
         "Content-Type: application/json; charset=utf-8\r\n"
-        f"Content-Length: {len(body)}\r\nConnection: close\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\nX-Request-ID: {request_id}\r\n"
     )
     if status == 503:
         head += "Retry-After: 1\r\n"
@@ -86,6 +93,12 @@ class _Handler(web.RequestHandler):
     """aiohttp's per-connection protocol, answering its own errors in the gateway's JSON."""
 
     seen_request = False
+    on_lost: Callable[[_Handler], None] | None = None
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        super().connection_lost(exc)
+        if self.on_lost is not None:
+            self.on_lost(self)
 
     def handle_error(
         self,
@@ -107,11 +120,93 @@ class _Handler(web.RequestHandler):
         }.get(status, "internal error")
         if status == 400 and exc is not None and "bytes" in str(exc):
             status, text = 431, "request line or header too large"
+        request_id = uuid.uuid4().hex
         resp = web.json_response(
-            error_body(_ERROR_TYPES.get(status, "internal_error"), text), status=status
+            error_body(_ERROR_TYPES.get(status, "internal_error"), text, request_id=request_id),
+            status=status,
+            headers={"X-Request-ID": request_id},
         )
         resp.force_close()
         return resp
+
+
+class _TlsAccept(asyncio.Protocol):
+    """A TCP connection of the TLS listener: counted first, then upgraded, then handed over.
+
+    Over the connection limit it is closed at once (no handshake is spent on it; a client gets
+    a reset rather than a JSON 503, which would need the handshake). Otherwise the TLS handshake
+    runs (bounded by ``client_timeout``) and aiohttp's protocol takes the TLS transport.
+    """
+
+    def __init__(
+        self,
+        new_handler: Callable[[], _Handler | None],
+        ssl_ctx: ssl.SSLContext,
+        timeout: float,
+        forget: Callable[[_Handler], None],
+    ) -> None:
+        self._new_handler = new_handler
+        self._ssl = ssl_ctx
+        self._timeout = timeout
+        self._forget = forget
+        self._task: asyncio.Task[None] | None = None
+        # Data that arrives between the end of the handshake and the handover.
+        self._early: list[bytes] = []
+        self._eof = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        handler = self._new_handler()
+        loop = asyncio.get_running_loop()
+        transport.pause_reading()  # the ClientHello is for start_tls, not for this protocol
+        if handler is None:
+            self._task = loop.create_task(self._refuse(transport))
+        else:
+            self._task = loop.create_task(self._upgrade(transport, handler))
+
+    async def _handshake(self, transport: asyncio.Transport, timeout: float) -> asyncio.Transport:
+        loop = asyncio.get_running_loop()
+        tls = await loop.start_tls(
+            transport, self, self._ssl, server_side=True, ssl_handshake_timeout=timeout
+        )
+        if tls is None:
+            raise ConnectionError("TLS handshake gave no transport")
+        return tls
+
+    async def _upgrade(self, transport: asyncio.Transport, handler: _Handler) -> None:
+        try:
+            tls = await self._handshake(transport, self._timeout)
+        except (OSError, ssl.SSLError, TimeoutError, ConnectionError):
+            transport.abort()
+            self._forget(handler)
+            return
+        tls.set_protocol(handler)
+        handler.connection_made(tls)
+        for data in self._early:
+            handler.data_received(data)
+        if self._eof:
+            handler.eof_received()
+
+    async def _refuse(self, transport: asyncio.Transport) -> None:
+        """Over the limit: a JSON 503 if the handshake is quick, else the connection is cut."""
+        try:
+            tls = await self._handshake(transport, REFUSE_HANDSHAKE_SECONDS)
+        except (OSError, ssl.SSLError, TimeoutError, ConnectionError):
+            transport.abort()
+            return
+        tls.write(_json_error(503, "too many open connections"))
+        tls.close()
+
+    def data_received(self, data: bytes) -> None:
+        self._early.append(data)
+
+    def eof_received(self) -> bool | None:
+        self._eof = True
+        return None
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
 
 
 @dataclass
@@ -133,11 +228,15 @@ class Listener:
 
 
 def handler_args(cfg: ServerConfig) -> dict[str, Any]:
-    """Keyword arguments for aiohttp's RequestHandler (also given to AppRunner)."""
+    """Keyword arguments for aiohttp's RequestHandler (also given to AppRunner).
+
+    The keep-alive timeout also bounds how long a later request on a kept-alive connection may
+    take to arrive, so it is never longer than ``client_timeout``.
+    """
     return {
         "max_line_size": cfg.max_header_bytes,
         "max_field_size": cfg.max_header_bytes,
-        "keepalive_timeout": 15.0,
+        "keepalive_timeout": min(15.0, cfg.client_timeout),
     }
 
 
@@ -157,26 +256,36 @@ async def start_listener(runner: web.AppRunner, cfg: ServerConfig) -> Listener:
     server.request_factory = request_factory
 
     def first_request_deadline(handler: _Handler) -> None:
-        if not handler.seen_request and handler.transport is not None:
+        if handler.transport is None and not handler.seen_request:
+            live.discard(handler)  # never connected (TLS handshake failed or still stalled)
+        elif not handler.seen_request and handler.transport is not None:
             log.info("closing a connection that sent no complete request in time")
             handler.transport.close()
 
-    def factory() -> asyncio.Protocol:
-        if len(server.connections) >= cfg.max_connections:
-            return _Refuse()
+    # Every connection from accept on (a TLS handshake in progress counts too); aiohttp's own
+    # list only has connections past the handshake. A handler leaves on connection_lost, or at
+    # its first-request deadline if its connection never came up (a failed handshake).
+    live: set[_Handler] = set()
+
+    def new_handler() -> _Handler | None:
+        if len(live) >= cfg.max_connections:
+            return None
         handler = _Handler(server, loop=loop, **kwargs)
+        handler.on_lost = live.discard
+        live.add(handler)
         loop.call_later(cfg.client_timeout, first_request_deadline, handler)
         return handler
 
     ssl_ctx = server_ssl_context(cfg.tls) if cfg.tls is not None else None
-    aserver = await loop.create_server(
-        factory,
-        cfg.host,
-        cfg.port,
-        ssl=ssl_ctx,
-        ssl_handshake_timeout=cfg.client_timeout if ssl_ctx else None,
-        reuse_address=True,
-    )
+
+    def factory() -> asyncio.Protocol:
+        if ssl_ctx is not None:
+            # TLS is started by the protocol itself, after the connection was counted, so a
+            # connection over the limit is closed at once instead of holding a handshake.
+            return _TlsAccept(new_handler, ssl_ctx, cfg.client_timeout, live.discard)
+        return new_handler() or _Refuse()
+
+    aserver = await loop.create_server(factory, cfg.host, cfg.port, reuse_address=True)
     port = int(aserver.sockets[0].getsockname()[1])
     listener = Listener(aserver, port, ssl_ctx)
     if cfg.tls is not None and ssl_ctx is not None:
@@ -197,6 +306,11 @@ async def _watch_tls(
             continue
         seen = now
         try:
+            # Check the pair on a throwaway context first: a failed load_cert_chain can leave
+            # the live context with the new certificate and no usable key.
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+                tls.cert_file, tls.key_file
+            )
             ctx.load_cert_chain(tls.cert_file, tls.key_file)
         except (OSError, ssl.SSLError, ValueError) as exc:
             log.error(
