@@ -76,12 +76,14 @@ class Concurrency:
     async def slots(
         self, app: AppConfig, upstream: UpstreamConfig, klass: str
     ) -> AsyncIterator[None]:
-        wanted: list[tuple[str, str, int]] = [("upstream", upstream.name, upstream.max_concurrency)]
+        # Narrowest first: a call queued behind its own app's cap holds no slot others need.
+        wanted: list[tuple[str, str, int]] = []
+        if app.max_concurrency is not None:
+            wanted.append(("app", app.name, app.max_concurrency))
         class_limit = upstream.class_concurrency.get(klass)
         if class_limit is not None:
             wanted.append(("class", f"{upstream.name}/{klass}", class_limit))
-        if app.max_concurrency is not None:
-            wanted.append(("app", app.name, app.max_concurrency))
+        wanted.append(("upstream", upstream.name, upstream.max_concurrency))
         taken: list[asyncio.Semaphore] = []
         try:
             for scope, name, limit in wanted:

@@ -311,11 +311,13 @@ class VicidialUpstream:
         except TimeoutError:
             raise UpstreamTimeout(f"VICIdial did not answer within {timeout.total:g} s") from None
         except PinMismatch:
-            raise UpstreamError("VICIdial's certificate does not match the pinned ones") from None
+            raise TLSRefused("VICIdial's certificate does not match the pinned ones") from None
         except aiohttp.ClientSSLError:
-            raise UpstreamError("TLS verification of VICIdial failed") from None
+            raise TLSRefused("TLS verification of VICIdial failed") from None
         except aiohttp.ClientConnectorError:
             raise NotSent("could not reach VICIdial") from None
+        except ReplyTooLarge:
+            raise
         except (aiohttp.ClientError, OSError, asyncio.IncompleteReadError):
             raise MaybeSent("the connection to VICIdial failed during the call") from None
 
@@ -355,6 +357,8 @@ class VicidialUpstream:
             await self.breaker.before_call(self.ping)
             try:
                 reply = await self._call_once(function, params, source)
+            except TLSRefused:
+                raise  # a trust problem, not a passing one: neither retried nor counted
             except NotSent:
                 self.breaker.failed()
                 if last:
@@ -389,16 +393,13 @@ class VicidialUpstream:
             cred = lease.credential
             try:
                 async with self._post(cred, function, params, source, timeout) as resp:
-                    body = await resp.content.read(MAX_REPLY_BYTES + 1)
+                    body = await _read_body(resp)
                     status = resp.status
                     content_type = resp.headers.get("Content-Type", "")
                     charset = resp.charset or "utf-8"
             except BaseException:
                 await self.credentials.released(lease)
                 raise
-            if len(body) > MAX_REPLY_BYTES:
-                await self.credentials.released(lease)
-                raise UpstreamError("VICIdial reply too large")
             text = scrub(body.decode(charset, errors="replace"), self.secrets)
             reason = login_failure(text.split("\n", 1)[:1]) if status == 200 else None
             elapsed = time.monotonic() - started
@@ -490,8 +491,28 @@ class VicidialUpstream:
         await self.pool.close()
 
 
+class ReplyTooLarge(UpstreamError):
+    """A buffered reply over MAX_REPLY_BYTES (exports are streamed, not buffered)."""
+
+
+async def _read_body(resp: aiohttp.ClientResponse) -> bytes:
+    """The whole body, up to EOF, at most MAX_REPLY_BYTES."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(STREAM_CHUNK_BYTES):
+        size += len(chunk)
+        if size > MAX_REPLY_BYTES:
+            raise ReplyTooLarge("VICIdial reply too large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 class NotSent(UpstreamError):
     """No connection was made: VICIdial cannot have seen the call (safe to send again)."""
+
+
+class TLSRefused(NotSent):
+    """The TLS handshake failed verification (CA, host name or pin): nothing was sent."""
 
 
 class MaybeSent(UpstreamError):

@@ -58,7 +58,10 @@ async def start_simulator(
     tmpdir = Path(tempfile.mkdtemp(prefix="vicisim-"))
     sim_tls = make_server_tls()
     ca_file = sim_tls.write_ca(tmpdir / "sim-ca.pem")
-    runner = web.AppRunner(create_sim_app(state), access_log=None)
+    # A hanging handler (fault mode "hang") ends when its client leaves, and close() is quick.
+    runner = web.AppRunner(
+        create_sim_app(state), access_log=None, handler_cancellation=True, shutdown_timeout=1.0
+    )
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port, ssl_context=sim_tls.context if tls else None)
