@@ -107,9 +107,9 @@ async def stream_export(
         rows = RowStream(spec, params)
         error: GatewayError | None = None
         try:
-            await writer.rows(rows.feed_many_json(head[first:]))
+            await writer.rows(rows.feed_many_json(head[first:], writer.sep))
             async for batch in up.batches:
-                await writer.rows(rows.feed_many_json(batch))
+                await writer.rows(rows.feed_many_json(batch, writer.sep))
             await writer.rows(rows.close_json())
         except ReplyShapeError as exc:
             log.warning(
@@ -173,8 +173,10 @@ class _Writer:
     async def start(self, function: str, request_id: str) -> None:
         raise NotImplementedError
 
+    sep: str  # between two rows (an item of rows() may hold several, joined with it)
+
     async def rows(self, rows: list[str]) -> None:
-        """Rows already encoded as JSON objects (an item may hold several, LF-separated)."""
+        """Rows already encoded as JSON objects."""
         raise NotImplementedError
 
     async def finish(
@@ -189,6 +191,7 @@ class _Writer:
 
 
 class _JsonWriter(_Writer):
+    sep = ","
     async def start(self, function: str, request_id: str) -> None:
         await self.write(
             f'{{"function":{_dumps(function)},"request_id":{_dumps(request_id)},"data":['
@@ -196,8 +199,7 @@ class _JsonWriter(_Writer):
 
     async def rows(self, rows: list[str]) -> None:
         if rows:
-            # An item may hold several rows separated by LF (see RowStream.feed_many_json).
-            await self.write(("," if self.count else "") + ",".join(rows).replace("\n", ","))
+            await self.write(("," if self.count else "") + ",".join(rows))
             self.count += len(rows)
 
     async def finish(
@@ -219,6 +221,7 @@ class _JsonWriter(_Writer):
 
 
 class _NdjsonWriter(_Writer):
+    sep = "\n"
     async def start(self, function: str, request_id: str) -> None:
         return None
 

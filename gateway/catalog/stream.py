@@ -139,10 +139,10 @@ class RowStream:
                     return ["{" + ",".join(parts) + "}"]
         return [_dumps(row) for row in self._slow(line, layout)]
 
-    def feed_many_json(self, lines: Sequence[str]) -> list[str]:
+    def feed_many_json(self, lines: Sequence[str], sep: str = "\n") -> list[str]:
         """:meth:`feed_json` for a batch of lines (the hot loop of a streamed export).
 
-        An item may hold several rows separated by LF (a row's JSON never contains a raw LF).
+        An item may hold several rows joined by ``sep`` (the writer's own row separator).
         """
         if self._line is not None and not self._pending and len(lines) > 1:
             # Whole-batch fast path: when every line is a plain row, one regex scan finds all
@@ -151,7 +151,7 @@ class RowStream:
             if len(found) == len(lines):
                 fmt = self._line[1]
                 self.emitted += len(found)
-                return ["\n".join([fmt % fields for fields in found])]
+                return [sep.join([fmt % fields for fields in found])]
         out: list[str] = []
         delim = self.delim
         fast = 0
