@@ -151,11 +151,9 @@ async def test_unreachable_redis_rate_limit_fails_open_idempotency_fails_closed(
     doc = make_doc(sim, dead, cache={"campaigns_list": "1s"})
     doc["apps"]["crm"]["rate_limit"] = {"per_second": 0.1, "burst": 1}
     async with running(sim, doc, log_stream) as gw:
-        started = time.monotonic()
         for _ in range(4):  # far over burst 1: the limit is not enforced without the store
             status, body, _ = await gw.call("version")
             assert status == 200, body
-        assert time.monotonic() - started < 2.0  # failing open does not wait for Redis
         assert sim.state.hits("version") == 4
         assert await metric(gw, "vicigw_rate_limited_total", app="crm") == 0
         # Without the store "at most once" cannot be promised: 503, and nothing is sent.
@@ -189,11 +187,13 @@ async def test_upstream_cap_queues_then_refuses_after_queue_timeout(sim: Running
         started = time.monotonic()
         status, body, headers = await gw.call("version", app="crm")
         waited = time.monotonic() - started
+        # Refused once the queue timeout ran out, while the slow calls still held the slots.
+        assert not any(t.done() for t in slow)
         assert status == 503, body
         assert body["error"]["type"] == "unavailable"
         assert "upstream main" in body["error"]["message"]
         assert headers["Retry-After"] == "1"
-        assert 0.25 <= waited < 0.8  # refused after queue_timeout, not after the slow calls
+        assert waited >= 0.25  # it did wait for a slot (queue_timeout 0.3 s) before refusing
         assert [r[0] for r in await asyncio.gather(*slow)] == [200, 200]
         assert sim.state.hits("campaigns_list") == 2
         assert sim.state.hits("version") == 0  # the refused call never left
@@ -224,11 +224,10 @@ async def test_app_cap_refuses_that_app_only(sim: RunningSim) -> None:
         assert (status, body["error"]["type"]) == (503, "unavailable"), body
         assert "app crm" in body["error"]["message"]
         assert headers["Retry-After"] == "1"
-        # Another app is not held back by crm's cap.
-        started = time.monotonic()
+        # Another app is not held back by crm's cap: answered while crm's call is still out.
         status, body, _ = await gw.call("list_info", {"list_id": "101"}, app="reports")
         assert status == 200, body
-        assert time.monotonic() - started < 0.5
+        assert not first.done()
         assert (await first)[0] == 200
         assert sim.state.hits("version") == 0
 
@@ -260,12 +259,11 @@ async def test_app_queued_on_its_own_cap_does_not_hold_upstream_slots(sim: Runni
         crm = [asyncio.create_task(gw.call("campaigns_list")) for _ in range(2)]
         await asyncio.sleep(0.2)
         assert sim.state.hits("campaigns_list") == 1  # one call is at VICIdial, one queued
-        started = time.monotonic()
         status, body, _ = await gw.call("list_info", {"list_id": "101"}, app="reports")
-        waited = time.monotonic() - started
+        # Answered while crm's first call is at VICIdial and its second waits on crm's cap.
+        assert not any(t.done() for t in crm)
         await asyncio.gather(*crm)
         assert status == 200, body
-        assert waited < 0.5  # VICIdial answers list_info at once; one upstream slot is free
 
 
 # --- idempotency keys ---------------------------------------------------------------------
