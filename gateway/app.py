@@ -2,12 +2,20 @@
 
 ``POST /v1/non-agent/{function}`` runs the steps in order, each in its own module::
 
-    auth.Authenticator.authenticate   bearer JWT → Caller (app)        401
-    catalog.CATALOG                   function name → spec             404
-    policy.build_params               app, spec, JSON → form params  400 / 403
-    upstream.Upstream.call            POST to VICIdial, scrubbed text  502 / 504
-    catalog.parser.parse_reply        text → ParsedReply               502 on an unknown shape
+    auth.Authenticator.authenticate   bearer JWT → Caller (app)          401
+    catalog.CATALOG                   function name → spec               404
+    policy.build_params               app, spec, JSON → form params      400 / 403
+    limits.check_rate                 the app's token bucket             429
+    limits.begin_idempotent           Idempotency-Key: replay or start   409 / 422
+    limits.Concurrency.slots          app, class, upstream caps          503
+    cache.ReplyCache                  coalescing / short cache (opt-in)
+    upstream.Upstream.call            POST to VICIdial, scrubbed text    502 / 503 / 504
+    catalog.parser.parse_reply        text → ParsedReply                 502 on an unknown shape
     reply_json (here)                 ParsedReply → status + JSON body
+    export.stream_export              (streamed exports instead of the last three)
+
+Each request runs on the configuration generation it started with (``reload.Runtime``), and
+writes one audit record (``audit``) however it ends.
 
 One middleware gives every response a request id and turns every failure, including aiohttp's
 own (unknown route, wrong method, body too large), into the JSON error body. Anything unexpected
