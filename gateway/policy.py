@@ -45,6 +45,8 @@ DEFAULT_CHARSETS: Mapping[ParamKind, str] = {
 # Control characters (C0, DEL, C1), line/paragraph separators, lone surrogates (not encodable
 # in the form body) and the backslash (it reaches VICIdial's SQL unescaped).
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\\\u2028\u2029\ud800-\udfff]")
+# The same, for parameters that may span lines (a line feed allowed, nothing else).
+_FORBIDDEN_MULTILINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\\\u2028\u2029\ud800-\udfff]")
 _charset_cache: dict[str, re.Pattern[str]] = {}
 
 
@@ -150,7 +152,7 @@ def _to_string(param: Param, raw: Any) -> str:
 
 def _check_value(param: Param, value: str) -> None:
     name = param.name
-    if _FORBIDDEN_CHARS.search(value):
+    if (_FORBIDDEN_MULTILINE if param.multiline else _FORBIDDEN_CHARS).search(value):
         raise BadRequest(
             f"{name!r} contains a control character or a backslash", details={"parameter": name}
         )
@@ -171,6 +173,8 @@ def _check_value(param: Param, value: str) -> None:
             f"{name!r} contains characters VICIdial would silently delete",
             details={"parameter": name, "allowed": f"[{charset}]"},
         )
+    if param.pattern is not None and value and not re.fullmatch(param.pattern, value):
+        raise BadRequest(f"{name!r} must match {param.pattern}", details={"parameter": name})
 
 
 def _printable(name: str) -> str:

@@ -127,3 +127,41 @@ def test_unknown_name_is_echoed_safely() -> None:
     with pytest.raises(BadRequest) as info:
         params("campaigns_list", {"x\r\ny" * 40: "1"})
     assert "\n" not in info.value.message and len(info.value.details["parameter"]) <= 64 * 4
+
+
+def _all_functions_app() -> Any:
+    doc = config_dict()
+    doc["apps"]["crm"]["functions"] = sorted(CATALOG)
+    return parse_config(doc).apps["crm"]
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("312", True),
+        ("IL", True),
+        ("---ALL---", True),
+        ("3-12", False),
+        ("--ALL--", False),
+        ("31_2", False),
+    ],
+)
+def test_patterns_refuse_values_vicidial_would_alter(value: str, ok: bool) -> None:
+    body = {"cid_group_id": "GRP1", "stage": "INFO", "areacode": value}
+    if ok:
+        assert params("update_cid_group_entry", body, _all_functions_app())["areacode"] == value
+    else:
+        with pytest.raises(BadRequest) as info:
+            params("update_cid_group_entry", body, _all_functions_app())
+        assert info.value.details["parameter"] == "areacode"
+
+
+def test_line_feeds_only_where_vicidial_keeps_them() -> None:
+    app = _all_functions_app()
+    body = {"list_id": "1001", "field_options": "1,One\n2,Two"}
+    assert params("update_list", body, app)["field_options"] == "1,One\n2,Two"
+    for bad in ("1,One\r\n2,Two", "1,One\t2"):
+        with pytest.raises(BadRequest):
+            params("update_list", {"list_id": "1001", "field_options": bad}, app)
+    with pytest.raises(BadRequest):
+        params("update_list", {"list_id": "1001", "list_name": "a\nb"}, app)

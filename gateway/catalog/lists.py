@@ -78,20 +78,49 @@ _LIST_SETTINGS: tuple[Param, ...] = (
     Param("reset_time", "text", max_len=100, charset="-_0-9", summary="e.g. 0900-1700"),
     Param("tz_method", "code", max_len=21, choices=_TZ_METHODS),
     Param("local_call_time", "code", max_len=10, summary="campaign or a call time id"),
-    Param("expiration_date", "date", max_len=10, charset="-_0-9a-zA-Z",
-          summary="YYYY-MM-DD (update_list: --BLANK-- means 2099-12-31)"),
+    Param(
+        "expiration_date",
+        "date",
+        max_len=10,
+        charset="-_0-9a-zA-Z",
+        summary="YYYY-MM-DD (update_list: --BLANK-- means 2099-12-31)",
+    ),
     *_xferconf_params(),
-    Param("custom_fields_copy", "id", max_len=14, charset=DIGITS,
-          summary="list id whose custom fields are copied"),
+    Param(
+        "custom_fields_copy",
+        "id",
+        max_len=14,
+        charset=DIGITS,
+        summary="list id whose custom fields are copied",
+    ),
     Param("custom_copy_method", "code", max_len=7, choices=("APPEND", "UPDATE", "REPLACE")),
-    Param("use_internal_webserver", "flag", max_len=1, choices=_YN,
-          summary="custom-field sub-requests go to the system's sounds web server"),
-)  # fmt: skip
+    Param(
+        "use_internal_webserver",
+        "flag",
+        max_len=1,
+        choices=_YN,
+        summary="custom-field sub-requests go to the system's sounds web server",
+    ),
+)
 
 _FIELD_TYPES = (
-    "TEXT", "AREA", "SELECT", "MULTI", "RADIO", "CHECKBOX", "DATE", "TIME", "DISPLAY", "SCRIPT",
-    "HIDDEN", "READONLY", "HIDEBLOB", "SWITCH", "SOURCESELECT", "BUTTON",
-)  # fmt: skip
+    "TEXT",
+    "AREA",
+    "SELECT",
+    "MULTI",
+    "RADIO",
+    "CHECKBOX",
+    "DATE",
+    "TIME",
+    "DISPLAY",
+    "SCRIPT",
+    "HIDDEN",
+    "READONLY",
+    "HIDEBLOB",
+    "SWITCH",
+    "SOURCESELECT",
+    "BUTTON",
+)
 _SHOW_HIDE = ("DISABLED", "X_OUT_ALL", "LAST_1", "LAST_2", "LAST_3", "LAST_4", "FIRST_1_LAST_4")
 
 # Custom field definition (update_list custom_fields_add / _update / _delete).
@@ -108,8 +137,9 @@ _CUSTOM_FIELD_PARAMS: tuple[Param, ...] = (
     Param("field_size", "int", max_len=5),
     Param("field_max", "int", max_len=5),
     Param("field_type", "code", max_len=12, choices=_FIELD_TYPES),
-    Param("field_options", "text", max_len=5000, charset=FIELD_OPTION_CHARS),
-    Param("field_help", "text", max_len=1000, charset=FIELD_HELP_CHARS),
+    # One option per line for SELECT/RADIO/CHECKBOX fields (VICIdial keeps line feeds here).
+    Param("field_options", "text", max_len=5000, charset=FIELD_OPTION_CHARS + "\n", multiline=True),
+    Param("field_help", "text", max_len=1000, charset=FIELD_HELP_CHARS + "\n", multiline=True),
     Param("field_default", "text", max_len=255, charset=FIELD_TEXT_CHARS),
     Param("field_required", "flag", max_len=1, choices=_YN),
     Param("field_duplicate", "flag", max_len=1, choices=_YN),
@@ -135,11 +165,17 @@ def _copy_lines(fn: str, result: str) -> tuple[Template, ...]:
     data = "|{user}|{list_id}|{custom_fields_copy}"
     lines = (
         ("CUSTOM FIELDS LIST ID TO COPY FROM DOES NOT EXIST", "copy_list_count", "invalid_input"),
-        ("CUSTOM FIELDS LIST ID TO COPY FROM HAS NO CUSTOM FIELDS", "fields_count",
-         "invalid_input"),
-        ("USER DOES NOT HAVE PERMISSION TO MODIFY CUSTOM FIELDS", "permission_count",
-         "upstream_error"),
-    )  # fmt: skip
+        (
+            "CUSTOM FIELDS LIST ID TO COPY FROM HAS NO CUSTOM FIELDS",
+            "fields_count",
+            "invalid_input",
+        ),
+        (
+            "USER DOES NOT HAVE PERMISSION TO MODIFY CUSTOM FIELDS",
+            "permission_count",
+            "upstream_error",
+        ),
+    )
     return tuple(
         Template(
             f"{head}{reason}{_OPTIONAL}: {data}|{{{field}}}",
@@ -281,9 +317,14 @@ UPDATE_LIST = FunctionSpec(
 )
 
 _LIST_CUSTOM_FIELDS_COLUMNS = (
-    "list_id", "list_name", "campaign_id", "active", "list_changedate", "list_lastcalldate",
+    "list_id",
+    "list_name",
+    "campaign_id",
+    "active",
+    "list_changedate",
+    "list_lastcalldate",
     "custom_fields_list_space_delimited",
-)  # fmt: skip
+)
 
 LIST_CUSTOM_FIELDS = FunctionSpec(
     name="list_custom_fields",
@@ -326,22 +367,44 @@ LIST_CUSTOM_FIELDS = FunctionSpec(
 # --- campaigns -----------------------------------------------------------------------------------
 
 _ORDER_BASES = (
-    "DOWN", "UP", "DOWN PHONE", "UP PHONE", "DOWN LAST NAME", "UP LAST NAME", "DOWN COUNT",
-    "UP COUNT", "DOWN LAST CALL TIME", "UP LAST CALL TIME", "DOWN RANK", "UP RANK", "DOWN OWNER",
-    "UP OWNER", "DOWN TIMEZONE", "UP TIMEZONE",
-)  # fmt: skip
+    "DOWN",
+    "UP",
+    "DOWN PHONE",
+    "UP PHONE",
+    "DOWN LAST NAME",
+    "UP LAST NAME",
+    "DOWN COUNT",
+    "UP COUNT",
+    "DOWN LAST CALL TIME",
+    "UP LAST CALL TIME",
+    "DOWN RANK",
+    "UP RANK",
+    "DOWN OWNER",
+    "UP OWNER",
+    "DOWN TIMEZONE",
+    "UP TIMEZONE",
+)
 # VICIdial's list of lead orders; every RANDOM order is always refused by this API (its
 # camp_lead_order_random switch is hard-coded on), so they are left out.
 LIST_ORDERS: tuple[str, ...] = _ORDER_BASES + tuple(
     f"{base} {nth} NEW" for base in _ORDER_BASES for nth in ("2nd", "3rd", "4th", "5th", "6th")
 )
 DIAL_METHODS = (
-    "MANUAL", "RATIO", "INBOUND_MAN", "ADAPT_AVERAGE", "ADAPT_HARD_LIMIT", "ADAPT_TAPERED",
-)  # fmt: skip
+    "MANUAL",
+    "RATIO",
+    "INBOUND_MAN",
+    "ADAPT_AVERAGE",
+    "ADAPT_HARD_LIMIT",
+    "ADAPT_TAPERED",
+)
 _SECONDARY_ORDERS = (
-    "LEAD_ASCEND", "LEAD_DESCEND", "CALLTIME_ASCEND", "CALLTIME_DESCEND", "VENDOR_ASCEND",
+    "LEAD_ASCEND",
+    "LEAD_DESCEND",
+    "CALLTIME_ASCEND",
+    "CALLTIME_DESCEND",
+    "VENDOR_ASCEND",
     "VENDOR_DESCEND",
-)  # fmt: skip
+)
 
 
 def _needs_campaign(fn: str, action: str) -> tuple[Template, ...]:
@@ -443,9 +506,18 @@ UPDATE_CAMPAIGN = FunctionSpec(
 )
 
 _ALT_URL_COLUMNS = (
-    "url_id", "campaign_id", "entry_type", "active", "url_type", "url_rank", "url_statuses",
-    "url_description", "url_lists", "url_call_length", "url_address",
-)  # fmt: skip
+    "url_id",
+    "campaign_id",
+    "entry_type",
+    "active",
+    "url_type",
+    "url_rank",
+    "url_statuses",
+    "url_description",
+    "url_lists",
+    "url_call_length",
+    "url_address",
+)
 # (section, url_type) pairs VICIdial can print in "... URL IS NOT SET TO ALT": the url_type was
 # validated for its entry_type just before.
 _ALT_SECTIONS = (
@@ -632,10 +704,24 @@ UPDATE_PRESETS = FunctionSpec(
 )
 
 _HOPPER_COLUMNS = (
-    "hopper_order", "priority", "lead_id", "list_id", "phone_number", "phone_code", "state",
-    "status", "count", "gmt_offset", "rank", "alt", "hopper_source", "vendor_lead_code",
-    "source_id", "age_days", "last_call_time",
-)  # fmt: skip
+    "hopper_order",
+    "priority",
+    "lead_id",
+    "list_id",
+    "phone_number",
+    "phone_code",
+    "state",
+    "status",
+    "count",
+    "gmt_offset",
+    "rank",
+    "alt",
+    "hopper_source",
+    "vendor_lead_code",
+    "source_id",
+    "age_days",
+    "last_call_time",
+)
 
 HOPPER_LIST = FunctionSpec(
     name="hopper_list",
@@ -901,6 +987,7 @@ UPDATE_CID_GROUP_ENTRY = FunctionSpec(
             required=True,
             max_len=9,
             charset="-0-9a-zA-Z",
+            pattern="---ALL---|[0-9a-zA-Z]+",
             summary="area code, state, NONE or ---ALL---",
         ),
         Param(
@@ -917,6 +1004,7 @@ UPDATE_CID_GROUP_ENTRY = FunctionSpec(
             "code",
             max_len=20,
             charset="-0-9ALL",
+            pattern="---ALL---|[0-9]+",
             summary="caller id number; ---ALL--- or omitted: all (not for ADD)",
         ),
         Param("cid_description", "text", max_len=50, charset=DESCRIPTION_CHARS),

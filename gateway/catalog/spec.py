@@ -148,6 +148,11 @@ class Param:
     # Values the VICIdial manual warns are heavy on the database (hopper_list BLOCK): refused
     # unless the app's policy allows heavy options for this function.
     heavy: tuple[str, ...] = ()
+    # A full-match regex the value must also fit, where characters alone do not say enough
+    # (e.g. "---ALL---" or digits: VICIdial drops the dashes of anything else).
+    pattern: str | None = None
+    # The value may hold line feeds (VICIdial keeps them: custom field options, help texts).
+    multiline: bool = False
 
 
 @dataclass(frozen=True)
