@@ -328,7 +328,7 @@ async def _call(
             )
         idempotent = started
     try:
-        response = await _upstream_call(request, caller, spec, params, record)
+        response, acted = await _upstream_call(request, caller, spec, params, record)
     except GatewayError as exc:
         if idempotent is not None:
             if isinstance(exc, UpstreamError | UpstreamTimeout) and not isinstance(exc, NotSent):
@@ -342,10 +342,11 @@ async def _call(
                 await idempotent.abort()  # VICIdial never got it: a retry may send it
         raise
     if idempotent is not None:
-        if isinstance(response, web.Response) and response.body is not None:
-            assert isinstance(response.body, bytes)
+        if acted and isinstance(response, web.Response) and isinstance(response.body, bytes):
             await idempotent.finish(response.status, json.loads(response.body))
         else:
+            # VICIdial refused the gateway's own login or permissions before doing anything:
+            # a retry (once that is fixed) must be able to do the write.
             await idempotent.abort()
     return response
 
@@ -356,7 +357,9 @@ async def _upstream_call(
     spec: FunctionSpec,
     params: dict[str, str],
     record: AuditRecord,
-) -> web.StreamResponse:
+) -> tuple[web.StreamResponse, bool]:
+    """The response, and whether VICIdial got as far as the function itself (past its login,
+    source and permission checks, which it makes before doing anything)."""
     gen = request[GENERATION]
     runtime = request.app[RUNTIME_KEY]
     metrics = request.app[METRICS_KEY]
@@ -387,7 +390,7 @@ async def _upstream_call(
                     record.upstream_seconds
                 )
                 metrics.upstream_requests.labels(upstream_name, spec.name, "SUCCESS").inc()
-                return response
+                return response, True
             finally:
                 inflight.dec()
     else:
@@ -418,7 +421,8 @@ async def _upstream_call(
     if status != 200:
         record.outcome = str(payload["error"]["type"])
     payload["request_id"] = request[REQUEST_ID]
-    return web.json_response(payload, status=status, headers=_retry_after(payload, status))
+    response = web.json_response(payload, status=status, headers=_retry_after(payload, status))
+    return response, not parsed.generic
 
 
 async def read_json(request: web.Request) -> Any:

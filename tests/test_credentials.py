@@ -177,3 +177,30 @@ async def test_credentials_check_cli(sim: RunningSim, tmp_path: Path) -> None:
     assert "main/api-b" not in text  # stopped at the first failure
     assert sim.state.login_attempts(SECOND_USER) == before
     assert "Stale-Pass_001" not in text + err.decode() and API_PASS not in text
+
+
+async def test_idempotency_key_is_freed_when_vicidial_refused_the_login(
+    sim: RunningSim, log_stream: io.StringIO
+) -> None:
+    """VICIdial checks the login before acting: such a refusal is not the call's outcome."""
+    doc = config_dict(sim.base_url, sim.ca_file)
+    doc["upstreams"]["main"]["credential_cooldown"] = "100ms"
+    sim.state.set_password(API_USER, "Not-Yet-Rotated_1")
+    gw, runner, _ = await _gateway(doc, sim, log_stream)
+    body = {"phone_number": "3125554455", "list_id": "101"}
+    headers = {"Idempotency-Key": "order-4455"}
+    try:
+        status, first, _ = await gw.call("add_lead", body, headers=headers)
+        assert (status, first["error"]["type"]) == (502, "upstream_error")
+        sim.state.set_password(API_USER, API_PASS)  # the password is put right
+        await asyncio.sleep(0.2)  # past the cool-down: the credential is probed again
+        status, second, resp_headers = await gw.call("add_lead", body, headers=headers)
+        assert status == 200, second
+        assert "Idempotent-Replayed" not in resp_headers
+        status, third, resp_headers = await gw.call("add_lead", body, headers=headers)
+        assert resp_headers["Idempotent-Replayed"] == "true"
+        assert third["data"]["lead_id"] == second["data"]["lead_id"]
+    finally:
+        await gw.session.close()
+        await runner.cleanup()
+    assert sim.state.hits("add_lead") == 2  # the refused login and the one real insert
