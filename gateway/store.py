@@ -21,6 +21,10 @@ from typing import Any, Literal, Protocol
 Begin = Literal["new", "in_flight", "mismatch"]
 
 
+# After Redis failed to answer, this long without trying it again (calls fail fast meanwhile).
+DOWN_BACKOFF_SECONDS = 2.0
+
+
 class StoreUnavailable(Exception):
     """The shared store could not be reached (only the Redis backend raises it)."""
 
@@ -204,6 +208,7 @@ class RedisStore:
             url, socket_timeout=timeout, socket_connect_timeout=timeout, decode_responses=False
         )
         self._prefix = prefix
+        self._down_until = 0.0
         self._take = self._redis.register_script(_TAKE_TOKEN)
         self._begin = self._redis.register_script(_IDEM_BEGIN)
         self._abort = self._redis.register_script(_IDEM_ABORT)
@@ -212,11 +217,17 @@ class RedisStore:
         return f"{self._prefix}:{key}"
 
     async def _run(self, coro: Any) -> Any:
+        """Run one Redis operation; after a failure, fail fast for a moment instead of making
+        every call wait for Redis's connect timeout again."""
         import redis.exceptions
 
+        if time.monotonic() < self._down_until:
+            coro.close()
+            raise StoreUnavailable("recently unreachable")
         try:
             return await coro
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
+            self._down_until = time.monotonic() + DOWN_BACKOFF_SECONDS
             raise StoreUnavailable(type(exc).__name__) from None
 
     async def take_token(self, key: str, rate: float, burst: int) -> float:
