@@ -226,7 +226,15 @@ def _authenticate(request: web.Request) -> Caller:
     connection (verified by TLS against ``server.tls.client_ca_file``; optionally pinned).
     """
     try:
-        caller = request[GENERATION].auth.authenticate(request.headers.get("Authorization"))
+        headers = request.headers.getall("Authorization", [])
+        if len(headers) > 1:
+            # Which one a proxy or a framework would pick is not defined: accept neither.
+            raise Unauthorized(
+                "more than one Authorization header",
+                details={"reason": "malformed"},
+                headers={"WWW-Authenticate": 'Bearer error="invalid_request"'},
+            )
+        caller = request[GENERATION].auth.authenticate(headers[0] if headers else None)
         _check_client_cert(request, caller.app)
     except GatewayError as exc:
         reason = str(exc.details.get("reason", "invalid"))

@@ -42,11 +42,15 @@ DEFAULT_CHARSETS: Mapping[ParamKind, str] = {
     "datetime": "- .:/@_0-9a-zA-Z",
 }
 
-# Control characters (C0, DEL, C1), line/paragraph separators, lone surrogates (not encodable
-# in the form body) and the backslash (it reaches VICIdial's SQL unescaped).
-_FORBIDDEN_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\\\u2028\u2029\ud800-\udfff]")
-# The same, for parameters that may span lines (a line feed allowed, nothing else).
-_FORBIDDEN_MULTILINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\\\u2028\u2029\ud800-\udfff]")
+# Control characters (C0, DEL, C1), line/paragraph separators, invisible format characters
+# that can make stored text display other than it reads (bidi overrides, zero-width, BOM),
+# lone surrogates (not encodable in the form body) and the backslash (it reaches VICIdial's SQL
+# unescaped). Parameters that may span lines allow a line feed, nothing else.
+_INVISIBLE = r"\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+_FORBIDDEN_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\\\u2028\u2029\ud800-\udfff" + _INVISIBLE + "]")
+_FORBIDDEN_MULTILINE = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\\\u2028\u2029\ud800-\udfff" + _INVISIBLE + "]"
+)
 _charset_cache: dict[str, re.Pattern[str]] = {}
 
 
@@ -154,7 +158,8 @@ def _check_value(param: Param, value: str) -> None:
     name = param.name
     if (_FORBIDDEN_MULTILINE if param.multiline else _FORBIDDEN_CHARS).search(value):
         raise BadRequest(
-            f"{name!r} contains a control character or a backslash", details={"parameter": name}
+            f"{name!r} contains a control or invisible formatting character, or a backslash",
+            details={"parameter": name},
         )
     if len(value) > param.max_len:
         raise BadRequest(

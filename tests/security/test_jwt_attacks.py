@@ -27,6 +27,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
+from multidict import CIMultiDict
 
 from gateway.config import parse_config
 from gateway.errors import ConfigError
@@ -647,3 +648,14 @@ async def test_token_cache_never_outlives_exp(
             reply = await gw.call("version", token=token)
             assert_refused(reply, 401, "unauthorized", reason="expired")
         assert sec_sim.state.hits() == hits
+
+
+async def test_two_authorization_headers_are_refused(jgw: GW, sec_sim: RunningSim) -> None:
+    """A valid token beside another one: which one wins is not defined, so neither does."""
+    headers = CIMultiDict([("Authorization", f"Bearer {hs()}"), ("Authorization", "Bearer x.y.z")])
+    async with jgw.session.post(f"{jgw.base_url}/v1/non-agent/version", headers=headers) as r:
+        body = await r.json()
+        status = r.status
+    assert (status, body["error"]["type"]) == (401, "unauthorized")
+    assert body["error"]["details"]["reason"] == "malformed"
+    assert sec_sim.state.requests == []

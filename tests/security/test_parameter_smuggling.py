@@ -660,3 +660,18 @@ async def test_forced_value_is_sent_when_left_out(locked: GW, sec_sim: RunningSi
     )
     assert reply.status == 200, reply.text
     forwarded_exactly(sec_sim, {"phone_number", "list_id", "duplicate_check"})
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["a\u202eb", "a\u202db", "a\u2066b", "a\u200bb", "a\u200fb", "a\ufeffb"],
+    ids=["RLO", "LRO", "LRI", "ZWSP", "RLM", "BOM"],
+)
+async def test_invisible_formatting_characters_in_a_value(
+    gw: GW, sec_sim: RunningSim, value: str
+) -> None:
+    """Bidi overrides and zero-width characters would make stored text read otherwise."""
+    reply = await gw.call("add_lead", {**LEAD, "comments": value})
+    assert (reply.status, reply.body["error"]["type"]) == (400, "bad_request")
+    assert reply.body["error"]["details"]["parameter"] == "comments"
+    assert sec_sim.state.requests == []
