@@ -32,17 +32,16 @@ from gateway.sim.model import HopperEntry, SimList, SimUser
 from gateway.sim.params import FILTERS
 
 from .conftest import API_PASS, API_USER, Gateway, config_dict, start_gateway
-from .test_parser import read_sample
-from .test_sim import SAMPLE_EPOCH, Sample, SimClient, assert_same_shape, load_sample
+from .samples import Sample, assert_same_shape, load_sample, read_sample, sample_paths
+from .test_sim import SAMPLE_EPOCH, SimClient
 
-SAMPLES_DIR = Path(__file__).parent / "data" / "samples"
 FUNCTIONS = tuple(spec.name for spec in lists_catalog.FUNCTIONS)
 SIM_PASSWORD = "simpass1"
 _OPTIONAL = ", THIS IS AN OPTIONAL FIELD"
 
 
 def _sample_paths() -> list[Path]:
-    return sorted(p for p in SAMPLES_DIR.glob("*.txt") if p.name.split("__", 1)[0] in FUNCTIONS)
+    return sample_paths(FUNCTIONS)
 
 
 def _parse(function: str, text: str, /, **params: str) -> ParsedReply:

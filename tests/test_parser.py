@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +22,7 @@ from gateway.catalog.fields import field_type
 from gateway.catalog.parser import Notice, ParsedReply, ReplyShapeError, parse_reply
 from gateway.catalog.spec import Template
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
-CREDENTIALS = ("user", "pass")
-
-
-def read_sample(path: Path) -> tuple[dict[str, str], str]:
-    """The form sent (minus credentials) and the raw body of a captured reply."""
-    raw = path.read_bytes().decode("utf-8")
-    head, sep, body = raw.partition("\n\n")
-    assert sep, f"{path.name}: no blank line after the headers"
-    params: dict[str, str] = {}
-    for line in head.split("\n"):
-        assert line.startswith("# "), f"{path.name}: bad header line {line!r}"
-        if line.startswith("# params: "):
-            pairs = urllib.parse.parse_qsl(line[len("# params: ") :], keep_blank_values=True)
-            params = {k: v for k, v in pairs if k not in CREDENTIALS}
-    return params, body
+from .samples import SAMPLES, read_sample
 
 
 def parse(function: str, text: str, /, **params: str) -> ParsedReply:

@@ -14,70 +14,28 @@ import time
 import urllib.parse
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
 from gateway.catalog import CATALOG, reports
-from gateway.catalog.generic import GENERIC
 from gateway.catalog.parser import ParsedReply, ReplyShapeError, parse_reply
 from gateway.catalog.reports_shapes import php_ksort
-from gateway.catalog.spec import Template
 from gateway.policy import build_params
 from gateway.sim import ManualClock, RunningSim, SimState, start_simulator
 from gateway.sim.data_reports import AgentLogEntry, Recording
 from gateway.sim.gmt import usa_dst
 
 from .conftest import API_PASS, API_USER, Gateway
+from .samples import Sample, assert_same_shape, samples_for
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
 FUNCTIONS = {spec.name for spec in reports.FUNCTIONS}
 SAMPLE_EPOCH = 1795818978  # the reference server's clock when the samples were captured
 SIM_PASS = "reports-sim-pass-77"
 
 
-@dataclass(frozen=True)
-class Sample:
-    """One captured reply: its header lines, the form sent (minus credentials) and the body."""
-
-    path: Path
-    meta: dict[str, str]
-    params: dict[str, str]
-    body: bytes
-
-    @property
-    def name(self) -> str:
-        return self.path.stem
-
-    @property
-    def function(self) -> str:
-        return self.name.split("__", 1)[0]
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-
-def load(path: Path) -> Sample:
-    head, sep, body = path.read_bytes().partition(b"\n\n")
-    assert sep, path.name
-    meta = {}
-    for line in head.decode().split("\n"):
-        key, _, value = line.removeprefix("# ").partition(": ")
-        meta[key] = value
-    pairs = urllib.parse.parse_qsl(meta["params"], keep_blank_values=True)
-    params = {k: v for k, v in pairs if k not in ("user", "pass")}
-    return Sample(path, meta, params, body)
-
-
-def sample_files() -> list[Sample]:
-    paths = sorted(SAMPLES.glob("*.txt"))
-    return [s for s in map(load, paths) if s.function in FUNCTIONS]
-
-
-SAMPLE_LIST = sample_files()
+SAMPLE_LIST = samples_for(FUNCTIONS)
 
 
 def parse(function: str, text: str, /, **params: str) -> ParsedReply:
@@ -332,40 +290,9 @@ async def fetch(running: RunningSim) -> AsyncIterator[Any]:
         yield get
 
 
-def line_template(function: str, line: str) -> Template | None:
-    for template in (*CATALOG[function].templates, *GENERIC):
-        if template.regex().fullmatch(line):
-            return template
-    return None
-
-
-def delimiter_of(sample: Sample) -> str:
-    if sample.function == "call_dispo_report":
-        return ","
-    return {"csv": ",", "tab": "\t"}.get(sample.params.get("stage", ""), "|")
-
-
-def assert_same_shape(sample: Sample, got: bytes) -> None:
-    """Same lines, status lines of the same template, same field counts, identical headers."""
-    want_text, got_text = sample.text, got.decode()
-    assert got_text.endswith("\n") == want_text.endswith("\n")
-    want_lines, got_lines = want_text.split("\n"), got_text.split("\n")
-    assert len(got_lines) == len(want_lines)
-    delim = delimiter_of(sample)
-    has_header = sample.params.get("header") == "YES" or sample.function == "call_dispo_report"
-    for index, (want, line) in enumerate(zip(want_lines, got_lines, strict=True)):
-        template = line_template(sample.function, want)
-        if template is not None:
-            assert line_template(sample.function, line) == template, (want, line)
-        elif index == 0 and has_header:
-            assert line == want
-        assert line.count(delim) == want.count(delim), (want, line)
-        assert line.count("|") == want.count("|"), (want, line)
-
-
 @pytest.mark.parametrize("sample", SAMPLE_LIST, ids=lambda s: s.name)
 async def test_sample_replayed_by_the_simulator(fetch: Any, sample: Sample) -> None:
-    reply = await fetch(sample.meta["params"].replace("pass=***", f"pass={SIM_PASS}"))
+    reply = await fetch(sample.query(SIM_PASS))
     assert str(reply.status) == sample.meta["status"]
     assert_same_shape(sample, reply.body)
     assert reply.body == sample.body  # the seed is the sample server's data

@@ -11,67 +11,21 @@ import re
 import ssl
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import aiohttp
 import pytest
 
-from gateway.catalog import CATALOG, Template
-from gateway.catalog.generic import GENERIC
 from gateway.sim import ManualClock, RunningSim, SimState, start_simulator
+
+from .samples import Sample, assert_same_shape, line_template, samples_for
 
 # --- helpers: captured samples and a client trusting the simulator CA ------------------
 
-SAMPLES_DIR = Path(__file__).parent / "data" / "samples"
 
 # Clock of the reference server when the samples were captured (the version sample's EPOCH).
 SAMPLE_EPOCH = 1795818978
 API_USER = "6666"
 API_PASSWORD = "simpass1"
-
-
-@dataclass(frozen=True)
-class Sample:
-    """One captured reply: its ``# key: value`` header lines and the exact body bytes."""
-
-    path: Path
-    meta: Mapping[str, str]
-    body: bytes
-
-    @property
-    def name(self) -> str:
-        return self.path.stem
-
-    @property
-    def function(self) -> str:
-        return self.name.split("__", 1)[0]
-
-    def query(self, password: str) -> str:
-        """The sample's parameters, with the real password where the capture shows ``***``."""
-        return self.meta["params"].replace("pass=***", f"pass={password}")
-
-
-def load_sample(path: Path) -> Sample:
-    raw = path.read_bytes()
-    head, _, body = raw.partition(b"\n\n")
-    meta = {}
-    for line in head.decode().splitlines():
-        key, _, value = line.removeprefix("# ").partition(": ")
-        meta[key] = value
-    return Sample(path, meta, body)
-
-
-def samples_for(functions: tuple[str, ...]) -> list[Sample]:
-    paths = sorted(SAMPLES_DIR.glob("*.txt"))
-    return [s for s in map(load_sample, paths) if s.function in functions]
-
-
-def line_template(function: str, line: str) -> Template | None:
-    """The catalog template (function's own or generic) a status line matches, if any."""
-    for t in (*CATALOG[function].templates, *GENERIC):
-        if t.regex().fullmatch(line):
-            return t
-    return None
 
 
 @dataclass(frozen=True)
@@ -157,21 +111,6 @@ async def running(state: SimState) -> AsyncIterator[RunningSim]:
 async def client(running: RunningSim) -> AsyncIterator[SimClient]:
     async with aiohttp.ClientSession() as session:
         yield SimClient(running, session)
-
-
-def assert_same_shape(sample: Sample, got: bytes) -> None:
-    """Same lines, same status lines (catalog template), same field counts, same header rows."""
-    want_text, got_text = sample.body.decode(), got.decode()
-    assert got_text.endswith("\n") == want_text.endswith("\n")
-    want_lines, got_lines = want_text.split("\n"), got_text.split("\n")
-    assert len(got_lines) == len(want_lines)
-    for index, (want, line) in enumerate(zip(want_lines, got_lines, strict=True)):
-        template = line_template(sample.function, want)
-        if template is not None:
-            assert line_template(sample.function, line) == template, (want, line)
-        elif index == 0 and "header_yes" in sample.name:
-            assert line == want
-        assert line.count("|") == want.count("|"), (want, line)
 
 
 # --- the captured samples -----------------------------------------------------------------

@@ -28,16 +28,22 @@ from gateway.sim import ManualClock, SimState, start_simulator
 from gateway.sim.data_users import Phone, Server
 
 from .conftest import API_PASS, API_USER, Gateway
-from .test_parser import read_sample
-from .test_sim import SAMPLE_EPOCH, Sample, SimClient, assert_same_shape, load_sample
+from .samples import (
+    SAMPLES,
+    Sample,
+    assert_same_shape,
+    load_sample,
+    read_sample,
+    sample_paths,
+)
+from .test_sim import SAMPLE_EPOCH, SimClient
 
-SAMPLES_DIR = Path(__file__).parent / "data" / "samples"
 FUNCTIONS = tuple(spec.name for spec in users_catalog.FUNCTIONS)
 SIM_PASSWORD = "simpass1"
 
 
 def _sample_paths() -> list[Path]:
-    return sorted(p for p in SAMPLES_DIR.glob("*.txt") if p.name.split("__", 1)[0] in FUNCTIONS)
+    return sample_paths(FUNCTIONS)
 
 
 # --- the samples, parsed ------------------------------------------------------------------------
@@ -264,7 +270,7 @@ async def sim_client(sim_state: SimState) -> AsyncIterator[SimClient]:
 
 
 def _sample(name: str) -> Sample:
-    return load_sample(SAMPLES_DIR / f"{name}.txt")
+    return load_sample(SAMPLES / f"{name}.txt")
 
 
 @pytest.mark.parametrize("path", _sample_paths(), ids=lambda p: p.stem)
