@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -150,6 +151,13 @@ async def gateway(sim: RunningSim, log_stream: io.StringIO) -> AsyncIterator[Gat
             yield Gateway(base, cfg, sim, session, log_stream)
         finally:
             await runner.cleanup()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def now() -> float:

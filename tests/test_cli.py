@@ -16,7 +16,7 @@ import yaml
 from gateway.auth import Authenticator
 from gateway.config import load_config
 
-from .conftest import CRM_SECRET, config_dict
+from .conftest import CRM_SECRET, config_dict, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -106,14 +106,6 @@ def test_demo_prints_curl_commands_that_work() -> None:
     assert "demo stopped" in rest
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_serve_speaks_https_when_tls_is_set(tmp_path: Path) -> None:
     import ssl
     import urllib.request
@@ -128,7 +120,7 @@ def test_serve_speaks_https_when_tls_is_set(tmp_path: Path) -> None:
     cert.private_key_pem.write_to_path(str(tmp_path / "key.pem"))
     ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
     doc = config_dict()
-    port = _free_port()
+    port = free_port()
     doc["server"] = {
         "host": "127.0.0.1",
         "port": port,

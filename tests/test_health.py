@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import signal
-import socket
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from gateway.auth import mint_token
 from gateway.config import parse_config
 from gateway.sim import Faults, RunningSim
 
-from .conftest import API_USER, Gateway, config_dict, start_gateway
+from .conftest import API_USER, Gateway, config_dict, free_port, start_gateway
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -70,15 +69,9 @@ async def test_not_ready_without_a_usable_credential(
         await runner.cleanup()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_serve_metrics_port_and_graceful_shutdown(sim: RunningSim, tmp_path: Path) -> None:
     doc = config_dict(sim.base_url, sim.ca_file)
-    port, metrics_port = _free_port(), _free_port()
+    port, metrics_port = free_port(), free_port()
     doc["server"].update(port=port, metrics_port=metrics_port, shutdown_timeout="20s")
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(doc))

@@ -6,7 +6,6 @@ import asyncio
 import io
 import os
 import signal
-import socket
 import sys
 from collections import Counter
 from pathlib import Path
@@ -22,7 +21,7 @@ from gateway.config import load_config
 from gateway.sim import RunningSim
 from gateway.upstream import VicidialUpstream
 
-from .conftest import API_PASS, API_USER, config_dict
+from .conftest import API_PASS, API_USER, config_dict, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SECOND_USER, SECOND_PASS = "6667", "Second-Pass_0043"
@@ -251,17 +250,11 @@ async def test_rotation_by_the_runbook_under_load(
         await runner.cleanup()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_sighup_reloads_a_running_server(sim: RunningSim, tmp_path: Path) -> None:
     write_secret(tmp_path, "pass_a", API_PASS)
     path = write_config(tmp_path, sim, functions=["campaigns_list"], params={})
     doc = yaml.safe_load(path.read_text())
-    port = _free_port()
+    port = free_port()
     doc["server"]["port"] = port
     doc["server"]["config_watch_interval"] = "1h"  # only SIGHUP can trigger the reload
     path.write_text(yaml.safe_dump(doc))
