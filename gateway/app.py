@@ -526,13 +526,9 @@ def reply_json(spec: FunctionSpec, parsed: ParsedReply) -> tuple[int, dict[str, 
     details = (
         parsed.data if cls.status in _DETAIL_STATUSES and isinstance(parsed.data, dict) else {}
     )
-    return cls.status, {
-        "ok": False,
-        "function": spec.name,
-        "result": "ERROR",
-        "error": {"type": cls.type, "message": message, "details": details or {}},
-        "notices": notices,
-    }
+    body = error_body(cls.type, message, details=details, function=spec.name)
+    body["notices"] = notices
+    return cls.status, body
 
 
 def _retry_after(payload: Mapping[str, Any], status: int) -> dict[str, str]:
