@@ -67,6 +67,7 @@ from .health import Readiness
 from .limits import IdempotentCall, begin_idempotent, check_rate
 from .metrics import Metrics
 from .policy import build_params
+from .refusal import refusal_reply
 from .reload import Generation, Runtime
 from .store import StoredResponse
 from .upstream import NotSent, Upstream, UpstreamReply, function_class
@@ -419,7 +420,11 @@ async def _upstream_call(
             else await runtime.cache.get_or_call(upstream_name, spec.name, params, ttl, call)
         )
         record.credential = reply.credential
-        parsed = _parse(request, spec, reply.status, reply.text, params)
+        parsed = (
+            refusal_reply(reply.refusal)
+            if reply.refusal is not None
+            else _parse(request, spec, reply.status, reply.text, params)
+        )
     record.upstream_seconds = time.monotonic() - sent
     record.result = parsed.result
     record.note_ids(parsed.data if isinstance(parsed.data, dict) else None)

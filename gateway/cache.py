@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from .metrics import Metrics
 from .store import Store, StoreUnavailable
-from .upstream import UpstreamReply, login_failure
+from .upstream import UpstreamReply
 
 log = logging.getLogger("gateway.cache")
 
@@ -67,11 +67,7 @@ class ReplyCache:
         else:
             future.set_result(reply)
             self.metrics.cache.labels(upstream, function, "miss").inc()
-            if (
-                ttl > 0
-                and reply.status == 200
-                and login_failure(reply.text[:200].split("\n", 1)[:1]) is None
-            ):
+            if ttl > 0 and reply.status == 200 and reply.refusal is None:
                 await self._put(key, reply, ttl)
             return reply
         finally:

@@ -33,9 +33,10 @@ from .catalog.describe import describe
 from .config import Config, ServerConfig, load_config, parse_duration
 from .errors import ConfigError, GatewayError
 from .logs import setup_logging
+from .refusal import REASONS
 from .server import Listener, handler_args, serve, start_listener
 from .sim import RunningSim, SimState, start_simulator
-from .upstream import VicidialUpstream, login_failure
+from .upstream import VicidialUpstream
 
 log = logging.getLogger("gateway.cli")
 
@@ -160,9 +161,8 @@ async def check_credentials(cfg: Config) -> list[tuple[str, bool, str]]:
                 return rows
             finally:
                 await client.close()
-            reason = login_failure(reply.text.split("\n", 1)[:1])
-            if reason is not None:
-                rows.append((label, False, f"VICIdial: {reason}"))
+            if reply.refusal is not None:
+                rows.append((label, False, f"VICIdial: {REASONS[reply.refusal]}"))
                 return rows
             if reply.status != 200:
                 rows.append((label, False, f"VICIdial answered HTTP {reply.status}"))

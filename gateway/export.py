@@ -35,6 +35,7 @@ from .catalog.reply import Notice, ParsedReply, ReplyShapeError
 from .catalog.spec import FunctionSpec
 from .catalog.stream import RowStream, split_leading_status
 from .errors import GatewayError, UpstreamError
+from .refusal import refusal_reply
 from .upstream import Upstream, UpstreamStream
 
 log = logging.getLogger("gateway.export")
@@ -83,6 +84,8 @@ async def stream_export(
     reply) and gateway errors for failures before anything was sent.
     """
     async with upstream.stream(spec.name, params, source=source) as up:
+        if up.refusal is not None:
+            raise Buffered(refusal_reply(up.refusal), up.credential)
         if up.status != 200:
             raise UpstreamError(f"VICIdial answered HTTP {up.status}")
         head, first = await _read_head(spec, up)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import hashlib
+import logging
 import random
 import ssl
 import time
@@ -32,8 +33,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from . import refusal
 from .breaker import CircuitBreaker
-from .catalog import CATALOG, generic
+from .catalog import CATALOG
 from .catalog.spec import FunctionSpec
 from .config import Credential, UpstreamConfig
 from .credentials import CredentialPool, CredentialState, Lease
@@ -41,6 +43,8 @@ from .errors import Unavailable, UpstreamError, UpstreamTimeout
 from .files import file_stamp
 from .metrics import Metrics
 from .store import Store
+
+log = logging.getLogger("gateway.upstream")
 
 NON_AGENT_PATH = "/vicidial/non_agent_api.php"
 SCRUBBED = "********"
@@ -58,6 +62,9 @@ class UpstreamReply:
     text: str  # already scrubbed of every credential value of the upstream
     credential: str  # the credential's name (never its value)
     elapsed: float  # seconds
+    # VICIdial refused the login itself, confirmed (see gateway.refusal); the text is then only
+    # the refusal line, never to be parsed as the function's reply.
+    refusal: refusal.Kind | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class UpstreamStream:
     credential: str
     started: float  # time.monotonic() when the request was sent
     batches: AsyncIterator[list[str]]
+    refusal: refusal.Kind | None = None  # as in UpstreamReply
 
 
 class Upstream(Protocol):
@@ -98,15 +106,11 @@ class Upstream(Protocol):
         ...
 
 
-async def _line_batches(
-    resp: aiohttp.ClientResponse, charset: str, secrets: Iterable[str]
-) -> AsyncIterator[list[str]]:
-    """Split the body into lines as chunks arrive; scrub each complete line.
+async def _line_batches(resp: aiohttp.ClientResponse, charset: str) -> AsyncIterator[list[str]]:
+    """Split the body into complete lines as chunks arrive (not yet scrubbed).
 
-    A credential cannot contain a LF, so scrubbing complete lines never misses one that is split
-    across two chunks. An unterminated line longer than MAX_LINE_CHARS is no VICIdial reply.
+    An unterminated line longer than MAX_LINE_CHARS is no VICIdial reply.
     """
-    secrets = list(secrets)
     decoder = codecs.getincrementaldecoder(charset)(errors="replace")
     carry = ""
     async for chunk in resp.content.iter_chunked(STREAM_CHUNK_BYTES):
@@ -118,10 +122,18 @@ async def _line_batches(
                 raise UpstreamError("VICIdial sent an overlong line")
             continue
         carry = text[cut + 1 :]
-        yield scrub(text[:cut], secrets).split("\n")
+        yield text[:cut].split("\n")
     rest = carry + decoder.decode(b"", final=True)
     if rest:
-        yield [scrub(rest, secrets)]
+        yield [rest]
+
+
+async def _scrubbed(
+    batches: AsyncIterator[list[str]], secrets: Sequence[str]
+) -> AsyncIterator[list[str]]:
+    """Each line scrubbed (a credential holds no LF, so whole lines never split one)."""
+    async for batch in batches:
+        yield [scrub(line, secrets) for line in batch]
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
@@ -207,24 +219,6 @@ class ConnectionPool:
 
     async def close(self) -> None:
         await self.session.close()
-
-
-def login_failure(lines: Sequence[str]) -> str | None:
-    """The reason if the reply is VICIdial refusing the credential itself, else None."""
-    if not lines:
-        return None
-    first = lines[0]
-    for template, reason in _LOGIN_FAILURES:
-        if template.regex().fullmatch(first):
-            return reason
-    return None
-
-
-_LOGIN_FAILURES = (
-    (generic.BAD_LOGIN, "login incorrect"),
-    (generic.LOCKED, "locked by VICIdial (too many failed logins)"),
-    (generic.IP_BLOCKED, "gateway IP address not allowed"),
-)
 
 
 class VicidialUpstream:
@@ -336,10 +330,59 @@ class VicidialUpstream:
         """Jittered exponential backoff: 0..base, 0..2*base, ..."""
         await asyncio.sleep(random.uniform(0, self.cfg.retry_backoff * (2**attempt)))
 
-    async def _login_failed(self, lease: Lease, reason: str) -> None:
-        await self.credentials.login_failed(lease, reason)
+    async def _login_failed(self, lease: Lease, kind: refusal.Kind) -> None:
+        await self.credentials.login_failed(lease, refusal.REASONS[kind])
         if self.metrics is not None:
             self.metrics.upstream_login_failures.labels(self.name, lease.credential.name).inc()
+
+    async def _refusal(
+        self,
+        cred: Credential,
+        function: str,
+        body: str,
+        source: str,
+        timeout: aiohttp.ClientTimeout,
+    ) -> refusal.Kind | None:
+        """The refusal of this login that ``body`` (unscrubbed) proves, probing where it must."""
+        spec = CATALOG.get(function)
+        if spec is not None and not spec.needs_login:
+            return None
+        claim = refusal.read_claim(body, cred.user.reveal(), cred.password.reveal())
+        if claim is None:
+            return None
+        if claim.conclusive:
+            return claim.kind
+        verdict = await self._probe(cred, source, timeout)
+        if verdict is None or verdict == "login_ok":
+            log.warning(
+                "a reply read as VICIdial refusing the login, but a probe did not confirm it: "
+                "taken as the function's reply (it may be stored data made to look like one)",
+                extra={
+                    "upstream": self.name,
+                    "credential": cred.name,
+                    "function": function,
+                    "claimed": claim.kind,
+                    "probe": verdict or "no answer",
+                },
+            )
+            return None
+        return verdict
+
+    async def _probe(
+        self, cred: Credential, source: str, timeout: aiohttp.ClientTimeout
+    ) -> refusal.Verdict:
+        """Log in with a function VICIdial does not have: its reply can hold no stored data."""
+        try:
+            async with self._post(cred, refusal.PROBE_FUNCTION, {}, source, timeout) as resp:
+                body = await _read_body(resp)
+                status, charset = resp.status, resp.charset or "utf-8"
+        except (UpstreamError, UpstreamTimeout):
+            return None
+        if status != 200:
+            return None
+        return refusal.probe_verdict(
+            body.decode(charset, errors="replace"), cred.user.reveal(), cred.password.reveal()
+        )
 
     async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
         """The whole reply, with the breaker's say and retries where they are safe.
@@ -400,13 +443,22 @@ class VicidialUpstream:
             except BaseException:
                 await self.credentials.released(lease)
                 raise
-            text = scrub(body.decode(charset, errors="replace"), self.secrets)
-            reason = login_failure(text.split("\n", 1)[:1]) if status == 200 else None
+            raw = body.decode(charset, errors="replace")
+            try:
+                kind = (
+                    await self._refusal(cred, function, raw, source, timeout)
+                    if status == 200
+                    else None
+                )
+            except BaseException:
+                await self.credentials.released(lease)
+                raise
+            text = scrub(raw, self.secrets)
             elapsed = time.monotonic() - started
-            if reason is not None:
-                await self._login_failed(lease, reason)
+            if kind is not None:
+                await self._login_failed(lease, kind)
                 tried.add(cred.name)
-                refused = UpstreamReply(status, content_type, text, cred.name, elapsed)
+                refused = UpstreamReply(status, content_type, text, cred.name, elapsed, kind)
                 continue
             if status == 200:
                 await self.credentials.succeeded(lease)
@@ -437,15 +489,30 @@ class VicidialUpstream:
             try:
                 async with self._post(cred, function, params, source, timeout) as resp:
                     self.breaker.succeeded()
-                    batches = _line_batches(resp, resp.charset or "utf-8", self.secrets)
-                    first: list[str] = await anext(batches, [])
-                    reason = login_failure(first) if resp.status == 200 else None
-                    if reason is not None:
-                        await self._login_failed(lease, reason)
+                    raw = _line_batches(resp, resp.charset or "utf-8")
+                    first: list[str] = await anext(raw, [])
+                    kind: refusal.Kind | None = None
+                    if resp.status == 200 and len(first) == 1:
+                        # A refusal is the whole reply: one line (read on only if it may be one).
+                        claim = refusal.read_claim(
+                            first[0] + "\n", cred.user.reveal(), cred.password.reveal()
+                        )
+                        if claim is not None:
+                            second = await anext(raw, None)
+                            if second is None:
+                                kind = await self._refusal(
+                                    cred, function, first[0] + "\n", source, timeout
+                                )
+                            else:
+                                raw = _prepend(second, raw)
+                    batches = _scrubbed(raw, self.secrets)
+                    first = [scrub(line, self.secrets) for line in first]
+                    if kind is not None:
+                        await self._login_failed(lease, kind)
                         decided = True
                         tried.add(cred.name)
                         refused = UpstreamStream(
-                            resp.status, "", cred.name, started, _prepend(first, _nothing())
+                            resp.status, "", cred.name, started, _prepend(first, _nothing()), kind
                         )
                         continue
                     if resp.status == 200:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway.catalog import CATALOG
-from gateway.catalog.generic import GENERIC
+from gateway.catalog.generic import GENERIC, LOGIN_FAILURES
 from gateway.catalog.spec import Template
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
@@ -80,7 +80,7 @@ def read_sample(path: Path) -> tuple[dict[str, str], str]:
 
 def line_template(function: str, line: str, extra: Iterable[Template] = ()) -> Template | None:
     """The catalog template (the function's own, generic, or ``extra``) a line matches."""
-    for t in (*CATALOG[function].templates, *GENERIC, *extra):
+    for t in (*CATALOG[function].templates, *GENERIC, *LOGIN_FAILURES, *extra):
         if t.regex().fullmatch(line):
             return t
     return None

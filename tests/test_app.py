@@ -12,6 +12,7 @@ import pytest
 
 import gateway
 from gateway.config import parse_config
+from gateway.refusal import Kind
 from gateway.upstream import UpstreamReply
 
 from .conftest import API_USER, Gateway, config_dict
@@ -23,11 +24,14 @@ class FakeUpstream:
 
     text: str = ""
     status: int = 200
+    refusal: Kind | None = None  # what the real client would have confirmed (gateway.refusal)
     calls: list[tuple[str, dict[str, str], str]] = field(default_factory=list)
 
     async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
         self.calls.append((function, dict(params), source))
-        return UpstreamReply(self.status, "text/html; charset=utf-8", self.text, "api-a", 0.01)
+        return UpstreamReply(
+            self.status, "text/html; charset=utf-8", self.text, "api-a", 0.01, self.refusal
+        )
 
 
 @pytest.fixture
@@ -79,21 +83,31 @@ async def test_source_and_gateway_params_are_sent(gw: Gateway, fake: FakeUpstrea
 
 
 @pytest.mark.parametrize(
-    ("text", "status", "etype", "message_part"),
+    ("refusal", "text", "status", "etype", "message_part"),
     [
         (
+            "bad_login",
             f"ERROR: Login incorrect, please try again: |{API_USER}|********|BAD|\n",
             502,
             "upstream_error",
             "rejected the gateway's login",
         ),
         (
+            "locked",
             f"ERROR: Too many login attempts, try again in 15 minutes: |{API_USER}|LOCK|\n",
             503,
             "unavailable",
             "locked",
         ),
         (
+            "ip_blocked",
+            "ERROR: Your IP Address is not allowed: 10.1.2.3: ||IPBLOCK|\n",
+            502,
+            "upstream_error",
+            "does not allow the gateway's IP address",
+        ),
+        (
+            None,
             "ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION: "
             f"|{API_USER}|version|\n",
             502,
@@ -101,27 +115,56 @@ async def test_source_and_gateway_params_are_sent(gw: Gateway, fake: FakeUpstrea
             "may not use this function",
         ),
         (
+            None,
             "ERROR: Invalid Source - x\nERROR: Invalid Source: |x|\n",
             502,
             "upstream_error",
             "source",
         ),
-        ("ERROR: NO FUNCTION SPECIFIED\n", 502, "upstream_error", "does not know this function"),
         (
+            None,
+            "ERROR: NO FUNCTION SPECIFIED\n",
+            502,
+            "upstream_error",
+            "does not know this function",
+        ),
+        (
+            None,
             "ERROR: campaigns_list USER DOES NOT HAVE PERMISSION TO GET CAMPAIGN INFO: "
             f"|{API_USER}|0|\n",
             502,
             "upstream_error",
             "USER DOES NOT HAVE PERMISSION TO GET CAMPAIGN INFO",
         ),
-        ("<html><body>Fatal error</body></html>", 502, "upstream_error", "does not recognise"),
-        ("", 502, "upstream_error", "does not recognise"),
+        (None, "<html><body>Fatal error</body></html>", 502, "upstream_error", "not recognise"),
+        (None, "", 502, "upstream_error", "does not recognise"),
+        # The refusal lines themselves, not confirmed by the client: never read as a refusal.
+        (
+            None,
+            f"ERROR: Too many login attempts, try again in 15 minutes: |{API_USER}|LOCK|\n",
+            502,
+            "upstream_error",
+            "does not recognise",
+        ),
+        (
+            None,
+            f"ERROR: Login incorrect, please try again: |{API_USER}|********|BAD|\n",
+            502,
+            "upstream_error",
+            "does not recognise",
+        ),
     ],
 )
 async def test_vicidial_errors_map_to_statuses(
-    gw: Gateway, fake: FakeUpstream, text: str, status: int, etype: str, message_part: str
+    gw: Gateway,
+    fake: FakeUpstream,
+    refusal: Kind | None,
+    text: str,
+    status: int,
+    etype: str,
+    message_part: str,
 ) -> None:
-    fake.text = text
+    fake.text, fake.refusal = text, refusal
     got, body, headers = await gw.call("campaigns_list")
     assert got == status, body
     assert body["error"]["type"] == etype

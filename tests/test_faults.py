@@ -32,6 +32,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from gateway.config import parse_config
+from gateway.refusal import PROBE_FUNCTION
 from gateway.sim import Faults, RunningSim, SimState, make_server_tls, start_simulator
 
 from .conftest import API_PASS, API_USER, Gateway, config_dict, start_gateway
@@ -373,7 +374,9 @@ async def test_tls_handshake_failure_is_502_and_nothing_reaches_vicidial(
         assert await metric(gw, "vicigw_circuit_open", upstream="main") == 0
 
 
-async def test_vicidial_lock_is_503_retry_after_900_and_costs_one_login(fsim: RunningSim) -> None:
+async def test_vicidial_lock_is_503_retry_after_900_and_costs_a_login_and_its_probe(
+    fsim: RunningSim,
+) -> None:
     async with running(fsim, make_doc(fsim)) as gw:
         user = fsim.state.users[API_USER]
         user.failed_login_count, user.last_login_date = 10, time.time()  # locked 15 minutes
@@ -385,13 +388,17 @@ async def test_vicidial_lock_is_503_retry_after_900_and_costs_one_login(fsim: Ru
             "VICIdial has locked the gateway's login after too many failed attempts"
         )
         assert API_USER not in str(body) and API_PASS not in str(body)
-        assert fsim.state.login_attempts(API_USER) == 1
+        # The lock line carries no password, so a probe (a login that runs no function, whose
+        # reply can hold no stored data) confirmed it; a locked login is not counted by VICIdial.
+        assert fsim.state.login_attempts(API_USER) == 2
+        assert fsim.state.hits(PROBE_FUNCTION) == 1
+        assert user.failed_login_count == 10
         # Out of service now: later calls, reads and writes, are answered without a login.
         for function, params in (READ, WRITE):
             status, body, headers = await gw.call(function, params)
             assert (status, body["error"]["type"]) == (503, "unavailable"), body
             assert 890 <= int(headers["Retry-After"]) <= 901
-        assert fsim.state.login_attempts(API_USER) == 1
+        assert fsim.state.login_attempts(API_USER) == 2
         assert fsim.state.hits("add_lead") == 0
         assert (
             await metric(gw, "vicigw_credential_healthy", upstream="main", credential="api-a") == 0

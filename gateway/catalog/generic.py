@@ -3,6 +3,10 @@
 They come before the function's own checks (login, source, ``api_allowed_functions``) and all of
 them concern the gateway's own VICIdial account or the gateway's own request, never the caller's
 input, so none of their data is shown to callers.
+
+The login refusals (:data:`LOGIN_FAILURES`) are not reply lines the parser reads: stored data can
+look exactly like them, so only :mod:`gateway.refusal` decides, on evidence data cannot forge,
+that VICIdial refused the login. The parser reads :data:`GENERIC`, the lines after a good login.
 """
 
 from __future__ import annotations
@@ -36,10 +40,8 @@ NO_FUNCTION = Template("ERROR: NO FUNCTION SPECIFIED", error_type="upstream_erro
 # Login-class lines: the credential itself was refused (used by failover and lockout protection).
 LOGIN_FAILURES: tuple[Template, ...] = (BAD_LOGIN, LOCKED, IP_BLOCKED)
 
+# Lines printed after a good login, before the function runs.
 GENERIC: tuple[Template, ...] = (
-    BAD_LOGIN,
-    LOCKED,
-    IP_BLOCKED,
     FUNCTION_NOT_ALLOWED,
     INVALID_SOURCE_1,
     INVALID_SOURCE_2,

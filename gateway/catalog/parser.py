@@ -7,9 +7,9 @@ A reply is split on LF (a missing final LF is fine; a CR is data, VICIdial never
 
 * **Status lines** are matched against the function's templates, and against the
   :data:`~gateway.catalog.generic.GENERIC` lines only in the leading block of the reply: VICIdial
-  prints those (login, source, permission) before any output of the function and then stops, so a
-  "login incorrect" line anywhere else is data, never a login failure (a lead's comments cannot
-  forge one).
+  prints those (source, permission) before any output of the function and then stops. Login
+  refusals are never read here: :mod:`gateway.refusal` alone decides those, on evidence stored
+  data cannot forge, so a line that looks like one is data (a lead's comments can hold it).
 * **Row functions** print status lines only *before* their rows (``lead_all_info`` prints its
   per-lead ``LIST NOT FOUND`` errors first and the buffered rows last; the others print either an
   error or rows). Every line after the first non-status line is row data.
@@ -674,13 +674,6 @@ def _parse(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedRe
     lines = _split_lines(text)
     rows = spec.rows
     statuses, first_data = _status_lines(spec, lines, status_only=rows is None)
-    # VICIdial prints a bad login first and stops. Anywhere else such a line can only be data
-    # made to look like one (a lead's comments); it would carry a "password" into the result.
-    leading = next((i for i, s in enumerate(statuses) if not s.generic), len(statuses))
-    bad_login = generic.BAD_LOGIN.regex()
-    for line in lines[leading:]:
-        if bad_login.fullmatch(line):
-            raise ReplyShapeError("login-failure line after other output", line)
     data_lines = lines[first_data:]
     if data_lines and rows is None:
         raise ReplyShapeError("line matches no reply template", data_lines[0])
@@ -728,6 +721,5 @@ def _parse(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedRe
         data=main.data,
         notices=tuple(_notice(s) for s in statuses if s is not main),
         error_type=error_type,
-        login_failure=main.generic and template in generic.LOGIN_FAILURES,
         generic=main.generic,
     )

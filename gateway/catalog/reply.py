@@ -37,7 +37,7 @@ class ParsedReply:
     data: dict[str, Any] | list[dict[str, Any]] | None
     notices: tuple[Notice, ...]
     error_type: str | None  # for errors: an error.type of gateway.errors.ERROR_TYPES
-    login_failure: bool = False  # the main line is one of generic.LOGIN_FAILURES
+    login_failure: bool = False  # VICIdial refused the login (only gateway.refusal says so)
     generic: bool = False  # the main line is one of generic.GENERIC (data not for callers)
 
 

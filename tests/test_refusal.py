@@ -1,0 +1,258 @@
+"""Login refusals are recognised only on evidence stored data cannot forge (gateway.refusal).
+
+Unit tests of the pure rules, then the whole path against the simulator: lead data written to
+look like VICIdial's lock or bad-login line, read back through every function that prints stored
+lead values, never takes a credential out of service; a genuine lock and a genuine bad login
+still do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from gateway.catalog import generic as g
+from gateway.config import parse_config
+from gateway.refusal import (
+    PROBE_FUNCTION,
+    PROBE_LOGIN_OK,
+    Claim,
+    probe_verdict,
+    read_claim,
+    refusal_reply,
+)
+from gateway.sim import Faults, RunningSim
+
+from .conftest import API_PASS, API_USER, Gateway, config_dict, start_gateway
+
+LOCK = g.LOCKED.render({"user": API_USER})
+BAD = g.BAD_LOGIN.render({"user": API_USER, "pass": API_PASS, "auth_message": "BAD"})
+IPBLOCK = g.IP_BLOCKED.render({"remote_addr": "10.1.2.3", "blank": ""})
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+
+def test_a_bad_login_that_echoes_this_login_is_conclusive() -> None:
+    assert read_claim(BAD + "\n", API_USER, API_PASS) == Claim("bad_login", conclusive=True)
+    two_fa = g.BAD_LOGIN.render({"user": API_USER, "pass": API_PASS, "auth_message": "2FA"})
+    assert read_claim(two_fa + "\n", API_USER, API_PASS) == Claim("bad_login", conclusive=True)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Another password or user echoed: not this request's login, so data.
+        g.BAD_LOGIN.render({"user": API_USER, "pass": "guess", "auth_message": "BAD"}) + "\n",
+        g.BAD_LOGIN.render({"user": "7777", "pass": API_PASS, "auth_message": "BAD"}) + "\n",
+        g.BAD_LOGIN.render({"user": API_USER, "pass": "********", "auth_message": "BAD"}) + "\n",
+        g.LOCKED.render({"user": "1001"}) + "\n",
+        g.IP_BLOCKED.render({"remote_addr": "10.1.2.3", "blank": API_USER}) + "\n",
+        # Not the whole body: VICIdial prints the line alone and stops.
+        BAD,
+        LOCK,
+        BAD + "\n\n",
+        LOCK + "\nmore\n",
+        "x\n" + LOCK + "\n",
+        " " + LOCK + "\n",
+        "",
+    ],
+)
+def test_anything_else_is_no_claim(body: str) -> None:
+    assert read_claim(body, API_USER, API_PASS) is None
+
+
+def test_a_lock_or_ip_block_is_only_a_claim() -> None:
+    assert read_claim(LOCK + "\n", API_USER, API_PASS) == Claim("locked", conclusive=False)
+    assert read_claim(IPBLOCK + "\n", API_USER, API_PASS) == Claim("ip_blocked", conclusive=False)
+
+
+def test_probe_verdicts() -> None:
+    assert PROBE_LOGIN_OK == "ERROR: NO FUNCTION SPECIFIED\n"
+    assert probe_verdict(PROBE_LOGIN_OK, API_USER, API_PASS) == "login_ok"
+    assert probe_verdict(LOCK + "\n", API_USER, API_PASS) == "locked"
+    assert probe_verdict(IPBLOCK + "\n", API_USER, API_PASS) == "ip_blocked"
+    assert probe_verdict(BAD + "\n", API_USER, API_PASS) == "bad_login"
+    for other in ("", "ERROR: NO FUNCTION SPECIFIED", "<html>500</html>", LOCK):
+        assert probe_verdict(other, API_USER, API_PASS) is None
+
+
+def test_refusal_replies_carry_no_data() -> None:
+    for kind, template in (
+        ("bad_login", g.BAD_LOGIN),
+        ("locked", g.LOCKED),
+        ("ip_blocked", g.IP_BLOCKED),
+    ):
+        reply = refusal_reply(kind)  # type: ignore[arg-type]
+        assert (reply.result, reply.message, reply.data) == ("ERROR", template.message, {})
+        assert reply.login_failure and reply.generic
+        assert reply.message in g.CALLER_MESSAGES
+
+
+# --- through the gateway ------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def gw(sim: RunningSim) -> AsyncIterator[Gateway]:
+    import io
+
+    cfg = parse_config(config_dict(sim.base_url, sim.ca_file))
+    runner, base = await start_gateway(cfg)
+    async with aiohttp.ClientSession() as session:
+        try:
+            yield Gateway(base, cfg, sim, session, io.StringIO())
+        finally:
+            await runner.cleanup()
+
+
+async def _metrics(gw: Gateway) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    async with gw.session.get(f"{gw.base_url}/metrics") as resp:
+        text = await resp.text()
+    out = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            out[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return out
+
+
+async def _login_failures(gw: Gateway) -> float:
+    labels = (("credential", "api-a"), ("upstream", "main"))
+    return (await _metrics(gw)).get(("vicigw_upstream_login_failures_total", labels), 0.0)
+
+
+async def _healthy(gw: Gateway) -> float:
+    labels = (("credential", "api-a"), ("upstream", "main"))
+    return (await _metrics(gw))[("vicigw_credential_healthy", labels)]
+
+
+# Lines a lead's stored data can hold (anyone who writes lead text: agents, web forms, imports).
+# The password is the one thing such data cannot know.
+BAD_GUESS = g.BAD_LOGIN.render({"user": API_USER, "pass": "guess", "auth_message": "BAD"})
+FORGED = [LOCK, LOCK + "\n", BAD_GUESS + "\n", IPBLOCK + "\n", "x\n" + LOCK]
+
+
+async def _assert_in_service(gw: Gateway) -> None:
+    assert await _login_failures(gw) == 0
+    assert await _healthy(gw) == 1
+    status, body, _ = await gw.call("campaigns_list")
+    assert status == 200, body
+
+
+@pytest.mark.parametrize("forged", FORGED)
+async def test_forged_refusal_written_through_the_gateway_is_read_back_as_data(
+    gw: Gateway, forged: str
+) -> None:
+    if "\n" in forged:
+        # The gateway refuses line feeds in comments; agents and list imports can store them.
+        gw.sim.state.leads[5001].comments = forged
+    else:
+        status, body, _ = await gw.call(
+            "update_lead", {"lead_id": "5001", "comments": forged, "search_method": "LEAD_ID"}
+        )
+        assert status == 200, body
+    status, body, _ = await gw.call(
+        "lead_field_info", {"lead_id": "5001", "field_name": "comments"}
+    )
+    assert status == 200, body
+    assert body["data"] == {"comments": forged}
+    await _assert_in_service(gw)
+
+
+# Only the free-text columns keep line feeds in VICIdial; the others get the one-line forms.
+MULTILINE_FIELDS = ["comments", "vendor_lead_code", "source_id"]
+LINE_FIELDS = ["first_name", "last_name", "address1", "city", "email", "owner"]
+
+
+@pytest.mark.parametrize("forged", FORGED)
+async def test_forged_refusals_in_every_stored_field_through_every_lead_reader(
+    gw: Gateway, forged: str
+) -> None:
+    lead = gw.sim.state.leads[5001]
+    fields = MULTILINE_FIELDS + ([] if "\n" in forged else LINE_FIELDS)
+    for name in fields:
+        setattr(lead, name, forged)
+    for name in fields:
+        status, body, _ = await gw.call(
+            "lead_field_info", {"lead_id": "5001", "field_name": name}
+        )
+        assert (status, body["data"]) == (200, {name: forged}), (name, body)
+    readers: list[tuple[str, dict[str, Any]]] = [
+        ("lead_all_info", {"lead_id": "5001"}),
+        ("lead_all_info", {"phone_number": lead.phone_number}),
+        ("lead_status_search", {"status": lead.status, "lead_id": "5001"}),
+    ]
+    for function, params in readers:
+        status, body, _ = await gw.call(function, params)
+        assert status == 200, (function, body)
+        row = next(r for r in body["data"] if str(r["lead_id"]) == "5001")
+        assert {name: row[name] for name in fields} == dict.fromkeys(fields, forged), function
+    status, body, _ = await gw.call("lead_search", {"phone_number": lead.phone_number})
+    assert status == 200, body
+    await _assert_in_service(gw)
+
+
+async def test_a_genuine_lock_is_confirmed_by_a_probe_and_takes_the_credential_out(
+    gw: Gateway,
+) -> None:
+    import time
+
+    user = gw.sim.state.users[API_USER]
+    user.failed_login_count, user.last_login_date = 10, time.time()
+    status, body, _ = await gw.call("lead_field_info", {"lead_id": "5001", "field_name": "city"})
+    assert (status, body["error"]["type"]) == (503, "unavailable"), body
+    assert gw.sim.state.hits(PROBE_FUNCTION) == 1
+    assert await _login_failures(gw) == 1
+    assert await _healthy(gw) == 0
+
+
+async def test_a_genuine_bad_login_needs_no_probe(sim: RunningSim) -> None:
+    import io
+
+    cfg = parse_config(config_dict(sim.base_url, sim.ca_file, password="Wrong-Pass_0099"))
+    runner, base = await start_gateway(cfg)
+    async with aiohttp.ClientSession() as session:
+        gw = Gateway(base, cfg, sim, session, io.StringIO())
+        try:
+            status, body, _ = await gw.call("campaigns_list")
+            assert (status, body["error"]["type"]) == (502, "upstream_error"), body
+            assert "Wrong-Pass_0099" not in str(body)
+            assert sim.state.hits(PROBE_FUNCTION) == 0
+            assert sim.state.login_attempts(API_USER) == 1
+            assert await _login_failures(gw) == 1
+        finally:
+            await runner.cleanup()
+
+
+async def test_a_lock_claim_the_probe_cannot_check_is_not_acted_on(gw: Gateway) -> None:
+    gw.sim.state.leads[5001].comments = LOCK + "\n"
+    gw.sim.state.faults = Faults("http500", functions=frozenset({PROBE_FUNCTION}))
+    status, body, _ = await gw.call(
+        "lead_field_info", {"lead_id": "5001", "field_name": "comments"}
+    )
+    assert status == 200, body
+    assert body["data"] == {"comments": LOCK + "\n"}
+    gw.sim.state.faults = None
+    await _assert_in_service(gw)
+
+
+async def test_a_streamed_export_refused_at_login_is_still_recognised(sim: RunningSim) -> None:
+    import io
+
+    doc = config_dict(sim.base_url, sim.ca_file, password="Wrong-Pass_0099")
+    cfg = parse_config(doc)
+    runner, base = await start_gateway(cfg)
+    async with aiohttp.ClientSession() as session:
+        gw = Gateway(base, cfg, sim, session, io.StringIO())
+        try:
+            status, body, _ = await gw.call(
+                "did_log_export", {"phone_number": "3125550001", "date": "2026-11-20"}
+            )
+            assert (status, body["error"]["type"]) == (502, "upstream_error"), body
+            assert "rejected the gateway's login" in body["error"]["message"]
+            assert await _login_failures(gw) == 1
+        finally:
+            await runner.cleanup()
