@@ -270,12 +270,16 @@ class VicidialUpstream:
     def _form(
         self, cred: Credential, function: str, params: Mapping[str, str], source: str
     ) -> dict[str, str]:
+        """The form body. ``source`` goes last: VICIdial logs the *raw, unfiltered* value of
+        the last form field into its single-quoted ``vicidial_api_log.value`` (a variable left
+        over from a loop over the POST fields), so the last field must be one the gateway owns,
+        harmless in SQL and no secret (the password there would be stored in clear)."""
         return {
             **params,
             "function": function,
-            "source": source,
             "user": cred.user.reveal(),
             "pass": cred.password.reveal(),
+            "source": source,
         }
 
     @asynccontextmanager

@@ -176,9 +176,7 @@ async def test_forged_refusals_in_every_stored_field_through_every_lead_reader(
     for name in fields:
         setattr(lead, name, forged)
     for name in fields:
-        status, body, _ = await gw.call(
-            "lead_field_info", {"lead_id": "5001", "field_name": name}
-        )
+        status, body, _ = await gw.call("lead_field_info", {"lead_id": "5001", "field_name": name})
         assert (status, body["data"]) == (200, {name: forged}), (name, body)
     readers: list[tuple[str, dict[str, Any]]] = [
         ("lead_all_info", {"lead_id": "5001"}),

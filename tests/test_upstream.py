@@ -39,6 +39,25 @@ async def test_call_posts_a_form_without_query_string(sim: RunningSim) -> None:
 
 
 @pytest.mark.asyncio
+async def test_the_last_form_field_is_the_source_label(sim: RunningSim) -> None:
+    # VICIdial writes the raw value of the last POST field into vicidial_api_log.value
+    # (single-quoted, unfiltered): it must be the gateway's own harmless source label, never
+    # the password (stored in clear) nor a caller's value (any character reaches SQL there).
+    cfg = parse_config(config_dict(sim.base_url, sim.ca_file)).upstreams["main"]
+    client = VicidialUpstream(cfg)
+    try:
+        await client.call(
+            "add_lead", {"phone_number": "3125550001", "list_id": "101"}, source="crm"
+        )
+        async with client.stream("did_log_export", {"stage": "tab"}, source="crm") as up:
+            async for _ in up.batches:
+                pass
+    finally:
+        await client.close()
+    assert [r.body_names[-1] for r in sim.state.requests] == ["source", "source"]
+
+
+@pytest.mark.asyncio
 async def test_bad_login_reply_is_scrubbed(sim: RunningSim) -> None:
     cfg = parse_config(config_dict(sim.base_url, sim.ca_file, password="Wrong_pw_123")).upstreams[
         "main"
