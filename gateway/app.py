@@ -45,7 +45,7 @@ from .catalog import CATALOG
 from .catalog.describe import describe
 from .catalog.generic import CALLER_MESSAGES
 from .catalog.parser import ParsedReply, ReplyShapeError, parse_reply
-from .catalog.spec import FunctionSpec
+from .catalog.spec import CustomParse, FunctionSpec
 from .catalog.stream import streamable
 from .config import AppConfig, Config
 from .errors import (
@@ -375,11 +375,11 @@ async def _upstream_call(
     upstream_name = caller.app.upstream
     upstream = gen.upstreams[upstream_name]
     upstream_cfg = gen.config.upstreams[upstream_name]
-    slots = runtime.concurrency.slots(caller.app, upstream_cfg, function_class(spec))
+    klass = function_class(spec)
     sent = time.monotonic()
     inflight = metrics.inflight.labels(upstream_name)
     if streamable(spec):
-        async with slots:
+        async with runtime.concurrency.slots(caller.app, upstream_cfg, klass):
             inflight.inc()
             try:
                 response, rows, record.credential = await stream_export(
@@ -404,11 +404,11 @@ async def _upstream_call(
                 inflight.dec()
     else:
 
-        async def call() -> UpstreamReply:
-            async with slots:
+        async def call(form: Mapping[str, str] = params) -> UpstreamReply:
+            async with runtime.concurrency.slots(caller.app, upstream_cfg, klass):
                 inflight.inc()
                 try:
-                    return await upstream.call(spec.name, params, source=caller.app.source)
+                    return await upstream.call(spec.name, form, source=caller.app.source)
                 finally:
                     inflight.dec()
 
@@ -425,6 +425,20 @@ async def _upstream_call(
             if reply.refusal is not None
             else _parse(request, spec, reply.status, reply.text, params)
         )
+        if spec.raw_value is not None and parsed.message is not None and not parsed.login_failure:
+            # The reply read as a status line, but the whole reply may be a stored value.
+            recheck = spec.raw_value.recheck(params)
+            again = await call(recheck)
+            if (
+                again.status == 200
+                and again.refusal is None
+                and spec.raw_value.proves_data(again.text, recheck)
+            ):
+                log.info(
+                    "a reply that read as a status line was stored data (recheck)",
+                    extra={"request_id": request[REQUEST_ID], "function": spec.name},
+                )
+                parsed = _parse(request, spec, 200, reply.text, params, spec.raw_value.as_data)
     record.upstream_seconds = time.monotonic() - sent
     record.result = parsed.result
     record.note_ids(parsed.data if isinstance(parsed.data, dict) else None)
@@ -485,8 +499,14 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _parse(
-    request: web.Request, spec: FunctionSpec, status: int, text: str, params: Mapping[str, str]
+    request: web.Request,
+    spec: FunctionSpec,
+    status: int,
+    text: str,
+    params: Mapping[str, str],
+    reader: CustomParse | None = None,
 ) -> ParsedReply:
+    """The parsed reply (by the catalog, or by ``reader``); 502 for an HTTP error or no shape."""
     if status != 200:
         log.warning(
             "upstream answered with an HTTP error",
@@ -494,7 +514,7 @@ def _parse(
         )
         raise UpstreamError(f"VICIdial answered HTTP {status}")
     try:
-        return parse_reply(spec, text, params=params)
+        return (reader or _parse_reply)(spec, text, params)
     except ReplyShapeError as exc:
         log.warning(
             "unrecognised VICIdial reply",
@@ -505,6 +525,10 @@ def _parse(
             },
         )
         raise UpstreamError("VICIdial sent a reply the gateway does not recognise") from None
+
+
+def _parse_reply(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
+    return parse_reply(spec, text, params=params)
 
 
 def reply_json(spec: FunctionSpec, parsed: ParsedReply) -> tuple[int, dict[str, Any]]:

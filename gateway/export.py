@@ -195,6 +195,7 @@ class _Writer:
 
 class _JsonWriter(_Writer):
     sep = ","
+
     async def start(self, function: str, request_id: str) -> None:
         await self.write(
             f'{{"function":{_dumps(function)},"request_id":{_dumps(request_id)},"data":['
@@ -225,6 +226,7 @@ class _JsonWriter(_Writer):
 
 class _NdjsonWriter(_Writer):
     sep = "\n"
+
     async def start(self, function: str, request_id: str) -> None:
         return None
 

@@ -254,3 +254,45 @@ async def test_a_streamed_export_refused_at_login_is_still_recognised(sim: Runni
             assert await _login_failures(gw) == 1
         finally:
             await runner.cleanup()
+
+
+# --- a raw value that reads as a status line ----------------------------------------------------
+
+STATUS_LINES = [
+    "ERROR: lead_field_info LEAD NOT FOUND: 6666|5001\n",
+    "ERROR: lead_field_info INVALID SEARCH PARAMETERS: 6666|5001|comments\n",
+    "ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION: |6666|lead_field_info|\n",
+    "ERROR: lead_field_info USER DOES NOT HAVE PERMISSION TO GET LEAD INFO: |6666|0|\n",
+]
+
+
+@pytest.mark.parametrize("stored", STATUS_LINES)
+async def test_a_stored_value_that_reads_as_a_status_line_is_the_value(
+    gw: Gateway, stored: str
+) -> None:
+    gw.sim.state.leads[5001].comments = stored
+    status, body, _ = await gw.call(
+        "lead_field_info", {"lead_id": "5001", "field_name": "comments"}
+    )
+    assert (status, body.get("data")) == (200, {"comments": stored}), body
+    # Confirmed by asking for the lead's own id, which data cannot forge.
+    assert gw.sim.state.hits("lead_field_info") == 2
+
+
+async def test_genuine_status_lines_of_a_raw_value_function_still_count(gw: Gateway) -> None:
+    status, body, _ = await gw.call(
+        "lead_field_info", {"lead_id": "999999", "field_name": "comments"}
+    )
+    assert (status, body["error"]["type"]) == (404, "not_found"), body
+    gw.sim.state.users[API_USER].api_allowed_functions = " campaigns_list "
+    status, body, _ = await gw.call(
+        "lead_field_info", {"lead_id": "5001", "field_name": "comments"}
+    )
+    assert (status, body["error"]["type"]) == (502, "upstream_error"), body
+    assert "may not use this function" in body["error"]["message"]
+
+
+async def test_an_ordinary_value_needs_no_recheck(gw: Gateway) -> None:
+    status, body, _ = await gw.call("lead_field_info", {"lead_id": "5001", "field_name": "city"})
+    assert (status, body["data"]) == (200, {"city": "Chicago"}), body
+    assert gw.sim.state.hits("lead_field_info") == 1

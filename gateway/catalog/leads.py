@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from . import leads_shapes as shapes
 from .functions import _LEAD_FIELDS
-from .spec import FunctionSpec, Param, Rows, Template
+from .spec import FunctionSpec, Param, RawValue, Rows, Template
 
 # The gateway owns the delimiter and header options of row functions.
 _STAGE_HEADER = ("stage", "header")
@@ -183,6 +183,13 @@ LEAD_FIELD_INFO = FunctionSpec(
     # The reply is the bare value without a line end; an empty value is an empty body.
     empty_ok=True,
     custom_parse=shapes.parse_lead_field_info,
+    # A stored value can look like any status line below (with its LF): such a reply counts as
+    # one only if asking for the same lead's lead_id does not answer with that id.
+    raw_value=RawValue(
+        recheck=shapes.lead_id_recheck,
+        proves_data=shapes.lead_id_read,
+        as_data=shapes.lead_field_value,
+    ),
     templates=(
         _permission("lead_field_info", "GET LEAD INFO"),
         _err(

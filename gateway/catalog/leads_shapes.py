@@ -137,17 +137,38 @@ class _Cursor:
 
 
 def parse_lead_field_info(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
-    """``{field_name: value}``; the value has no line end, so a LF-terminated line is status."""
-    name = params.get("field_name", "")
+    """``{field_name: value}``; the value has no line end, so a LF-terminated line is status.
+
+    A stored value can end with a LF too: such a reading is confirmed by the gateway
+    (``FUNCTION.raw_value``) before it counts, and :func:`lead_field_value` reads the reply as
+    the value when it is not.
+    """
     if text.endswith("\n"):
         try:
             return status_reply(spec, text, params)
         except ReplyShapeError:
-            if not name:
+            if not params.get("field_name"):
                 raise
+    return lead_field_value(spec, text, params)
+
+
+def lead_field_value(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
+    """The reply read as the stored value, whatever it looks like."""
+    name = params.get("field_name", "")
     if not name:
         raise ReplyShapeError("a lead_field_info value needs the field_name asked for", text)
     return _success({name: typed(spec, name, text)})
+
+
+def lead_id_recheck(params: Mapping[str, str]) -> dict[str, str]:
+    """The same lead's ``lead_id``: a value VICIdial computes, never stored text."""
+    return {**params, "field_name": "lead_id"}
+
+
+def lead_id_read(text: str, params: Mapping[str, str]) -> bool:
+    """The recheck read the lead's id: the lead exists and is readable, so no status applied."""
+    asked = params.get("lead_id", "")
+    return text.isdigit() and asked.isdigit() and int(text) == int(asked)
 
 
 # --- lead_status_search ------------------------------------------------------------------------

@@ -71,7 +71,12 @@ def _flag(name: str, choices: tuple[str, ...] = _YN, summary: str = "") -> Param
 def _group_list(name: str, *, required: bool = False, summary: str = "") -> Param:
     """A pipe-delimited list of ids (the code accepts up to 9999 characters)."""
     return Param(
-        name, "list", required=required, max_len=9999, charset=GROUP_LIST_CHARS, list_sep="|",
+        name,
+        "list",
+        required=required,
+        max_len=9999,
+        charset=GROUP_LIST_CHARS,
+        list_sep="|",
         summary=summary,
     )
 
@@ -79,7 +84,12 @@ def _group_list(name: str, *, required: bool = False, summary: str = "") -> Para
 def _dash_list(name: str, charset: str, *, required: bool = False, summary: str = "") -> Param:
     """A dash-delimited list (call_status_stats, call_dispo_report); ---ALL--- is one value."""
     return Param(
-        name, "list", required=required, max_len=9999, charset=charset, list_sep="-",
+        name,
+        "list",
+        required=required,
+        max_len=9999,
+        charset=charset,
+        list_sep="-",
         summary=summary,
     )
 
@@ -88,9 +98,18 @@ def _dash_list(name: str, charset: str, *, required: bool = False, summary: str 
 _COUNTS: dict[str, FieldType] = {
     name: "int"
     for name in (
-        "duration", "length_in_sec", "custtime", "total_calls", "calls_waiting",
-        "agents_logged_in", "agents_in_calls", "agents_waiting", "agents_paused",
-        "agents_in_dead_calls", "agents_in_dispo", "agents_in_dial",
+        "duration",
+        "length_in_sec",
+        "custtime",
+        "total_calls",
+        "calls_waiting",
+        "agents_logged_in",
+        "agents_in_calls",
+        "agents_waiting",
+        "agents_paused",
+        "agents_in_dead_calls",
+        "agents_in_dispo",
+        "agents_in_dial",
     )
 }
 
@@ -146,8 +165,14 @@ DID_LOG_EXPORT = FunctionSpec(
     effect="read_only",
     idempotent=True,
     params=(
-        Param("phone_number", "phone", required=True, max_len=20, charset=",0-9",
-              summary="the DID, digits only (a leading + cannot be matched)"),
+        Param(
+            "phone_number",
+            "phone",
+            required=True,
+            max_len=20,
+            charset=",0-9",
+            summary="the DID, digits only (a leading + cannot be matched)",
+        ),
         Param("date", "date", required=True, max_len=10, summary="YYYY-MM-DD"),
     ),
     gateway_params=_STAGE_HEADER,
@@ -158,7 +183,10 @@ DID_LOG_EXPORT = FunctionSpec(
         request_header=False,
     ),
     field_types={
-        **_COUNTS, "did_number": "phone", "caller_id_number": "phone", "call_date": "datetime",
+        **_COUNTS,
+        "did_number": "phone",
+        "caller_id_number": "phone",
+        "call_date": "datetime",
     },
     stream=True,
     templates=(
@@ -185,32 +213,52 @@ PHONE_NUMBER_LOG = FunctionSpec(
     effect="read_only",
     idempotent=True,
     params=(
-        Param("phone_number", "list", required=True, max_len=10000, charset=",0-9",
-              summary="numbers of 4+ digits"),
-        Param("detail", "code", max_len=4, choices=("ALL", "LAST"),
-              summary="LAST: only the latest call per number and log"),
+        Param(
+            "phone_number",
+            "list",
+            required=True,
+            max_len=10000,
+            charset=",0-9",
+            summary="numbers of 4+ digits",
+        ),
+        Param(
+            "detail",
+            "code",
+            max_len=4,
+            choices=("ALL", "LAST"),
+            summary="LAST: only the latest call per number and log",
+        ),
         Param("type", "code", max_len=3, choices=("OUT", "IN", "ALL"), summary="OUT by default"),
         _flag("archived_lead", summary="Y: lead status and source_id from the lead archive"),
     ),
     gateway_params=_STAGE_HEADER,
     rows=Rows(
         columns=(
-            "phone_number", "call_date", "list_id", "length_in_sec", "lead_status",
-            "hangup_reason", "call_status", "source_id", "user",
+            "phone_number",
+            "call_date",
+            "list_id",
+            "length_in_sec",
+            "lead_status",
+            "hangup_reason",
+            "call_status",
+            "source_id",
+            "user",
         ),
         stage="tab",
         free_text=("source_id",),
     ),
     field_types={
-        **_COUNTS, "call_date": "datetime", "lead_status": "code", "hangup_reason": "code",
+        **_COUNTS,
+        "call_date": "datetime",
+        "lead_status": "code",
+        "hangup_reason": "code",
         "call_status": "code",
     },
     stream=True,
     templates=(
         _permission("phone_number_log", "GET CALL LOG INFO"),
         _err(
-            "ERROR: phone_number_log NO VALID PHONE NUMBERS DEFINED: "
-            "{user}|{phone_number}|{date}",
+            "ERROR: phone_number_log NO VALID PHONE NUMBERS DEFINED: {user}|{phone_number}|{date}",
             "invalid_input",
         ),
         Template(
@@ -224,15 +272,40 @@ PHONE_NUMBER_LOG = FunctionSpec(
 
 # Durations (VICIdial prints them as h:mm:ss; the gateway returns seconds) and other numbers.
 AGENT_STATS_DURATIONS = (
-    "login_time", "total_talk_time", "avg_talk_time", "avg_wait_time", "avg_session",
-    "avg_pause_time", "wait_time", "talk_time", "dispo_time", "dead_time",
+    "login_time",
+    "total_talk_time",
+    "avg_talk_time",
+    "avg_wait_time",
+    "avg_session",
+    "avg_pause_time",
+    "wait_time",
+    "talk_time",
+    "dispo_time",
+    "dead_time",
 )
 AGENT_STATS_PERCENTS = ("pct_of_queue", "pause_pct")
 _AGENT_STATS_COLUMNS = (
-    "campaign_id", "user", "full_name", "user_group", "calls", "login_time", "total_talk_time",
-    "avg_talk_time", "avg_wait_time", "pct_of_queue", "pause_time", "sessions", "avg_session",
-    "pauses", "avg_pause_time", "pause_pct", "pauses_per_session", "wait_time", "talk_time",
-    "dispo_time", "dead_time",
+    "campaign_id",
+    "user",
+    "full_name",
+    "user_group",
+    "calls",
+    "login_time",
+    "total_talk_time",
+    "avg_talk_time",
+    "avg_wait_time",
+    "pct_of_queue",
+    "pause_time",
+    "sessions",
+    "avg_session",
+    "pauses",
+    "avg_pause_time",
+    "pause_pct",
+    "pauses_per_session",
+    "wait_time",
+    "talk_time",
+    "dispo_time",
+    "dead_time",
 )
 _AGENT_STATS_TYPES: dict[str, FieldType] = {
     **dict.fromkeys(
@@ -251,10 +324,22 @@ AGENT_STATS_EXPORT = FunctionSpec(
     effect="read_only",
     idempotent=True,
     params=(
-        Param("datetime_start", "datetime", required=True, max_len=19, charset=DATETIME_CHARS,
-              summary="YYYY-MM-DD HH:MM:SS"),
-        Param("datetime_end", "datetime", required=True, max_len=19, charset=DATETIME_CHARS,
-              summary="YYYY-MM-DD HH:MM:SS"),
+        Param(
+            "datetime_start",
+            "datetime",
+            required=True,
+            max_len=19,
+            charset=DATETIME_CHARS,
+            summary="YYYY-MM-DD HH:MM:SS",
+        ),
+        Param(
+            "datetime_end",
+            "datetime",
+            required=True,
+            max_len=19,
+            charset=DATETIME_CHARS,
+            summary="YYYY-MM-DD HH:MM:SS",
+        ),
         Param("agent_user", "id", max_len=20),
         Param("campaign_id", "id", max_len=8),
         _flag("group_by_campaign", _YES_NO, summary="YES: one row per campaign and agent"),
@@ -297,8 +382,15 @@ USER_GROUP_STATUS = FunctionSpec(
     gateway_params=_STAGE_HEADER,
     rows=Rows(
         columns=(
-            "usergroups", "calls_waiting", "agents_logged_in", "agents_in_calls", "agents_waiting",
-            "agents_paused", "agents_in_dead_calls", "agents_in_dispo", "agents_in_dial",
+            "usergroups",
+            "calls_waiting",
+            "agents_logged_in",
+            "agents_in_calls",
+            "agents_waiting",
+            "agents_paused",
+            "agents_in_dead_calls",
+            "agents_in_dispo",
+            "agents_in_dial",
         ),
         stage="tab",
         single=True,
@@ -323,8 +415,15 @@ IN_GROUP_STATUS = FunctionSpec(
     gateway_params=_STAGE_HEADER,
     rows=Rows(
         columns=(
-            "ingroups", "total_calls", "calls_waiting", "agents_logged_in", "agents_in_calls",
-            "agents_waiting", "agents_paused", "agents_in_dispo", "agents_in_dial",
+            "ingroups",
+            "total_calls",
+            "calls_waiting",
+            "agents_logged_in",
+            "agents_in_calls",
+            "agents_waiting",
+            "agents_paused",
+            "agents_in_dispo",
+            "agents_in_dial",
         ),
         stage="tab",
         single=True,
@@ -373,8 +472,14 @@ CALLID_INFO = FunctionSpec(
     effect="read_only",
     idempotent=True,
     params=(
-        Param("call_id", "code", required=True, max_len=39, charset="0-9a-zA-Z",
-              summary="18-39 chars starting with Y, J, V, M, DC, S, LP, VH or XL"),
+        Param(
+            "call_id",
+            "code",
+            required=True,
+            max_len=39,
+            charset="0-9a-zA-Z",
+            summary="18-39 chars starting with Y, J, V, M, DC, S, LP, VH or XL",
+        ),
         _flag("detail", _YES_NO, summary="YES adds the call's details"),
     ),
     gateway_params=_STAGE_HEADER,
@@ -384,8 +489,13 @@ CALLID_INFO = FunctionSpec(
         single=True,
         conditional_columns=tuple((c, "detail", "YES") for c in _CALLID_DETAIL),
     ),
-    field_types={**_COUNTS, "call_id": "id", "call_date": "datetime", "phone": "phone",
-                 "call_type": "code"},
+    field_types={
+        **_COUNTS,
+        "call_id": "id",
+        "call_date": "datetime",
+        "phone": "phone",
+        "call_type": "code",
+    },
     templates=(
         _permission("callid_info", "GET CALL INFO"),
         _err("ERROR: callid_info INVALID SEARCH PARAMETERS: {user}|{call_id}", "invalid_input"),
@@ -410,8 +520,18 @@ LOGGED_IN_AGENTS = FunctionSpec(
     gateway_params=_STAGE_HEADER,
     rows=Rows(
         columns=(
-            "user", "campaign_id", "session_id", "status", "lead_id", "callerid", "calls_today",
-            "full_name", "user_group", "user_level", "pause_code", "sub_status",
+            "user",
+            "campaign_id",
+            "session_id",
+            "status",
+            "lead_id",
+            "callerid",
+            "calls_today",
+            "full_name",
+            "user_group",
+            "user_level",
+            "pause_code",
+            "sub_status",
         ),
         stage="tab",
         free_text=("full_name",),
@@ -434,8 +554,7 @@ INVALID_SOURCE_LINE = "ERROR: Invalid Source: |{source}|"
 # Both need view_reports=1 and user level 9 (not vdc_agent_api_access); call_dispo_report's
 # line names call_status_stats (VICIdial copy-paste).
 _STATS_PERMISSION = _err(
-    "ERROR: call_status_stats USER DOES NOT HAVE PERMISSION TO VIEW STATS: "
-    "|{user}|{allowed_user}|",
+    "ERROR: call_status_stats USER DOES NOT HAVE PERMISSION TO VIEW STATS: |{user}|{allowed_user}|",
     "upstream_error",
 )
 _DATE_RANGE: tuple[Param, ...] = (
@@ -454,11 +573,16 @@ CALL_STATUS_STATS = FunctionSpec(
     effect="read_only",
     idempotent=True,
     params=(
-        _dash_list("campaigns", "-,|_0-9a-zA-Z", required=True,
-                   summary="campaign ids, or ---ALL--- / ALLCAMPAIGNS"),
+        _dash_list(
+            "campaigns",
+            "-,|_0-9a-zA-Z",
+            required=True,
+            summary="campaign ids, or ---ALL--- / ALLCAMPAIGNS",
+        ),
         *_DATE_RANGE,
-        _dash_list("ingroups", DASH_LIST_CHARS,
-                   summary="default: the in-groups of the selected campaigns"),
+        _dash_list(
+            "ingroups", DASH_LIST_CHARS, summary="default: the in-groups of the selected campaigns"
+        ),
         _dash_list("statuses", "- .,_0-9a-zA-Z"),
     ),
     # Always "|"-separated, no header, every row ends with "|" (parsed in reports_shapes).
@@ -489,19 +613,41 @@ CALL_DISPO_REPORT = FunctionSpec(
     params=(
         _dash_list("campaigns", "-,|_0-9a-zA-Z", summary="or ---ALL--- / ALLCAMPAIGNS"),
         _dash_list("ingroups", DASH_LIST_CHARS, summary="or ---ALL--- / ALLGROUPS"),
-        Param("did_ids", "code", max_len=50, charset=",+0-9a-zA-Z",
-              summary="one DID id, or ALLDIDS (VICIdial deletes the dash of a list)"),
-        Param("did_patterns", "code", max_len=50, charset=",:+*#._0-9a-zA-Z",
-              summary="one DID pattern, or ALLPATTERNS"),
+        Param(
+            "did_ids",
+            "code",
+            max_len=50,
+            charset=",+0-9a-zA-Z",
+            summary="one DID id, or ALLDIDS (VICIdial deletes the dash of a list)",
+        ),
+        Param(
+            "did_patterns",
+            "code",
+            max_len=50,
+            charset=",:+*#._0-9a-zA-Z",
+            summary="one DID pattern, or ALLPATTERNS",
+        ),
         *_DATE_RANGE,
         _dash_list("statuses", "- .,_0-9a-zA-Z", summary="or ---ALL--- / ALLSTATUSES"),
         _dash_list("categories", "-,_0-9a-zA-Z", summary="or ---ALL--- / ALLCATEGORIES"),
         _dash_list("users", "-,_0-9a-zA-Z", summary="or ---ALL--- / ALLUSERS"),
         _dash_list("user_groups", GROUP_LIST_CHARS, summary="or ---ALL--- / ALLGROUPS"),
-        Param("status_breakdown", "flag", max_len=1, choices=_YN, charset="1YN",
-              summary="Y: one column per status"),
-        Param("show_percentages", "flag", max_len=1, choices=_YN, charset="1YN",
-              summary="Y (with status_breakdown): each count with its percentage"),
+        Param(
+            "status_breakdown",
+            "flag",
+            max_len=1,
+            choices=_YN,
+            charset="1YN",
+            summary="Y: one column per status",
+        ),
+        Param(
+            "show_percentages",
+            "flag",
+            max_len=1,
+            choices=_YN,
+            charset="1YN",
+            summary="Y (with status_breakdown): each count with its percentage",
+        ),
     ),
     custom_parse=parse_call_dispo_report,
     stream=True,
@@ -540,22 +686,34 @@ CHECK_PHONE_NUMBER = FunctionSpec(
     effect="read_only",
     idempotent=True,
     params=(
-        Param("phone_number", "phone", required=True, max_len=16, charset=",0-9",
-              summary="6-16 digits"),
+        Param(
+            "phone_number",
+            "phone",
+            required=True,
+            max_len=16,
+            charset=",0-9",
+            summary="6-16 digits",
+        ),
         Param("local_call_time", "id", required=True, max_len=10, summary="a call time id"),
         Param("phone_code", "int", max_len=10, summary="1 by default"),
         Param("postal_code", "code", max_len=10, charset=POSTAL_CHARS),
         Param("state", "code", max_len=2, charset="- 0-9a-zA-Z"),
-        Param("owner", "text", max_len=20, charset=OWNER_CHARS,
-              summary="a time-zone code for TZCODE"),
+        Param(
+            "owner", "text", max_len=20, charset=OWNER_CHARS, summary="a time-zone code for TZCODE"
+        ),
         Param("dnc_check", "code", max_len=8, choices=("Y", "N", "AREACODE")),
         Param("campaign_dnc_check", "code", max_len=8, choices=("Y", "N", "AREACODE")),
         Param("campaign_id", "id", max_len=8),
         _flag("usacan_prefix_check"),
         _flag("usacan_areacode_check"),
         _flag("nanpa_ac_prefix_check"),
-        Param("tz_method", "code", max_len=40, charset=WORD_CHARS,
-              summary="AREACODE (default), POSTAL, TZCODE, NANPA, or several joined"),
+        Param(
+            "tz_method",
+            "code",
+            max_len=40,
+            charset=WORD_CHARS,
+            summary="AREACODE (default), POSTAL, TZCODE, NANPA, or several joined",
+        ),
     ),
     field_types={"phone_code": "code", "postal_code": "code", "state": "code", "owner": "text"},
     custom_parse=parse_check_phone_number,

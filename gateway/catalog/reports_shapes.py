@@ -127,8 +127,10 @@ def parse_agent_stats(spec: FunctionSpec, text: str, params: Mapping[str, str]) 
     if not isinstance(reply.data, list) or reply.result != "SUCCESS":
         raise ReplyShapeError("agent rows expected", text)
     read = _duration_reader(params.get("time_format", ""))
-    rows = [_agent_stats_row(row, read, AGENT_STATS_DURATIONS, AGENT_STATS_PERCENTS, text)
-            for row in reply.data]
+    rows = [
+        _agent_stats_row(row, read, AGENT_STATS_DURATIONS, AGENT_STATS_PERCENTS, text)
+        for row in reply.data
+    ]
     return _success(rows)
 
 

@@ -198,6 +198,21 @@ CustomParse = Callable[["FunctionSpec", str, Mapping[str, str]], "ParsedReply"]
 
 
 @dataclass(frozen=True)
+class RawValue:
+    """The whole reply can be one stored value (``lead_field_info`` prints a field raw).
+
+    Stored data can then read as any of the function's status lines, so a reply that parses as
+    one is only taken for one when a second call, whose answer data cannot forge, agrees: the
+    gateway asks again with ``recheck(params)`` (the lead's own id), and if ``proves_data``
+    holds for that answer, the first reply was data and ``as_data`` reads it so.
+    """
+
+    recheck: Callable[[Mapping[str, str]], dict[str, str]]
+    proves_data: Callable[[str, Mapping[str, str]], bool]
+    as_data: CustomParse
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     name: str
     summary: str
@@ -221,6 +236,8 @@ class FunctionSpec:
     custom_parse: CustomParse | None = None
     # Export/report functions whose rows are streamed to the caller as they arrive.
     stream: bool = False
+    # The whole reply may be a stored value: status lines are confirmed before they count.
+    raw_value: RawValue | None = None
 
     def param(self, name: str) -> Param | None:
         for p in self.params:

@@ -151,8 +151,16 @@ HUMAN_ANSWERED = frozenset(
 )
 # vicidial_statuses.category of the seeded statuses (call_dispo_report categories=).
 STATUS_CATEGORIES = {
-    "SALE": "SALE", "XFER": "SALE", "CALLBK": "CONTACT", "NI": "CONTACT", "DNC": "CONTACT",
-    "NP": "CONTACT", "DROP": "UNDEFINED", "A": "NOCONTACT", "NA": "NOCONTACT", "B": "NOCONTACT",
+    "SALE": "SALE",
+    "XFER": "SALE",
+    "CALLBK": "CONTACT",
+    "NI": "CONTACT",
+    "DNC": "CONTACT",
+    "NP": "CONTACT",
+    "DROP": "UNDEFINED",
+    "A": "NOCONTACT",
+    "NA": "NOCONTACT",
+    "B": "NOCONTACT",
     "LVM": "NOCONTACT",
 }
 
@@ -212,8 +220,16 @@ class ReportData:
             stamp = start.replace("-", "").replace(":", "").replace(" ", "-")
             location = f"http://127.0.0.1/RECORDINGS/MP3/{stamp}_SYN{i:07d}_{user}-all.mp3"
             self.recordings.append(
-                Recording(first + i, start, 30 + i % 600, user, lead_id, "8600051", location,
-                          f"{epoch_of(start)}.{i}")
+                Recording(
+                    first + i,
+                    start,
+                    30 + i % 600,
+                    user,
+                    lead_id,
+                    "8600051",
+                    location,
+                    f"{epoch_of(start)}.{i}",
+                )
             )
 
     def add_synthetic_did_calls(
@@ -238,8 +254,18 @@ class ReportData:
         """``count`` outbound calls of one number spread over ``day``."""
         for i, call_date in enumerate(_spread(day, count)):
             self.outbound_calls.append(
-                OutboundCall(f"{epoch_of(call_date)}.{i}", lead_id, "101", campaign_id, call_date,
-                             i % 400, statuses[i % len(statuses)], phone_number, "1001", "CALLER")
+                OutboundCall(
+                    f"{epoch_of(call_date)}.{i}",
+                    lead_id,
+                    "101",
+                    campaign_id,
+                    call_date,
+                    i % 400,
+                    statuses[i % len(statuses)],
+                    phone_number,
+                    "1001",
+                    "CALLER",
+                )
             )
 
     def add_synthetic_agent_log(
@@ -254,9 +280,19 @@ class ReportData:
         first = 1 + max((a.agent_log_id for a in self.agent_log), default=0)
         for i, event_time in enumerate(_spread(day, count)):
             self.agent_log.append(
-                AgentLogEntry(first + i, users[i % len(users)], event_time, campaign_id,
-                              5001 + i % 20 if i % 3 else 0, "LOGIN" if i < len(users) else "",
-                              i % 50, i % 90, i % 300, i % 40, i % 7)
+                AgentLogEntry(
+                    first + i,
+                    users[i % len(users)],
+                    event_time,
+                    campaign_id,
+                    5001 + i % 20 if i % 3 else 0,
+                    "LOGIN" if i < len(users) else "",
+                    i % 50,
+                    i % 90,
+                    i % 300,
+                    i % 40,
+                    i % 7,
+                )
             )
 
 
@@ -292,13 +328,33 @@ def _outbound() -> list[OutboundCall]:
         ("15:00:00", 5011, "3125550011", "1001", "SALESOUT", "LVM", "1002", 45, "AGENT"),
     ]
     calls = [
-        OutboundCall(_uid(f"{_DAY} {t}", 100 + n), lead, list_id, camp, f"{_DAY} {t}", secs,
-                     status, phone, user, term)
+        OutboundCall(
+            _uid(f"{_DAY} {t}", 100 + n),
+            lead,
+            list_id,
+            camp,
+            f"{_DAY} {t}",
+            secs,
+            status,
+            phone,
+            user,
+            term,
+        )
         for n, (t, lead, phone, list_id, camp, status, user, secs, term) in enumerate(rows)
     ]
     calls.append(
-        OutboundCall(_uid(LIVE_CALL_DATE, 1), 5001, "101", "TESTCAMP", LIVE_CALL_DATE, 0, "INCALL",
-                     "3125550001", "1001", "NONE")
+        OutboundCall(
+            _uid(LIVE_CALL_DATE, 1),
+            5001,
+            "101",
+            "TESTCAMP",
+            LIVE_CALL_DATE,
+            0,
+            "INCALL",
+            "3125550001",
+            "1001",
+            "NONE",
+        )
     )
     return calls
 
@@ -311,8 +367,19 @@ def _inbound() -> list[InboundCall]:
         ("13:40:00", 5002, "3125550002", "101", "SUPPORT", "SALE", "1002", 200, "AGENT"),
     ]
     return [
-        InboundCall(n + 1, _uid(f"{_DAY} {t}", 200 + n), lead, list_id, group, f"{_DAY} {t}",
-                    secs, status, phone, user, term)
+        InboundCall(
+            n + 1,
+            _uid(f"{_DAY} {t}", 200 + n),
+            lead,
+            list_id,
+            group,
+            f"{_DAY} {t}",
+            secs,
+            status,
+            phone,
+            user,
+            term,
+        )
         for n, (t, lead, phone, list_id, group, status, user, secs, term) in enumerate(rows)
     ]
 
@@ -331,8 +398,17 @@ def _recordings(outbound: list[OutboundCall], inbound: list[InboundCall]) -> lis
         ("14:20:03", 0, "1002", 5012, "3125550012", "8600052", outbound[8].uniqueid, 25),
     ]
     return [
-        Recording(n + 1, f"{_DAY} {t}", secs, user, lead, conf,
-                  location(f"{_DAY} {t}", phone, user), vid, epoch_of(f"{_DAY} {t}") + end)
+        Recording(
+            n + 1,
+            f"{_DAY} {t}",
+            secs,
+            user,
+            lead,
+            conf,
+            location(f"{_DAY} {t}", phone, user),
+            vid,
+            epoch_of(f"{_DAY} {t}") + end,
+        )
         for n, (t, secs, user, lead, phone, conf, vid, end) in enumerate(rows)
     ]
 
@@ -342,8 +418,20 @@ def _agent_log(outbound: list[OutboundCall], inbound: list[InboundCall]) -> list
         # (id, user, time, campaign, lead, sub_status, pause, wait, talk, dispo, dead, uniqueid)
         (1, "1001", "09:50:00", "TESTCAMP", 0, "LOGIN", 30, 600, 0, 0, 0, ""),
         (2, "1001", "10:00:00", "TESTCAMP", 5001, "", 30, 1490, 120, 35, 0, outbound[0].uniqueid),
-        (3, "1002", "13:55:00", "SALESOUT", 5010, "LOGIN", 100, 200, 150, 10, 0,
-         outbound[7].uniqueid),
+        (
+            3,
+            "1002",
+            "13:55:00",
+            "SALESOUT",
+            5010,
+            "LOGIN",
+            100,
+            200,
+            150,
+            10,
+            0,
+            outbound[7].uniqueid,
+        ),
         (4, "1002", "14:15:00", "SALESOUT", 5012, "", 90, 210, 150, 21, 0, outbound[8].uniqueid),
         (5, "1001", "13:00:00", "TESTCAMP", 5001, "", 30, 1500, 300, 30, 0, inbound[0].uniqueid),
         (6, "1002", "14:55:00", "SALESOUT", 5011, "", 90, 210, 150, 21, 0, outbound[9].uniqueid),
@@ -386,10 +474,22 @@ def seed(state: SimState) -> None:
     data.dids.update({"1": "3125551000", "2": "3125551001"})
     data.auto_calls.extend(
         [
-            AutoCall(LIVE_CALLERID, "XFER", "TESTCAMP", "OUT", outbound[-1].uniqueid,
-                     "SIP/gs102-00000001"),
-            AutoCall("V6031335000000005011", "LIVE", "SALESOUT", "OUT", "1795818970.2",
-                     "SIP/trunk-00000002"),
+            AutoCall(
+                LIVE_CALLERID,
+                "XFER",
+                "TESTCAMP",
+                "OUT",
+                outbound[-1].uniqueid,
+                "SIP/gs102-00000001",
+            ),
+            AutoCall(
+                "V6031335000000005011",
+                "LIVE",
+                "SALESOUT",
+                "OUT",
+                "1795818970.2",
+                "SIP/trunk-00000002",
+            ),
         ]
     )
     data.inbound_agents.extend(
@@ -398,10 +498,18 @@ def seed(state: SimState) -> None:
     data.inbound_groups.update({"SALESLINE": "---ALL---", "SUPPORT": "---ALL---"})
     data.closer_campaigns["TESTCAMP"] = ("SALESLINE", "SUPPORT")
     data.postal_codes.update(
-        {"60601": ("-6.00", "SSM-FSN"), "10001": ("-5.00", "SSM-FSN"),
-         "94105": ("-8.00", "SSM-FSN"), "85001": ("-7.00", "")}
+        {
+            "60601": ("-6.00", "SSM-FSN"),
+            "10001": ("-5.00", "SSM-FSN"),
+            "94105": ("-8.00", "SSM-FSN"),
+            "85001": ("-7.00", ""),
+        }
     )
     data.tz_codes.update(
-        {"EST": ("-5.00", "SSM-FSN"), "CST": ("-6.00", "SSM-FSN"),
-         "MST": ("-7.00", "SSM-FSN"), "PST": ("-8.00", "SSM-FSN")}
+        {
+            "EST": ("-5.00", "SSM-FSN"),
+            "CST": ("-6.00", "SSM-FSN"),
+            "MST": ("-7.00", "SSM-FSN"),
+            "PST": ("-8.00", "SSM-FSN"),
+        }
     )

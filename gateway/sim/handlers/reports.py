@@ -74,30 +74,71 @@ def _stats(user: SimUser) -> bool:
 
 
 IMPLS: tuple[FunctionImpl, ...] = (
-    FunctionImpl("recording_lookup", recording_lookup, _reports,
-                 "USER DOES NOT HAVE PERMISSION TO GET RECORDING INFO"),
-    FunctionImpl("did_log_export", did_log_export, _reports,
-                 "USER DOES NOT HAVE PERMISSION TO GET DID INFO"),
-    FunctionImpl("phone_number_log", phone_number_log, _reports,
-                 "USER DOES NOT HAVE PERMISSION TO GET CALL LOG INFO"),
-    FunctionImpl("agent_stats_export", agent_stats_export, _reports,
-                 "USER DOES NOT HAVE PERMISSION TO GET AGENT INFO"),
-    FunctionImpl("user_group_status", user_group_status, _reports,
-                 "USER DOES NOT HAVE PERMISSION TO GET USER GROUP INFO"),
-    FunctionImpl("in_group_status", in_group_status, _reports,
-                 "USER DOES NOT HAVE PERMISSION TO GET IN-GROUP INFO"),
-    FunctionImpl("user_details", user_details, _reports,
-                 "USER DOES NOT HAVE PERMISSION TO GET USER DETAILS"),
-    FunctionImpl("callid_info", callid_info, _reports,
-                 "USER DOES NOT HAVE PERMISSION TO GET CALL INFO"),
-    FunctionImpl("logged_in_agents", logged_in_agents, _reports,
-                 "USER DOES NOT HAVE PERMISSION TO GET AGENT INFO"),
+    FunctionImpl(
+        "recording_lookup",
+        recording_lookup,
+        _reports,
+        "USER DOES NOT HAVE PERMISSION TO GET RECORDING INFO",
+    ),
+    FunctionImpl(
+        "did_log_export", did_log_export, _reports, "USER DOES NOT HAVE PERMISSION TO GET DID INFO"
+    ),
+    FunctionImpl(
+        "phone_number_log",
+        phone_number_log,
+        _reports,
+        "USER DOES NOT HAVE PERMISSION TO GET CALL LOG INFO",
+    ),
+    FunctionImpl(
+        "agent_stats_export",
+        agent_stats_export,
+        _reports,
+        "USER DOES NOT HAVE PERMISSION TO GET AGENT INFO",
+    ),
+    FunctionImpl(
+        "user_group_status",
+        user_group_status,
+        _reports,
+        "USER DOES NOT HAVE PERMISSION TO GET USER GROUP INFO",
+    ),
+    FunctionImpl(
+        "in_group_status",
+        in_group_status,
+        _reports,
+        "USER DOES NOT HAVE PERMISSION TO GET IN-GROUP INFO",
+    ),
+    FunctionImpl(
+        "user_details", user_details, _reports, "USER DOES NOT HAVE PERMISSION TO GET USER DETAILS"
+    ),
+    FunctionImpl(
+        "callid_info", callid_info, _reports, "USER DOES NOT HAVE PERMISSION TO GET CALL INFO"
+    ),
+    FunctionImpl(
+        "logged_in_agents",
+        logged_in_agents,
+        _reports,
+        "USER DOES NOT HAVE PERMISSION TO GET AGENT INFO",
+    ),
     # These two check their campaign lists first and print no source error (no source check);
     # the simulator's generic order runs the permission checks before the campaign check.
-    FunctionImpl("call_status_stats", call_status_stats, _stats,
-                 "USER DOES NOT HAVE PERMISSION TO VIEW STATS", needs_source=False),
-    FunctionImpl("call_dispo_report", call_dispo_report, _stats,
-                 "USER DOES NOT HAVE PERMISSION TO VIEW STATS", needs_source=False),
-    FunctionImpl("check_phone_number", check_phone_number, _check_numbers,
-                 "USER DOES NOT HAVE PERMISSION TO CHECK PHONE NUMBERS"),
+    FunctionImpl(
+        "call_status_stats",
+        call_status_stats,
+        _stats,
+        "USER DOES NOT HAVE PERMISSION TO VIEW STATS",
+        needs_source=False,
+    ),
+    FunctionImpl(
+        "call_dispo_report",
+        call_dispo_report,
+        _stats,
+        "USER DOES NOT HAVE PERMISSION TO VIEW STATS",
+        needs_source=False,
+    ),
+    FunctionImpl(
+        "check_phone_number",
+        check_phone_number,
+        _check_numbers,
+        "USER DOES NOT HAVE PERMISSION TO CHECK PHONE NUMBERS",
+    ),
 )

@@ -36,9 +36,7 @@ def stage_delimiter(ctx: Ctx) -> str:
     return delimiter(ctx.p("stage"))
 
 
-def write_rows(
-    ctx: Ctx, out: Out, header: Sequence[str], rows: Sequence[Sequence[object]]
-) -> None:
+def write_rows(ctx: Ctx, out: Out, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """The header row (with ``header=YES``) and the rows, joined by the stage delimiter."""
     dl = stage_delimiter(ctx)
     if ctx.p("header") == "YES":
@@ -104,4 +102,3 @@ def sec_convert(seconds: float, precision: str) -> str:
     if precision == "M":
         return f"{whole // 60}:{whole % 60:02d}"
     return php_number(sec)
-

@@ -56,8 +56,13 @@ def recording_lookup(ctx: Ctx, out: Out) -> None:
     fn = "recording_lookup"
     agent_user, lead_id, date = ctx.p("agent_user"), ctx.p("lead_id"), ctx.p("date")
     uniqueid, extension = ctx.p("uniqueid"), param(ctx, "extension")
-    values = {"user": ctx.user_name, "agent_user": agent_user, "lead_id": lead_id, "date": date,
-              "uniqueid": uniqueid}
+    values = {
+        "user": ctx.user_name,
+        "agent_user": agent_user,
+        "lead_id": lead_id,
+        "date": date,
+        "uniqueid": uniqueid,
+    }
     tests: list[Callable[[Recording], bool]] = []
     score = 0
     by_uniqueid = _uniqueid_test(ctx, uniqueid) if len(uniqueid) > 8 else None
@@ -89,8 +94,14 @@ def recording_lookup(ctx: Ctx, out: Out) -> None:
     with_duration = "Y" in ctx.p("duration")
     header = [c for c in rows_columns(fn) if c != "duration"]  # never named in the header
     rows = [
-        (r.start_time, r.user, r.recording_id, r.lead_id,
-         *((_duration(r),) if with_duration else ()), r.location)
+        (
+            r.start_time,
+            r.user,
+            r.recording_id,
+            r.lead_id,
+            *((_duration(r),) if with_duration else ()),
+            r.location,
+        )
         for r in found[: ctx.state.reports.export_limit]
     ]
     write_rows(ctx, out, header, rows)
@@ -119,12 +130,19 @@ def did_log_export(ctx: Ctx, out: Out) -> None:
         out.line(render(fn, "INVALID SEARCH PARAMETERS", values))
         return
     low, high = _day(date)
-    calls = [c for c in ctx.state.reports.did_calls
-             if c.extension == phone and low <= c.call_date <= high]
+    calls = [
+        c
+        for c in ctx.state.reports.did_calls
+        if c.extension == phone and low <= c.call_date <= high
+    ]
     calls.sort(key=lambda c: c.call_date)
     if not calls:
-        values = {"user": ctx.user_name, "agent_user": ctx.p("agent_user"),
-                  "lead_id": ctx.p("lead_id"), "date": date}
+        values = {
+            "user": ctx.user_name,
+            "agent_user": ctx.p("agent_user"),
+            "lead_id": ctx.p("lead_id"),
+            "date": date,
+        }
         out.line(render(fn, "NO RECORDS FOUND", values))
         return
     calls = calls[: ctx.state.reports.export_limit]
@@ -178,8 +196,19 @@ def _log_rows(
         # Without a lead, an outbound row shows the call's status (an inbound row nothing).
         lead_status = lead.status if lead else (call.status if outbound else "")
         source_id = lead.source_id if lead else ""
-        rows.append((number, call.call_date, call.list_id, call.length_in_sec, lead_status,
-                     call.term_reason, call.status, source_id, call.user))
+        rows.append(
+            (
+                number,
+                call.call_date,
+                call.list_id,
+                call.length_in_sec,
+                lead_status,
+                call.term_reason,
+                call.status,
+                source_id,
+                call.user,
+            )
+        )
     return rows
 
 
@@ -203,8 +232,12 @@ def phone_number_log(ctx: Ctx, out: Out) -> None:
         rows += _log_rows(number, outbound.get(number, []), limit, leads, outbound=True)
         rows += _log_rows(number, inbound.get(number, []), limit, leads, outbound=False)
     if not rows:
-        values = {"user": ctx.user_name, "phone_number": raw, "lead_id": ctx.p("lead_id"),
-                  "date": ctx.p("date")}
+        values = {
+            "user": ctx.user_name,
+            "phone_number": raw,
+            "lead_id": ctx.p("lead_id"),
+            "date": ctx.p("date"),
+        }
         out.line(render(fn, "NO RECORDS FOUND FOR THIS PHONE NUMBER", values))
         return
     write_rows(ctx, out, rows_columns(fn), rows)
@@ -245,8 +278,13 @@ def _agent_rows(ctx: Ctx) -> tuple[dict[str, str], list[AgentLogEntry] | None]:
     if valid_range:
         start, end = start.replace("+", " "), end.replace("+", " ")
         tests.append(lambda a: start <= a.event_time <= end)
-    values = {"user": ctx.user_name, "agent_user": agent_user, "datetime_start": start,
-              "datetime_end": end, "campaign_id": campaign_id}
+    values = {
+        "user": ctx.user_name,
+        "agent_user": agent_user,
+        "datetime_start": start,
+        "datetime_end": end,
+        "campaign_id": campaign_id,
+    }
     if not valid_range:
         return values, None
     rows = [a for a in ctx.state.reports.agent_log if all(test(a) for test in tests)]
@@ -301,16 +339,26 @@ def _agent_line(
     called = agent.calls > 0
     cust = sec_convert(agent.talk - agent.dead if called else 0, fmt)
     line: list[object] = [
-        agent.user, user.full_name if user else "", user.user_group if user else "", agent.calls,
-        sec_convert(login, fmt), cust, sec_convert(php_round(avg_cust), fmt),
+        agent.user,
+        user.full_name if user else "",
+        user.user_group if user else "",
+        agent.calls,
+        sec_convert(login, fmt),
+        cust,
+        sec_convert(php_round(avg_cust), fmt),
         sec_convert(php_round(zero_div(agent.wait, agent.calls)), fmt),
         f"{php_number(php_round(zero_div(agent.calls, total_calls) * 100, 1))}%",
-        agent.pause, sessions, sec_convert(php_round(zero_div(login, sessions)), fmt),
-        agent.pauses, sec_convert(php_round(zero_div(agent.pause, agent.pauses)), fmt),
+        agent.pause,
+        sessions,
+        sec_convert(php_round(zero_div(login, sessions)), fmt),
+        agent.pauses,
+        sec_convert(php_round(zero_div(agent.pause, agent.pauses)), fmt),
         f"{php_number(php_round(pct_pause, 1))}%",
         php_number(php_round(zero_div(agent.pauses, sessions))),
-        *(sec_convert(v if called else 0, fmt)
-          for v in (agent.wait, agent.talk, agent.dispo, agent.dead)),
+        *(
+            sec_convert(v if called else 0, fmt)
+            for v in (agent.wait, agent.talk, agent.dispo, agent.dead)
+        ),
     ]
     if agent.campaign_id:
         line.insert(0, agent.campaign_id)

@@ -34,8 +34,9 @@ def _scoped_calls(ctx: Ctx) -> list[AutoCall]:
     if allowed is None:
         return list(data.auto_calls)
     viewable = viewable_groups(ctx)
-    ingroups = {g for g, owner in data.inbound_groups.items()
-                if viewable is None or owner in viewable}
+    ingroups = {
+        g for g, owner in data.inbound_groups.items() if viewable is None or owner in viewable
+    }
     return [c for c in data.auto_calls if c.campaign_id in allowed or c.campaign_id in ingroups]
 
 
@@ -83,8 +84,13 @@ def user_group_status(ctx: Ctx, out: Out) -> None:
     """Calls waiting and agents by state for a set of user groups (one row)."""
     groups = ctx.p("user_groups")
     if not 0 < len(groups) < _MAX_GROUPS_LEN:
-        out.line(render("user_group_status", "INVALID SEARCH PARAMETERS",
-                        {"user": ctx.user_name, "user_groups": groups}))
+        out.line(
+            render(
+                "user_group_status",
+                "INVALID SEARCH PARAMETERS",
+                {"user": ctx.user_name, "user_groups": groups},
+            )
+        )
         return
     calls = _scoped_calls(ctx)
     requested = set(groups.split("|"))
@@ -97,8 +103,17 @@ def user_group_status(ctx: Ctx, out: Out) -> None:
             status = live.call_sub_status
         counts.add(status)
     waiting = sum(1 for c in calls if matches("LIVE", c.status))
-    row = (groups.replace("|", " "), waiting, counts.total, counts.in_calls, counts.waiting,
-           counts.paused, counts.dead, counts.dispo, counts.dial)
+    row = (
+        groups.replace("|", " "),
+        waiting,
+        counts.total,
+        counts.in_calls,
+        counts.waiting,
+        counts.paused,
+        counts.dead,
+        counts.dispo,
+        counts.dial,
+    )
     write_rows(ctx, out, rows_columns("user_group_status"), [row])
 
 
@@ -106,8 +121,13 @@ def in_group_status(ctx: Ctx, out: Out) -> None:
     """Calls and agents by state for a set of in-groups (one row)."""
     groups = param(ctx, "in_groups")
     if not 0 < len(groups) < _MAX_GROUPS_LEN:
-        out.line(render("in_group_status", "INVALID SEARCH PARAMETERS",
-                        {"user": ctx.user_name, "in_groups": groups}))
+        out.line(
+            render(
+                "in_group_status",
+                "INVALID SEARCH PARAMETERS",
+                {"user": ctx.user_name, "in_groups": groups},
+            )
+        )
         return
     requested = set(groups.split("|"))
     calls = [c for c in _scoped_calls(ctx) if c.campaign_id in requested]
@@ -116,8 +136,17 @@ def in_group_status(ctx: Ctx, out: Out) -> None:
     for live, _user in _visible_agents(ctx, members):
         counts.add(_dispo(live))
     waiting = sum(1 for c in calls if matches("LIVE", c.status))
-    row = (groups.replace("|", " "), len(calls), waiting, counts.total, counts.in_calls,
-           counts.waiting, counts.paused, counts.dispo, counts.dial)
+    row = (
+        groups.replace("|", " "),
+        len(calls),
+        waiting,
+        counts.total,
+        counts.in_calls,
+        counts.waiting,
+        counts.paused,
+        counts.dispo,
+        counts.dial,
+    )
     write_rows(ctx, out, rows_columns("in_group_status"), [row])
 
 
@@ -167,22 +196,49 @@ def callid_info(ctx: Ctx, out: Out) -> None:
     call_type = _call_type(call_id)
     call: OutboundCall | InboundCall | None
     if call_type == "INBOUND":
-        call = next((c for c in data.inbound_calls if c.call_date == code.call_date
-                     and c.uniqueid == code.uniqueid and c.lead_id == code.lead_id), None)
+        call = next(
+            (
+                c
+                for c in data.inbound_calls
+                if c.call_date == code.call_date
+                and c.uniqueid == code.uniqueid
+                and c.lead_id == code.lead_id
+            ),
+            None,
+        )
     else:
-        call = next((c for c in data.outbound_calls
-                     if c.uniqueid == code.uniqueid and c.lead_id == code.lead_id), None)
+        call = next(
+            (
+                c
+                for c in data.outbound_calls
+                if c.uniqueid == code.uniqueid and c.lead_id == code.lead_id
+            ),
+            None,
+        )
     if call is None:
         out.line(render(fn, "CALL LOG NOT FOUND", missing))
         return
-    cycle = next((a for a in data.agent_log if a.uniqueid == code.uniqueid
-                  and a.lead_id == code.lead_id and a.user == call.user), None)
+    cycle = next(
+        (
+            a
+            for a in data.agent_log
+            if a.uniqueid == code.uniqueid and a.lead_id == code.lead_id and a.user == call.user
+        ),
+        None,
+    )
     custtime = cycle.talk_sec - cycle.dead_sec if cycle else 0
     columns = rows_columns(fn)
     row: tuple[object, ...] = (call_id, custtime)
     if ctx.p("detail") == "YES":
-        row += (code.call_date, call.phone_number, call_type, call.campaign_id, call.list_id,
-                call.status, call.user)
+        row += (
+            code.call_date,
+            call.phone_number,
+            call_type,
+            call.campaign_id,
+            call.list_id,
+            call.status,
+            call.user,
+        )
     write_rows(ctx, out, columns[: len(row)], [row])
 
 
@@ -197,8 +253,11 @@ def _sub_status(ctx: Ctx, live: LiveAgent) -> tuple[str, int]:
     if live.status == "PAUSED" and live.preview_lead_id > 0:
         status, lead_id = "PREVIEW", live.preview_lead_id
     if live.status == "INCALL" and live.lead_id > 0 and not status:
-        same_lead = [a for a in ctx.state.live_agents.values()
-                     if a.lead_id == live.lead_id and a.status == "INCALL"]
+        same_lead = [
+            a
+            for a in ctx.state.live_agents.values()
+            if a.lead_id == live.lead_id and a.status == "INCALL"
+        ]
         if len(same_lead) > 1:
             status = "3-WAY"
     return status, lead_id
@@ -221,9 +280,18 @@ def logged_in_agents(ctx: Ctx, out: Out) -> None:
             continue
         if groups is not None and user.user_group not in groups:
             continue
-        row: tuple[object, ...] = (live.user, live.campaign_id, live.conf_exten, live.status,
-                                   live.lead_id, live.callerid, live.calls_today, user.full_name,
-                                   user.user_group, user.user_level)
+        row: tuple[object, ...] = (
+            live.user,
+            live.campaign_id,
+            live.conf_exten,
+            live.status,
+            live.lead_id,
+            live.callerid,
+            live.calls_today,
+            user.full_name,
+            user.user_group,
+            user.user_level,
+        )
         if show_sub_status:
             sub_status, lead_id = _sub_status(ctx, live)
             row = (*row[:4], lead_id, *row[5:], live.pause_code, sub_status)

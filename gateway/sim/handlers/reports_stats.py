@@ -114,8 +114,9 @@ def call_status_stats(ctx: Ctx, out: Out) -> None:
         ingroups = {g for c, groups in data.closer_campaigns.items() if c in chosen for g in groups}
     tally.start("in", ingroups)
     statuses = set(ctx.p("statuses").split("-")) if ctx.p("statuses") else None
-    outbound = [c for c in data.outbound_calls if c.call_date in span
-                and (every or c.campaign_id in chosen)]
+    outbound = [
+        c for c in data.outbound_calls if c.call_date in span and (every or c.campaign_id in chosen)
+    ]
     inbound = [c for c in data.inbound_calls if c.call_date in span and c.campaign_id in ingroups]
     tally.add_calls("out", outbound, statuses)
     tally.add_calls("in", inbound, statuses)
@@ -225,13 +226,27 @@ def _dispo_groups(ctx: Ctx, f: _Filters, span: _Range) -> list[list[tuple[str, s
     def wanted(status: str, user: str) -> bool:
         return _allows(f.statuses, status) and _allows(f.users, user)
 
-    outbound = [] if f.skip_outbound else _grouped(
-        (c.campaign_id, c.status, c.campaign_id) for c in data.outbound_calls
-        if c.call_date in span and _allows(f.campaigns, c.campaign_id) and wanted(c.status, c.user)
+    outbound = (
+        []
+        if f.skip_outbound
+        else _grouped(
+            (c.campaign_id, c.status, c.campaign_id)
+            for c in data.outbound_calls
+            if c.call_date in span
+            and _allows(f.campaigns, c.campaign_id)
+            and wanted(c.status, c.user)
+        )
     )
-    inbound = [] if f.skip_inbound else _grouped(
-        (c.campaign_id, c.status, c.campaign_id) for c in data.inbound_calls
-        if c.call_date in span and _allows(f.ingroups, c.campaign_id) and wanted(c.status, c.user)
+    inbound = (
+        []
+        if f.skip_inbound
+        else _grouped(
+            (c.campaign_id, c.status, c.campaign_id)
+            for c in data.inbound_calls
+            if c.call_date in span
+            and _allows(f.ingroups, c.campaign_id)
+            and wanted(c.status, c.user)
+        )
     )
     dids: list[tuple[str, str, int, str]] = []
     if not f.skip_dids:
@@ -301,8 +316,12 @@ def _headers(ctx: Ctx) -> dict[str, str]:
 def call_dispo_report(ctx: Ctx, out: Out) -> None:
     """The CSV disposition report (text/plain; an attachment with file_download=1)."""
     fn = "call_dispo_report"
-    if (len(ctx.p("campaigns")) < 2 and len(ctx.p("ingroups")) < 2 and not ctx.p("did_ids")
-            and len(ctx.p("did_patterns")) < 2):
+    if (
+        len(ctx.p("campaigns")) < 2
+        and len(ctx.p("ingroups")) < 2
+        and not ctx.p("did_ids")
+        and len(ctx.p("did_patterns")) < 2
+    ):
         _missing(ctx, out, fn, "INVALID OR MISSING CAMPAIGNS, INGROUPS, OR DIDS")
         return
     breakdown = bool(ctx.p("status_breakdown"))
@@ -384,15 +403,25 @@ def check_phone_number(ctx: Ctx, out: Out) -> None:
     """Validity, DNC and per-method time zone of one number under a call time."""
     call_time = ctx.p("local_call_time")
     if call_time not in CALL_TIMES:
-        out.line(render(FN_CHECK, "THIS IS NOT A VALID CALL TIME",
-                        {"user": ctx.user_name, "local_call_time": call_time}))
+        out.line(
+            render(
+                FN_CHECK,
+                "THIS IS NOT A VALID CALL TIME",
+                {"user": ctx.user_name, "local_call_time": call_time},
+            )
+        )
         return
     phone_code = ctx.p("phone_code") or "1"
     tz_method = ctx.p("tz_method") or "AREACODE"
     rows = ctx.state.reports.nanpa_prefix_rows
     if (ctx.p("nanpa_ac_prefix_check") == "Y" or matches("NANPA", tz_method)) and rows < 10:
-        out.line(render(FN_CHECK, "NANPA options disabled, NANPA prefix data not loaded",
-                        {"nanpa_row_count": rows, "user": ctx.user_name}))
+        out.line(
+            render(
+                FN_CHECK,
+                "NANPA options disabled, NANPA prefix data not loaded",
+                {"nanpa_row_count": rows, "user": ctx.user_name},
+            )
+        )
         return
     phone = ctx.p("phone_number")
     reason = _number_error(ctx, phone)
@@ -403,6 +432,11 @@ def check_phone_number(ctx: Ctx, out: Out) -> None:
     if dnc is not None:
         out.line(dnc)
         return
-    phone_values = {"phone_number": phone, "phone_code": phone_code, "postal_code":
-                    ctx.p("postal_code"), "state": ctx.p("state"), "owner": ctx.p("owner")}
+    phone_values = {
+        "phone_number": phone,
+        "phone_code": phone_code,
+        "postal_code": ctx.p("postal_code"),
+        "state": ctx.p("state"),
+        "owner": ctx.p("owner"),
+    }
     out.line(_segments(ctx, phone, phone_code, tz_method) + PHONE_SEGMENT.render(phone_values))
