@@ -12,6 +12,10 @@ are all it needs.
   not hold control characters or a backslash (it reaches VICIdial's SQL unescaped), must fit the
   catalog's length limit and allowed values, and may only use characters VICIdial keeps for that
   parameter (VICIdial deletes the others without a word, so the gateway refuses them instead).
+- No value may change the meaning of VICIdial's SQL (:func:`check_sql`): VICIdial pastes values
+  unescaped between quotes, so a value may not hold the quote of any string literal it lands in
+  for this request (``Param.sql``, including values stored now and pasted into SQL when VICIdial
+  reads them back), and a value pasted without quotes must be a plain number, list or name.
 - Per-app rules: ``allow: [values]`` (403 for any other value) and ``force: value`` (sent whatever
   the caller says; a caller who sends a different value gets 403, never a silent rewrite).
 - Heavy options (values the catalog marks ``heavy``, e.g. ``hopper_list search_method=BLOCK``)
@@ -23,8 +27,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote_plus
 
-from .catalog.spec import FunctionSpec, Param, ParamKind
+from .catalog.spec import FunctionSpec, Param, ParamKind, SqlUse
 from .config import RESERVED_PARAMS, AppConfig
 from .errors import BadRequest, Forbidden
 
@@ -52,6 +57,16 @@ _FORBIDDEN_MULTILINE = re.compile(
     r"[\x00-\x09\x0b-\x1f\x7f-\x9f\\\u2028\u2029\ud800-\udfff" + _INVISIBLE + "]"
 )
 _charset_cache: dict[str, re.Pattern[str]] = {}
+# What a value pasted into SQL without quotes may be: a number, a list of them, a name.
+_BARE = re.compile(r"[0-9A-Za-z_,]*")
+# A parameter the catalog has no SQL facts for counts as landing in both kinds of literal.
+_UNKNOWN_SQL = (
+    SqlUse("'", "not known where VICIdial puts it"),
+    SqlUse('"', "not known where VICIdial puts it"),
+)
+# update_list forwards these characters' meaning to admin_lists_custom.php: "&" starts another
+# parameter there, "%" and "+" are decoded once more.
+_FORWARD_UNSAFE = "&%+"
 
 
 def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str]:
@@ -66,7 +81,7 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
     for name, raw in body.items():
         param = _known_param(spec, name)
         value = _to_string(param, raw)
-        _check_value(param, value)
+        _check_chars(param, value)
         if value in param.heavy and spec.name not in app.allow_heavy:
             raise Forbidden(
                 f"{name}={value} is a heavy option; app {app.name!r} may not use it",
@@ -94,7 +109,67 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
             f"missing required parameter {missing[0]!r}", details={"parameter": missing[0]}
         )
     params.update(gateway_params(spec))
+    # Whether a statement runs can depend on the other parameters (a duplicate check by name):
+    # the SQL rules are checked on the whole request, forced values included.
+    for name, value in params.items():
+        known = spec.param(name)
+        if known is not None:
+            check_sql(known, value, params)
     return params
+
+
+def check_value(param: Param, value: str, sent: Mapping[str, str] | None = None) -> None:
+    """Every check a value gets (also for the config's ``allow``/``force`` values).
+
+    ``sent``: the whole request, for SQL statements that only run for some requests; None
+    counts every statement the parameter can reach.
+    """
+    _check_chars(param, value)
+    check_sql(param, value, sent)
+
+
+def check_sql(param: Param, value: str, sent: Mapping[str, str] | None = None) -> None:
+    """Refuse a value that would change the meaning of VICIdial's SQL (see ``Param.sql``)."""
+    name = param.name
+    if param.forwarded:
+        for ch in _FORWARD_UNSAFE:
+            if ch in value:
+                raise BadRequest(
+                    f"{name!r} may not contain {ch!r}: VICIdial pastes it unencoded into a form "
+                    "it sends to admin_lists_custom.php, where it would start another "
+                    "parameter or be decoded again",
+                    details={"parameter": name, "reason": "forwarded", "character": ch},
+                )
+    reaching = value
+    if param.decoded_when is not None and param.decoded_when in value:
+        # VICIdial URL-decodes such a value once more before its SQL.
+        reaching = unquote_plus(value)
+        if _FORBIDDEN_CHARS.search(reaching):
+            raise BadRequest(
+                f"{name!r} decodes (VICIdial decodes it again: it contains "
+                f"{param.decoded_when}) to a control character or a backslash",
+                details={"parameter": name, "reason": "decoded"},
+            )
+    for use in _UNKNOWN_SQL if param.sql is None else param.sql:
+        if not use.applies(sent):
+            continue
+        if use.quote == "bare":
+            if not _BARE.fullmatch(reaching):
+                raise BadRequest(
+                    f"{name!r} must be a plain number, list or name: VICIdial pastes it "
+                    f"into SQL without quotes ({use.what})",
+                    details={"parameter": name, "reason": "sql"},
+                )
+        elif use.quote in reaching:
+            how = (
+                "stores it, and pastes it unescaped into SQL when it reads it back"
+                if use.stored
+                else "pastes it unescaped into SQL"
+            )
+            raise BadRequest(
+                f"{name!r} may not contain {use.quote}: VICIdial {how} ({use.what})",
+                details={"parameter": name, "reason": "sql", "character": use.quote},
+            )
 
 
 def gateway_params(spec: FunctionSpec) -> dict[str, str]:
@@ -154,7 +229,7 @@ def _to_string(param: Param, raw: Any) -> str:
     raise BadRequest(f"{param.name!r} must be {expected}", details={"parameter": param.name})
 
 
-def _check_value(param: Param, value: str) -> None:
+def _check_chars(param: Param, value: str) -> None:
     name = param.name
     if (_FORBIDDEN_MULTILINE if param.multiline else _FORBIDDEN_CHARS).search(value):
         raise BadRequest(

@@ -1070,6 +1070,11 @@ async def test_php_fatal_errors(client: SimClient) -> None:
         reply = await client.api(function, **params)
         assert (reply.status, reply.body) == (500, b"")
         assert reply.content_type == "text/html; charset=utf-8"
+    # A column name that is no name is a SQL syntax error: the simulator's SQL guard answers it
+    # (and records it; the gateway never sends one, field_name is one of the lead columns).
+    breakouts = client.sim.state.sql_breakouts
+    assert [b.split(":")[:2] for b in breakouts] == [["lead_field_info", " field_name"]]
+    breakouts.clear()
     # MySQL column names ignore case.
     reply = await client.api("lead_field_info", lead_id="5001", field_name="FIRST_NAME")
     assert reply.body == b"John"

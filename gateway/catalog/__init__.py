@@ -13,15 +13,17 @@ from types import MappingProxyType
 
 from . import functions, leads, lists, reports, users
 from .spec import FunctionSpec, Param, Rows, Template
+from .sql_uses import with_sql
 
 
 def _merge(*groups: tuple[FunctionSpec, ...]) -> Mapping[str, FunctionSpec]:
+    """Every spec once, each parameter with the SQL facts of :mod:`.sql_uses` attached."""
     out: dict[str, FunctionSpec] = {}
     for group in groups:
         for spec in group:
             if spec.name in out:
                 raise ValueError(f"function {spec.name!r} is specified twice")
-            out[spec.name] = spec
+            out[spec.name] = with_sql(spec)
     return MappingProxyType(out)
 
 

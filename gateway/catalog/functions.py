@@ -124,7 +124,8 @@ ADD_LEAD = FunctionSpec(
     idempotent=False,
     params=(
         Param("phone_number", "phone", required=True, max_len=18),
-        Param("list_id", "id", max_len=14),
+        # add_lead and update_lead reduce list_id to digits (it names a custom_<id> table).
+        Param("list_id", "id", max_len=14, charset="0-9"),
         *_LEAD_FIELDS,
         Param("gmt_offset_now", "code", max_len=6, charset="-.0-9"),
         Param("entry_list_id", "int", max_len=14),
@@ -265,7 +266,7 @@ UPDATE_LEAD = FunctionSpec(
         Param("search_method", "code", max_len=40),
         Param("search_location", "code", max_len=8, choices=("LIST", "CAMPAIGN", "SYSTEM")),
         Param("phone_number", "phone", max_len=18),
-        Param("list_id", "id", max_len=14),
+        Param("list_id", "id", max_len=14, charset="0-9"),
         Param("records", "int", max_len=6),
         Param("archived_lead", "flag", max_len=1, choices=_YN),
         Param("no_update", "flag", max_len=1, choices=_YN),
@@ -279,7 +280,7 @@ UPDATE_LEAD = FunctionSpec(
         Param("update_phone_number", "flag", max_len=1, choices=_YN),
         Param("multi_alt_phones", "text", max_len=1000, charset="- !:_0-9a-zA-Z"),
         Param("user_field", "id", max_len=20),
-        Param("list_id_field", "id", max_len=14),
+        Param("list_id_field", "id", max_len=14, charset="0-9"),
         Param("status", "code", max_len=6),
         Param("gmt_offset_now", "code", max_len=6, charset="-.0-9"),
         Param("called_count", "int", max_len=5),

@@ -246,7 +246,16 @@ UPDATE_LOG_ENTRY = FunctionSpec(
     idempotent=True,
     params=(
         Param("group", "code", required=True, max_len=20, summary="campaign_id or in-group id"),
-        Param("call_id", "id", required=True, max_len=40, charset="0-9a-zA-Z"),
+        Param(
+            "call_id",
+            "id",
+            required=True,
+            max_len=40,
+            charset="0-9a-zA-Z",
+            # VICIdial takes the last 10 characters as a number and pastes it unquoted: they
+            # must be digits (PHP 8 fails on anything else).
+            pattern=r"[0-9A-Za-z]*[0-9]{10}|[0-9]{1,10}",
+        ),
         Param("status", "code", required=True, max_len=6),
     ),
     templates=(
@@ -291,6 +300,8 @@ BATCH_UPDATE_LEAD = FunctionSpec(
             required=True,
             max_len=12000,
             summary="lead ids (JSON array or comma-separated)",
+            # Pasted unquoted into IN(...): an empty item is a SQL syntax error.
+            pattern=r"[0-9]+(?:,[0-9]+)*",
         ),
         Param("records", "int", max_len=6, summary="at most this many leads, default 1000"),
         Param("list_exists_check", "flag", max_len=1, choices=_YN),

@@ -128,6 +128,40 @@ def _compile(text: str) -> re.Pattern[str]:
     return pattern
 
 
+Quote = Literal["'", '"', "bare"]
+# (other parameter, how it is tested, values): "equals" any of the values, "contains" any of them
+# as a substring (VICIdial's preg_match), "not_empty" (no values).
+SqlWhen = tuple[str, Literal["equals", "contains", "not_empty"], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class SqlUse:
+    """One place VICIdial pastes a parameter's value into SQL without escaping it.
+
+    ``quote`` is the quote of the string literal the value lands in (``bare``: no quotes at
+    all, a number, a list or a name). ``stored``: the value is stored first, and VICIdial pastes
+    the stored value into SQL when it reads the record back later (second order). The facts,
+    and how each was confirmed, are in :mod:`gateway.catalog.sql_uses`.
+    """
+
+    quote: Quote
+    what: str  # the statement in a few words, with VICIdial's line numbers
+    when: SqlWhen | None = None  # only when another parameter of the request is sent so
+    stored: bool = False
+
+    def applies(self, sent: Mapping[str, str] | None) -> bool:
+        """Does this use happen for a request with these parameters (None: any request)?"""
+        if self.when is None or sent is None:
+            return True
+        name, test, values = self.when
+        got = sent.get(name, "")
+        if test == "not_empty":
+            return got != ""
+        if test == "equals":
+            return got in values
+        return any(v in got for v in values)
+
+
 @dataclass(frozen=True)
 class Param:
     """A request parameter VICIdial reads for this function."""
@@ -153,6 +187,15 @@ class Param:
     pattern: str | None = None
     # The value may hold line feeds (VICIdial keeps them: custom field options, help texts).
     multiline: bool = False
+    # Every place VICIdial pastes the value into SQL unescaped (gateway.catalog.sql_uses);
+    # () when it never reaches SQL. None: not known, so every quote counts as dangerous.
+    sql: tuple[SqlUse, ...] | None = None
+    # VICIdial URL-decodes the value a second time when it contains this text (list web form
+    # addresses with "%3A%2F%2F"): the decoded value is what reaches SQL.
+    decoded_when: str | None = None
+    # VICIdial pastes the value unencoded into a form body it posts to another of its scripts
+    # (update_list's custom-field calls to admin_lists_custom.php), which decodes it again.
+    forwarded: bool = False
 
 
 @dataclass(frozen=True)

@@ -127,9 +127,14 @@ def _last_wins(items: Iterable[tuple[str, object]]) -> dict[str, str]:
 class Params:
     """The request's parameters: raw lookup (GET before POST) and VICIdial-filtered values."""
 
-    def __init__(self, query: Mapping[str, str], body: Mapping[str, str]) -> None:
+    def __init__(
+        self, query: Mapping[str, str], body: Mapping[str, str], last_posted: str | None = None
+    ) -> None:
         self.query = dict(query)
         self.body = dict(body)
+        # The raw value of the last form field: PHP's loop over $_POST leaves it in $value,
+        # which VICIdial writes into vicidial_api_log unfiltered.
+        self.last_posted = last_posted
 
     @classmethod
     async def read(cls, request: web.Request) -> tuple[Params, tuple[str, ...], tuple[str, ...]]:
@@ -139,7 +144,12 @@ class Params:
         if request.method == "POST":
             form = await request.post()  # urlencoded or multipart; anything else is empty
             body_items = list(form.items())
-        params = cls(_last_wins(query_items), _last_wins(body_items))
+        last = body_items[-1][1] if body_items else None
+        params = cls(
+            _last_wins(query_items),
+            _last_wins(body_items),
+            last if isinstance(last, str) else None,
+        )
         query_names = tuple(dict.fromkeys(name for name, _ in query_items))
         body_names = tuple(dict.fromkeys(name for name, _ in body_items))
         return params, query_names, body_names
@@ -149,6 +159,15 @@ class Params:
         if name in self.query:
             return self.query[name]
         return self.body.get(name)
+
+    def as_vicidial_reads(self, name: str) -> str | None:
+        """The value after VICIdial's filter (the raw value where the simulator knows none);
+        None when the parameter was not sent."""
+        value = self.raw(name)
+        if value is None:
+            return None
+        flt = FILTERS.get(name)
+        return value if flt is None else flt(value)
 
     def get(self, name: str) -> str:
         """The filtered value ("" when absent). Every name read must have a filter."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from aiohttp import web
 
 from .server import API_PATH, create_sim_app
+from .sqlguard import SqlBreakout
 from .state import SimState
 from .tls import make_server_tls
 
@@ -31,8 +32,12 @@ class RunningSim:
         return self.base_url + API_PATH
 
     async def close(self) -> None:
+        """Stop serving; raise :class:`SqlBreakout` if a request would have broken out of
+        VICIdial's SQL (and the state is ``strict_sql``)."""
         await self._runner.cleanup()
         shutil.rmtree(self._tmpdir, ignore_errors=True)
+        if self.state.strict_sql and self.state.sql_breakouts:
+            raise SqlBreakout("; ".join(self.state.sql_breakouts))
 
 
 def _url_host(host: str) -> str:

@@ -9,6 +9,7 @@ function gets ``NO FUNCTION SPECIFIED``. Every reply is HTTP 200 ``text/html; ch
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from urllib.parse import unquote_plus
 
@@ -22,7 +23,10 @@ from .handlers import HANDLERS, Ctx, FunctionImpl, Out
 from .handlers.base import render
 from .model import RequestRecord, SimUser
 from .params import Params
+from .sqlguard import breakouts
 from .state import SimState
+
+log_sql = logging.getLogger("gateway.sim.sql")
 
 API_PATH = "/vicidial/non_agent_api.php"
 VERSION = "2.14-194"
@@ -109,6 +113,13 @@ async def _api(request: web.Request) -> web.StreamResponse:
             RequestRecord(function, request.method, query, query_names, body_names, user, login)
         )
 
+    broken = breakouts(function, params)
+    if broken:
+        # A SQL syntax error in PHP 8: an uncaught exception, HTTP 500, nothing more.
+        log(None)
+        state.sql_breakouts.extend(f"{function}: {b}" for b in broken)
+        log_sql.warning("request would break out of VICIdial's SQL: %s", "; ".join(broken))
+        return web.Response(status=500, body=b"", headers=_HEADERS)
     faults = state.faults
     fault = faults.mode if faults is not None and faults.applies(function) else None
     if fault in NOT_RUN:

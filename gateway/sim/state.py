@@ -68,6 +68,10 @@ class SimState:
         self.archived_callbacks: list[Callback] = []
         self.hopper: dict[int, HopperEntry] = {}  # by lead_id
         self.requests: list[RequestRecord] = []
+        # Requests that would have broken out of VICIdial's SQL (see .sqlguard); with
+        # strict_sql, closing the simulator raises if there are any.
+        self.sql_breakouts: list[str] = []
+        self.strict_sql = True
         self.faults: Faults | None = None  # set to make the server misbehave (see .faults)
         # Tables of the other function areas, one object each (gateway/sim/data_*.py).
         self.useradmin = UserAdminData()
