@@ -322,7 +322,8 @@ async def _call(
     metrics = request.app[METRICS_KEY]
     body = await read_json(request)
     params = build_params(caller.app, spec, body)
-    record.params = loggable_params(spec, params, gen.config.audit.phone_digits)
+    audit = gen.config.audit
+    record.params = loggable_params(spec, params, audit.phone_digits, audit.personal_data)
     record.note_ids(params)
     await check_rate(runtime.store, caller.app, metrics)
     idempotent: IdempotentCall | None = None

@@ -182,6 +182,9 @@ class AuditConfig:
     enabled: bool = True
     file: Path | None = None  # None: stdout
     phone_digits: int = 4  # digits of a phone number left visible
+    # Categories of personal data (gateway.catalog.personal.LOGGABLE) whose values are logged;
+    # by default none is.
+    personal_data: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
