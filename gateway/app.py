@@ -220,7 +220,7 @@ async def metrics_view(request: web.Request) -> web.Response:
 
 
 def _authenticate(request: web.Request) -> Caller:
-    """The calling app (first step of every /v1 call); failures are counted by reason.
+    """The calling app (first step of every /v1 call); failures are logged and counted by reason.
 
     An app with a ``client_cert`` rule must also have presented a client certificate on this
     connection (verified by TLS against ``server.tls.client_ca_file``; optionally pinned).
@@ -229,16 +229,16 @@ def _authenticate(request: web.Request) -> Caller:
         headers = request.headers.getall("Authorization", [])
         if len(headers) > 1:
             # Which one a proxy or a framework would pick is not defined: accept neither.
-            raise Unauthorized(
-                "more than one Authorization header",
-                details={"reason": "malformed"},
-                headers={"WWW-Authenticate": 'Bearer error="invalid_request"'},
-            )
+            raise Unauthorized("malformed", challenge='Bearer error="invalid_request"')
         caller = request[GENERATION].auth.authenticate(headers[0] if headers else None)
         _check_client_cert(request, caller.app)
-    except GatewayError as exc:
-        reason = str(exc.details.get("reason", "invalid"))
-        request.app[METRICS_KEY].auth_failures.labels(reason=reason).inc()
+    except Unauthorized as exc:
+        # The caller is told only "invalid token"; why is for the operators.
+        request.app[METRICS_KEY].auth_failures.labels(reason=exc.reason).inc()
+        extra = {"request_id": request[REQUEST_ID], "reason": exc.reason}
+        if exc.claim is not None:
+            extra["claim"] = exc.claim
+        log.warning("authentication failed", extra=extra)
         raise
     return caller
 
@@ -251,17 +251,9 @@ def _check_client_cert(request: web.Request, app: AppConfig) -> None:
     sslobj = transport.get_extra_info("ssl_object") if transport is not None else None
     der = sslobj.getpeercert(binary_form=True) if sslobj is not None else None
     if der is None:
-        raise Unauthorized(
-            "this app must present a client certificate",
-            details={"reason": "client_cert_required"},
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
+        raise Unauthorized("client_cert_required")  # this app must present a certificate
     if rule.sha256 and hashlib.sha256(der).hexdigest() not in rule.sha256:
-        raise Unauthorized(
-            "the client certificate is not one this app may use",
-            details={"reason": "client_cert_mismatch"},
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
+        raise Unauthorized("client_cert_mismatch")  # not a certificate this app may use
 
 
 async def functions_view(request: web.Request) -> web.Response:
