@@ -205,11 +205,29 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    ok, checks = await request.app[READINESS_KEY].check(request[GENERATION])
-    return web.json_response(
-        {"ok": ok, "status": "ready" if ok else "not ready", "checks": checks},
-        status=200 if ok else 503,
-    )
+    """Ready or not, for anyone; the checks only with ``server.readyz_details``."""
+    gen = request[GENERATION]
+    return await _readiness(request.app, gen, details=gen.config.server.readyz_details)
+
+
+def make_readyz_details(api: web.Application) -> Handler:
+    """``GET /readyz`` with every check, for the metrics listener (see :mod:`gateway.server`)."""
+
+    async def readyz_details(request: web.Request) -> web.StreamResponse:
+        async with api[RUNTIME_KEY].use() as gen:
+            return await _readiness(api, gen, details=True)
+
+    return readyz_details
+
+
+async def _readiness(app: web.Application, gen: Generation, *, details: bool) -> web.Response:
+    # The checks name the VICIdial version and how many credentials are in service: what an
+    # attacker probing the API listener would like to know, so they are not shown there.
+    ok, checks = await app[READINESS_KEY].check(gen)
+    body: dict[str, Any] = {"ok": ok, "status": "ready" if ok else "not ready"}
+    if details:
+        body["checks"] = checks
+    return web.json_response(body, status=200 if ok else 503)
 
 
 async def metrics_view(request: web.Request) -> web.Response:

@@ -62,6 +62,9 @@ class ServerConfig:
     # Prometheus metrics on their own listener (plain HTTP); None: /metrics on the API listener.
     metrics_port: int | None = 9108
     metrics_host: str | None = None  # None: the same as host
+    # /readyz on the API listener shows its checks (VICIdial version, credentials in service).
+    # Off: it says only ready or not; the details are on the metrics listener's /readyz.
+    readyz_details: bool = False
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,7 @@ class Validator:
             if "metrics_port" in m and m["metrics_port"] is None
             else self.value(m, "metrics_port", path, _port, 9108),
             metrics_host=self.value(m, "metrics_host", path, _str, None),
+            readyz_details=self.value(m, "readyz_details", path, _bool, False),
         )
 
     def tls(self, raw: Any, path: str, *, client_ca: bool, watch: bool = False) -> TLSConfig | None:
