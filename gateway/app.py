@@ -206,11 +206,29 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    ok, checks = await request.app[READINESS_KEY].check(request[GENERATION])
-    return web.json_response(
-        {"ok": ok, "status": "ready" if ok else "not ready", "checks": checks},
-        status=200 if ok else 503,
-    )
+    """Ready or not, for anyone; the checks only with ``server.readyz_details``."""
+    gen = request[GENERATION]
+    return await _readiness(request.app, gen, details=gen.config.server.readyz_details)
+
+
+def make_readyz_details(api: web.Application) -> Handler:
+    """``GET /readyz`` with every check, for the metrics listener (see :mod:`gateway.server`)."""
+
+    async def readyz_details(request: web.Request) -> web.StreamResponse:
+        async with api[RUNTIME_KEY].use() as gen:
+            return await _readiness(api, gen, details=True)
+
+    return readyz_details
+
+
+async def _readiness(app: web.Application, gen: Generation, *, details: bool) -> web.Response:
+    # The checks name the VICIdial version and how many credentials are in service: what an
+    # attacker probing the API listener would like to know, so they are not shown there.
+    ok, checks = await app[READINESS_KEY].check(gen)
+    body: dict[str, Any] = {"ok": ok, "status": "ready" if ok else "not ready"}
+    if details:
+        body["checks"] = checks
+    return web.json_response(body, status=200 if ok else 503)
 
 
 async def metrics_view(request: web.Request) -> web.Response:
@@ -221,7 +239,7 @@ async def metrics_view(request: web.Request) -> web.Response:
 
 
 def _authenticate(request: web.Request) -> Caller:
-    """The calling app (first step of every /v1 call); failures are counted by reason.
+    """The calling app (first step of every /v1 call); failures are logged and counted by reason.
 
     An app with a ``client_cert`` rule must also have presented a client certificate on this
     connection (verified by TLS against ``server.tls.client_ca_file``; optionally pinned).
@@ -230,16 +248,16 @@ def _authenticate(request: web.Request) -> Caller:
         headers = request.headers.getall("Authorization", [])
         if len(headers) > 1:
             # Which one a proxy or a framework would pick is not defined: accept neither.
-            raise Unauthorized(
-                "more than one Authorization header",
-                details={"reason": "malformed"},
-                headers={"WWW-Authenticate": 'Bearer error="invalid_request"'},
-            )
+            raise Unauthorized("malformed", challenge='Bearer error="invalid_request"')
         caller = request[GENERATION].auth.authenticate(headers[0] if headers else None)
         _check_client_cert(request, caller.app)
-    except GatewayError as exc:
-        reason = str(exc.details.get("reason", "invalid"))
-        request.app[METRICS_KEY].auth_failures.labels(reason=reason).inc()
+    except Unauthorized as exc:
+        # The caller is told only "invalid token"; why is for the operators.
+        request.app[METRICS_KEY].auth_failures.labels(reason=exc.reason).inc()
+        extra = {"request_id": request[REQUEST_ID], "reason": exc.reason}
+        if exc.claim is not None:
+            extra["claim"] = exc.claim
+        log.warning("authentication failed", extra=extra)
         raise
     return caller
 
@@ -252,17 +270,9 @@ def _check_client_cert(request: web.Request, app: AppConfig) -> None:
     sslobj = transport.get_extra_info("ssl_object") if transport is not None else None
     der = sslobj.getpeercert(binary_form=True) if sslobj is not None else None
     if der is None:
-        raise Unauthorized(
-            "this app must present a client certificate",
-            details={"reason": "client_cert_required"},
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
+        raise Unauthorized("client_cert_required")  # this app must present a certificate
     if rule.sha256 and hashlib.sha256(der).hexdigest() not in rule.sha256:
-        raise Unauthorized(
-            "the client certificate is not one this app may use",
-            details={"reason": "client_cert_mismatch"},
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
+        raise Unauthorized("client_cert_mismatch")  # not a certificate this app may use
 
 
 async def functions_view(request: web.Request) -> web.Response:
@@ -323,7 +333,8 @@ async def _call(
     metrics = request.app[METRICS_KEY]
     body = await read_json(request)
     params = build_params(caller.app, spec, body)
-    record.params = loggable_params(spec, params, gen.config.audit.phone_digits)
+    audit = gen.config.audit
+    record.params = loggable_params(spec, params, audit.phone_digits, audit.personal_data)
     record.note_ids(params)
     await check_rate(runtime.store, caller.app, metrics)
     idempotent: IdempotentCall | None = None

@@ -7,7 +7,9 @@ the identifiers a support person needs: ``lead_id``, ``list_id`` and ``campaign_
 request or the reply.
 
 Parameter values are not written, except those the catalog's kinds make safe (flags, numbers,
-ids and codes, never free text) and never anything whose name says it is a password. Phone
+ids, codes and dates, never free text) and never anything whose name says it is a password.
+Personal data (:mod:`gateway.catalog.personal`: names, addresses, postal codes, dates of birth,
+emails...) is left out whatever its kind, unless ``audit.personal_data`` lists its category. Phone
 numbers are masked to their last digits (``******1212``). Records go to stdout by default, or to
 a file (``audit.file``; reopened when rotated away, for logrotate).
 """
@@ -20,10 +22,12 @@ import logging.handlers
 import sys
 import time
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .catalog.personal import category
 from .catalog.spec import FunctionSpec
 from .config import AuditConfig
 
@@ -40,17 +44,24 @@ def mask_phone(value: str, keep: int) -> str:
 
 
 def loggable_params(
-    spec: FunctionSpec, params: Mapping[str, str], phone_digits: int
+    spec: FunctionSpec,
+    params: Mapping[str, str],
+    phone_digits: int,
+    personal_data: AbstractSet[str] = frozenset(),
 ) -> dict[str, str]:
-    """The parameter values fit for the audit log (the gateway's own stage/header left out)."""
+    """The parameter values fit for the audit log (the gateway's own stage/header left out).
+
+    ``personal_data``: the categories of personal data that may be logged (``audit.personal_data``).
+    """
     out: dict[str, str] = {}
     for name, value in params.items():
         param = spec.param(name)
         if param is None or any(word in name.lower() for word in _SECRET_WORDS):
             continue
-        if param.kind == "phone" or (param.kind == "list" and "phone" in name):
+        cat = category(name)
+        if cat == "phone":
             out[name] = mask_phone(value, phone_digits)
-        elif param.kind in _SAFE_KINDS:
+        elif cat in personal_data or (cat == "not_personal" and param.kind in _SAFE_KINDS):
             out[name] = value
     return out
 

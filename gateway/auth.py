@@ -28,10 +28,12 @@ Rules (RFC 8725, JWT best current practice):
   they read the real clock): ``exp`` (expired once ``now >= exp + leeway``), ``nbf`` and ``iat``
   when present (not after ``now + leeway``), and the lifetime cap
   ``exp - (iat or now) <= max_token_lifetime + leeway``. Times must be finite numbers.
-* Every failure is :class:`~gateway.errors.Unauthorized` with ``details={"reason": code}`` (a
-  stable code, see :data:`REASONS`) and a ``WWW-Authenticate`` header (``Bearer`` when no bearer
-  credentials were sent, ``Bearer error="invalid_token"`` otherwise, RFC 6750 §3). Messages are
-  fixed texts: they never contain the token, a header value from it, a key or a secret.
+* Every failure is :class:`~gateway.errors.Unauthorized` with a ``reason`` (a stable code, see
+  :data:`REASONS`) and a ``WWW-Authenticate`` header (``Bearer`` when no bearer credentials were
+  sent, ``Bearer error="invalid_token"`` otherwise, RFC 6750 §3). The caller is only told
+  "invalid token": the reason goes to the log and the ``auth_failures`` metric, so a refusal
+  does not tell an unknown ``kid`` from a bad signature. Nothing raised here contains the token,
+  a header value from it, a key or a secret.
 
 :func:`mint_token` issues tokens for apps with an HMAC key (demos, tests, the CLI). An
 :class:`Authenticator` is immutable: build a new one when the configuration is reloaded.
@@ -64,7 +66,7 @@ __all__ = ["MAX_TOKEN_CHARS", "REASONS", "Authenticator", "Caller", "mint_token"
 #: Longest accepted token (characters of the compact serialization), checked before decoding.
 MAX_TOKEN_CHARS = 8192
 
-#: Every ``details["reason"]`` code :meth:`Authenticator.authenticate` can raise, with its meaning.
+#: Every ``reason`` code :meth:`Authenticator.authenticate` can raise, with its meaning.
 REASONS: Mapping[str, str] = MappingProxyType(
     {
         "missing": "no bearer credentials (no Authorization header, or another scheme)",
@@ -88,29 +90,8 @@ REASONS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-_MESSAGES: Mapping[str, str] = {
-    "missing": "bearer token required",
-    "malformed": "malformed bearer token",
-    "token_too_large": "bearer token too large",
-    "missing_kid": "token header has no key id (kid)",
-    "unknown_kid": "unknown key id (kid)",
-    "bad_typ": "unsupported token type (typ)",
-    "unsupported_header": "unsupported critical token header (crit)",
-    "alg_mismatch": "token algorithm does not match the key",
-    "bad_signature": "invalid token signature",
-    "missing_claim": "token is missing a required claim",
-    "bad_claim": "token has an invalid claim",
-    "bad_issuer": "invalid token issuer (iss)",
-    "bad_audience": "invalid token audience (aud)",
-    "revoked": "this token has been revoked",
-    "expired": "token expired",
-    "not_yet_valid": "token not yet valid (nbf)",
-    "issued_in_future": "token issued in the future (iat)",
-    "lifetime_too_long": "token lifetime exceeds the maximum",
-}
-
 # Compact JWS: three base64url segments. The signature is allowed to be empty here so that an
-# unsigned ``alg: none`` token gets the precise ``alg_mismatch`` answer.
+# unsigned ``alg: none`` token is logged with the precise ``alg_mismatch`` reason.
 _COMPACT_JWS_RE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _TYPES = frozenset({"jwt", "at+jwt"})
 _REQUIRED_CLAIMS = ("exp", "iss", "aud")
@@ -149,11 +130,8 @@ class _Entry:
 
 
 def _fail(reason: str, *, claim: str | None = None) -> NoReturn:
-    message = _MESSAGES[reason]
-    if claim is not None:
-        message = f"{message}: {claim}"
     challenge = "Bearer" if reason == "missing" else 'Bearer error="invalid_token"'
-    raise Unauthorized(message, details={"reason": reason}, headers={"WWW-Authenticate": challenge})
+    raise Unauthorized(reason, claim=claim, challenge=challenge)
 
 
 def _prepare_key(app: AppConfig, key: KeyConfig) -> _VerifyKey:

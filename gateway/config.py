@@ -62,6 +62,9 @@ class ServerConfig:
     # Prometheus metrics on their own listener (plain HTTP); None: /metrics on the API listener.
     metrics_port: int | None = 9108
     metrics_host: str | None = None  # None: the same as host
+    # /readyz on the API listener shows its checks (VICIdial version, credentials in service).
+    # Off: it says only ready or not; the details are on the metrics listener's /readyz.
+    readyz_details: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,9 @@ class AuditConfig:
     enabled: bool = True
     file: Path | None = None  # None: stdout
     phone_digits: int = 4  # digits of a phone number left visible
+    # Categories of personal data (gateway.catalog.personal.LOGGABLE) whose values are logged;
+    # by default none is.
+    personal_data: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from .catalog import CATALOG
+from .catalog.personal import LOGGABLE
 from .config import (
     RESERVED_PARAMS,
     AppConfig,
@@ -150,6 +151,7 @@ class Validator:
             if "metrics_port" in m and m["metrics_port"] is None
             else self.value(m, "metrics_port", path, _port, 9108),
             metrics_host=self.value(m, "metrics_host", path, _str, None),
+            readyz_details=self.value(m, "readyz_details", path, _bool, False),
         )
 
     def tls(self, raw: Any, path: str, *, client_ca: bool, watch: bool = False) -> TLSConfig | None:
@@ -212,6 +214,7 @@ class Validator:
             enabled=self.value(m, "enabled", path, _bool, True),
             file=file,
             phone_digits=self.value(m, "phone_digits", path, _non_negative_int, 4),
+            personal_data=self.value(m, "personal_data", path, _personal_categories, frozenset()),
         )
 
     def upstreams(self, raw: Any, path: str) -> dict[str, UpstreamConfig]:
@@ -689,6 +692,20 @@ def _non_negative_int(raw: Any) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
         raise ValueError(f"must be an integer >= 0, got {raw!r}")
     return raw
+
+
+def _personal_categories(raw: Any) -> frozenset[str]:
+    """``[postal_code, birth_date]``: categories of personal data the audit log may keep."""
+    if not isinstance(raw, list):
+        raise ValueError("must be a list of categories")
+    for item in raw:
+        if item == "phone":
+            raise ValueError("phone numbers are masked by audit.phone_digits, not listed here")
+        if item not in LOGGABLE:
+            raise ValueError(
+                f"unknown category {item!r} (categories: {', '.join(sorted(LOGGABLE))})"
+            )
+    return frozenset(raw)
 
 
 FUNCTION_CLASSES = ("export", "read", "write")

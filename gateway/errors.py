@@ -59,8 +59,28 @@ class BadRequest(GatewayError):
 
 
 class Unauthorized(GatewayError):
+    """The caller's credentials were refused; the reply says only "invalid token".
+
+    ``reason`` (a stable code, see :data:`gateway.auth.REASONS`) and ``claim`` (the claim at
+    fault, when there is one) are for the gateway's log and the ``auth_failures`` metric only: a
+    reply that told an unknown key id from a bad signature would let anyone list the key ids.
+    ``challenge`` is the ``WWW-Authenticate`` value (RFC 6750 §3: ``Bearer`` when no bearer
+    credentials came, else with ``error="invalid_token"`` or ``error="invalid_request"``).
+    """
+
     status = 401
     type = "unauthorized"
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        claim: str | None = None,
+        challenge: str = 'Bearer error="invalid_token"',
+    ) -> None:
+        super().__init__("invalid token", headers={"WWW-Authenticate": challenge})
+        self.reason = reason
+        self.claim = claim
 
 
 class Forbidden(GatewayError):

@@ -165,7 +165,7 @@ def test_example_and_demo_configs_load(tmp_path: Path) -> None:
     load_config(REPO / "config" / "demo.yaml")
     # The example points at production paths and env vars; give it stand-ins to load.
     doc = yaml.safe_load((REPO / "config" / "example.yaml").read_text())
-    assert set(doc) == {"server", "auth", "upstreams", "apps"}
+    assert set(doc) == {"server", "auth", "upstreams", "apps", "audit"}
     errors = errors_of(doc)
     assert all(("not set" in e) or ("not found" in e) or ("cannot read" in e) for e in errors), (
         errors
@@ -196,3 +196,26 @@ def test_check_config_cli(tmp_path: Path) -> None:
     assert any(line.startswith("apps.crm.source:") for line in lines)
     assert any(line.startswith("bogus:") for line in lines)
     assert API_PASS not in res.stdout + res.stderr
+
+
+def test_audit_personal_data_lists_categories() -> None:
+    assert parse_config(config_dict()).audit.personal_data == frozenset()
+    doc = config_dict()
+    doc["audit"] = {"personal_data": ["postal_code", "birth_date"]}
+    assert parse_config(doc).audit.personal_data == {"postal_code", "birth_date"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (["zodiac_sign"], "audit.personal_data: unknown category 'zodiac_sign' (categories: "),
+        (["phone"], "audit.personal_data: phone numbers are masked by audit.phone_digits"),
+        (["secret"], "audit.personal_data: unknown category 'secret'"),
+        ("postal_code", "audit.personal_data: must be a list of categories"),
+    ],
+)
+def test_audit_personal_data_errors(value: Any, expected: str) -> None:
+    doc = config_dict()
+    doc["audit"] = {"personal_data": value}
+    errors = errors_of(doc)
+    assert any(e.startswith(expected) for e in errors), errors

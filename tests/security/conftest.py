@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import ssl
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -23,12 +24,13 @@ import trustme
 from aiohttp import web
 from multidict import CIMultiDictProxy
 
-from gateway.app import create_app
+from gateway.app import METRICS_KEY, create_app
 from gateway.auth import mint_token
 from gateway.catalog import CATALOG
 from gateway.catalog.spec import FunctionSpec, Param
 from gateway.config import RESERVED_PARAMS, AppConfig, Config, parse_config
 from gateway.errors import GatewayError
+from gateway.metrics import Metrics
 from gateway.policy import build_params
 from gateway.server import handler_args, start_listener
 from gateway.sim import RunningSim, SimState, start_simulator
@@ -185,13 +187,35 @@ async def _reply(resp: aiohttp.ClientResponse) -> Reply:
 
 @dataclass
 class GW:
-    """A running gateway: its config, port, and an HTTP client session for it."""
+    """A running gateway: its config, port, and an HTTP client session for it.
+
+    ``metrics`` are the app's own; ``logs`` holds what the gateway logged (``gateway.app``)
+    while it ran.
+    """
 
     config: Config
     port: int
     session: aiohttp.ClientSession
     tls: bool = False
     replies: list[Reply] = field(default_factory=list)
+    metrics: Metrics | None = None
+    logs: list[logging.LogRecord] = field(default_factory=list)
+
+    def auth_failure(self, reply: Reply) -> str:
+        """Why the gateway refused this call's credentials: the reason in its warning line for
+        the reply's request id, also counted in ``vicigw_auth_failures_total{reason}``."""
+        request_id = reply.headers["X-Request-ID"]
+        failures = [r for r in self.logs if r.getMessage() == "authentication failed"]
+        mine = [r for r in failures if getattr(r, "request_id", None) == request_id]
+        assert len(mine) == 1, f"no single warning for request {request_id}: {failures}"
+        assert mine[0].levelno == logging.WARNING
+        reason = str(getattr(mine[0], "reason", None))
+        assert self.metrics is not None
+        counted = self.metrics.registry.get_sample_value(
+            "vicigw_auth_failures_total", {"reason": reason}
+        )
+        assert counted == sum(1 for r in failures if getattr(r, "reason", None) == reason)
+        return reason
 
     @property
     def base_url(self) -> str:
@@ -255,18 +279,41 @@ async def serve_gateway(
         kwargs["upstreams"] = upstreams
     if clock is not None:
         kwargs["clock"] = clock
-    runner = web.AppRunner(create_app(cfg, **kwargs), access_log=None, **handler_args(cfg.server))
+    app = create_app(cfg, **kwargs)
+    runner = web.AppRunner(app, access_log=None, **handler_args(cfg.server))
+    records = _Records()
+    app_log = logging.getLogger("gateway.app")
+    app_log.addHandler(records)
     await runner.setup()
     listener = None
     try:
         listener = await start_listener(runner, cfg.server)
         connector = aiohttp.TCPConnector(ssl=client_ssl if client_ssl is not None else False)
         async with aiohttp.ClientSession(connector=connector) as session:
-            yield GW(cfg, listener.port, session, tls=cfg.server.tls is not None)
+            yield GW(
+                cfg,
+                listener.port,
+                session,
+                tls=cfg.server.tls is not None,
+                metrics=app[METRICS_KEY],
+                logs=records.records,
+            )
     finally:
+        app_log.removeHandler(records)
         if listener is not None:
             await listener.close()
         await runner.cleanup()
+
+
+class _Records(logging.Handler):
+    """Keeps the log records it is given (for :meth:`GW.auth_failure`)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 # --- the simulator -----------------------------------------------------------------------------
@@ -291,6 +338,11 @@ async def gw(sec_sim: RunningSim) -> AsyncIterator[GW]:
         yield gateway
 
 
+# The WWW-Authenticate values of a 401 (RFC 6750 §3): no credentials, bad credentials, a bad
+# request. Nothing else: no error_description that would tell one failed check from another.
+CHALLENGES = ("Bearer", 'Bearer error="invalid_token"', 'Bearer error="invalid_request"')
+
+
 def assert_refused(
     reply: Reply,
     status: int,
@@ -299,14 +351,22 @@ def assert_refused(
     reason: str | None = None,
     parameter: str | None = None,
     sim: RunningSim | None = None,
+    gw: GW | None = None,
 ) -> None:
-    """The exact refusal, and (with ``sim``) that nothing reached VICIdial."""
+    """The exact refusal, and (with ``sim``) that nothing reached VICIdial.
+
+    ``reason``: an authentication failure. The reply says only "invalid token" (it must not
+    tell one failed check from another); the reason is in the gateway's log and metric (``gw``).
+    """
     assert (reply.status, reply.error_type) == (status, error_type), reply.text
     assert reply.body["ok"] is False
     assert reply.headers.get("Content-Type", "").startswith("application/json")
     if reason is not None:
-        assert reply.details == {"reason": reason}, reply.text
-        assert reply.headers["WWW-Authenticate"].startswith("Bearer")
+        assert gw is not None, "the reason is only in the gateway's log and metrics: pass gw"
+        error = reply.body["error"]
+        assert (error["message"], error["details"]) == ("invalid token", {}), reply.text
+        assert reply.headers["WWW-Authenticate"] in CHALLENGES, reply.headers
+        assert gw.auth_failure(reply) == reason, reply.text
     if parameter is not None:
         assert reply.details.get("parameter") == parameter, reply.text
     if sim is not None:

@@ -1,7 +1,8 @@
 """Attacks on caller authentication (the bearer JWT), through the real listener and VICIdial sim.
 
-Every refused token must be a 401 ``unauthorized`` with the exact ``details.reason`` and must not
-reach VICIdial. Apps of the config: ``crm`` (HS256, every function), ``reports`` (HS256,
+Every refused token must be a 401 ``unauthorized`` saying only "invalid token", with the exact
+reason in the gateway's log and ``vicigw_auth_failures_total{reason}``, and must not reach
+VICIdial. Apps of the config: ``crm`` (HS256, every function), ``reports`` (HS256,
 ``campaigns_list``/``list_info``), ``dialer`` (RS256 public key) and ``mobile`` (ES256 key from a
 JWKS file).
 """
@@ -38,6 +39,7 @@ from .conftest import (
     CRM_SECRET,
     GW,
     REPORTS_SECRET,
+    Reply,
     Seen,
     assert_refused,
     recorder,
@@ -189,11 +191,12 @@ async def jgw(
 
 async def refused(
     gw: GW, sim: RunningSim, reason: str, *, token: str | None = None, **call: Any
-) -> None:
+) -> Reply:
     if token is not None:
         call["authorization"] = f"Bearer {token}"
     reply = await gw.call("campaigns_list", **call)
-    assert_refused(reply, 401, "unauthorized", reason=reason, sim=sim)
+    assert_refused(reply, 401, "unauthorized", reason=reason, sim=sim, gw=gw)
+    return reply
 
 
 # --- algorithm attacks ------------------------------------------------------------------------
@@ -279,7 +282,10 @@ async def test_wrong_issuer(jgw: GW, sec_sim: RunningSim, iss: str) -> None:
 
 @pytest.mark.parametrize("claim", ["exp", "iss", "aud"])
 async def test_required_claim_left_out(jgw: GW, sec_sim: RunningSim, claim: str) -> None:
-    await refused(jgw, sec_sim, "missing_claim", token=hs(**{claim: None}))
+    reply = await refused(jgw, sec_sim, "missing_claim", token=hs(**{claim: None}))
+    request_id = reply.headers["X-Request-ID"]
+    logged = [r for r in jgw.logs if getattr(r, "request_id", None) == request_id]
+    assert [getattr(r, "claim", None) for r in logged] == [claim]  # in the log, not the reply
 
 
 async def test_revoked_jti(jgw: GW, sec_sim: RunningSim) -> None:
@@ -309,6 +315,31 @@ async def test_lifetime_beyond_max_without_iat(jgw: GW, sec_sim: RunningSim) -> 
 
 async def test_unknown_kid(jgw: GW, sec_sim: RunningSim) -> None:
     await refused(jgw, sec_sim, "unknown_kid", token=hs(kid="attacker-1", secret=ATTACKER_SECRET))
+
+
+async def test_refusals_do_not_tell_which_check_failed(jgw: GW, sec_sim: RunningSim) -> None:
+    """A refused caller learns only that its token was refused: an unknown kid gets the reply a
+    known kid with a bad signature, the wrong alg or an old token gets (so kids cannot be
+    enumerated). The gateway's log and metric still tell them apart."""
+    now = int(time.time())
+    tokens = {
+        "unknown_kid": hs(kid="crm-9"),
+        "missing_kid": jwt.encode(claims(), CRM_SECRET, algorithm="HS256"),
+        "bad_signature": hs(secret=ATTACKER_SECRET),
+        "alg_mismatch": jwt.encode(
+            claims(), CRM_SECRET + "x" * 30, algorithm="HS512", headers={"kid": "crm-1"}
+        ),
+        "expired": hs(iat=now - 3700, nbf=now - 3700, exp=now - 3600),
+        "bad_audience": hs(aud="someone-else"),
+    }
+    seen = set()
+    for reason, token in tokens.items():
+        reply = await jgw.call("campaigns_list", token=token)
+        assert jgw.auth_failure(reply) == reason
+        body = {k: v for k, v in reply.body.items() if k != "request_id"}
+        seen.add((reply.status, json.dumps(body), reply.headers["WWW-Authenticate"]))
+    assert len(seen) == 1, seen
+    assert sec_sim.state.requests == []
 
 
 async def test_missing_kid(jgw: GW, sec_sim: RunningSim) -> None:
@@ -646,7 +677,7 @@ async def test_token_cache_never_outlives_exp(
         for at in (t0 + 60 + leeway, t0 + 60 + leeway + 0.5, t0 + 10_000):
             clock.now = at
             reply = await gw.call("version", token=token)
-            assert_refused(reply, 401, "unauthorized", reason="expired")
+            assert_refused(reply, 401, "unauthorized", reason="expired", gw=gw)
         assert sec_sim.state.hits() == hits
 
 
@@ -654,8 +685,7 @@ async def test_two_authorization_headers_are_refused(jgw: GW, sec_sim: RunningSi
     """A valid token beside another one: which one wins is not defined, so neither does."""
     headers = CIMultiDict([("Authorization", f"Bearer {hs()}"), ("Authorization", "Bearer x.y.z")])
     async with jgw.session.post(f"{jgw.base_url}/v1/non-agent/version", headers=headers) as r:
-        body = await r.json()
-        status = r.status
-    assert (status, body["error"]["type"]) == (401, "unauthorized")
-    assert body["error"]["details"]["reason"] == "malformed"
-    assert sec_sim.state.requests == []
+        text = await r.text()
+        reply = Reply(r.status, json.loads(text), r.headers, text)
+    assert_refused(reply, 401, "unauthorized", reason="malformed", sim=sec_sim, gw=jgw)
+    assert reply.headers["WWW-Authenticate"] == 'Bearer error="invalid_request"'

@@ -265,7 +265,9 @@ async def test_app_requiring_a_client_certificate_refuses_a_call_without_one(
     gw, _, _ = mtls_gw
     for app in ("secure", "pinned"):
         reply = await call_with(gw, client_context(server_ca), token=gw.token(app))
-        assert_refused(reply, 401, "unauthorized", reason="client_cert_required", sim=sec_sim)
+        assert_refused(
+            reply, 401, "unauthorized", reason="client_cert_required", sim=sec_sim, gw=gw
+        )
 
 
 async def test_app_requiring_a_client_certificate_accepts_one_from_client_ca_file(
@@ -282,7 +284,7 @@ async def test_pinned_client_certificate_refuses_another_valid_certificate(
 ) -> None:
     gw, cert_a, cert_b = mtls_gw
     reply = await call_with(gw, client_context(server_ca, cert_b), token=gw.token("pinned"))
-    assert_refused(reply, 401, "unauthorized", reason="client_cert_mismatch", sim=sec_sim)
+    assert_refused(reply, 401, "unauthorized", reason="client_cert_mismatch", sim=sec_sim, gw=gw)
     reply = await call_with(gw, client_context(server_ca, cert_a), token=gw.token("pinned"))
     assert reply.status == 200, reply.text
 
@@ -307,7 +309,7 @@ async def test_token_cache_does_not_skip_the_client_certificate_check(
     assert ok.status == 200, ok.text
     hits = sec_sim.state.hits()
     reply = await call_with(gw, client_context(server_ca), token=token)  # same token, no cert
-    assert_refused(reply, 401, "unauthorized", reason="client_cert_required")
+    assert_refused(reply, 401, "unauthorized", reason="client_cert_required", gw=gw)
     assert sec_sim.state.hits() == hits
 
 
