@@ -66,7 +66,7 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
     for name, raw in body.items():
         param = _known_param(spec, name)
         value = _to_string(param, raw)
-        _check_value(param, value)
+        check_value(param, value)
         if value in param.heavy and spec.name not in app.allow_heavy:
             raise Forbidden(
                 f"{name}={value} is a heavy option; app {app.name!r} may not use it",
@@ -154,7 +154,12 @@ def _to_string(param: Param, raw: Any) -> str:
     raise BadRequest(f"{param.name!r} must be {expected}", details={"parameter": param.name})
 
 
-def _check_value(param: Param, value: str) -> None:
+def check_value(param: Param, value: str) -> None:
+    """Refuse (BadRequest) a value VICIdial must not get for ``param``.
+
+    The one check for every value that leaves: a caller's, and the config's ``allow``/``force``
+    values (checked when the config loads, see :mod:`gateway.config_rules`).
+    """
     name = param.name
     if (_FORBIDDEN_MULTILINE if param.multiline else _FORBIDDEN_CHARS).search(value):
         raise BadRequest(
