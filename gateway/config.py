@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from .config_yaml import load_yaml
 from .errors import ConfigError
 from .secrets import Secret, SecretRef
 
@@ -176,8 +177,9 @@ class StateConfig:
     """Where state shared by replicas lives: ``memory`` (one process) or ``redis``."""
 
     backend: str = "memory"
-    url: str | None = None
+    url: str | None = None  # never holds the password: that is taken out into ``password``
     prefix: str = "vicigw"
+    password: Secret | None = None  # state.password (or a password found in the URL)
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,7 @@ def load_config(path: str | Path) -> Config:
     except OSError as exc:
         raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)  # safe_load, but a key given twice is an error
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

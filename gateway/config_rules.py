@@ -8,6 +8,7 @@ objects of :mod:`gateway.config`. :func:`gateway.config.parse_config` drives it.
 from __future__ import annotations
 
 import dataclasses
+import hmac
 import json
 import math
 import re
@@ -28,6 +29,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from .catalog import CATALOG
 from .catalog.personal import LOGGABLE
+from .catalog.spec import Param
 from .config import (
     RESERVED_PARAMS,
     AppConfig,
@@ -44,6 +46,18 @@ from .config import (
     UpstreamConfig,
     parse_duration,
 )
+from .config_risks import (
+    MAX_LEEWAY,
+    MAX_TOKEN_LIFETIME,
+    PRIVATE_FILE_MASK,
+    TRUSTED_FILE_MASK,
+    is_loopback,
+    open_mode,
+    secret_weakness,
+    split_url_password,
+)
+from .errors import GatewayError
+from .policy import check_value
 from .secrets import Secret, SecretError, SecretRef, resolve
 
 SOURCE_RE = re.compile(r"[0-9A-Za-z]{2,20}")
@@ -75,6 +89,7 @@ class Validator:
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.files: list[Path] = []
+        self.hmac_secrets: list[tuple[str, Secret]] = []  # (YAML path, secret), in order
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(f"{path or '(top level)'}: {message}")
@@ -113,7 +128,9 @@ class Validator:
             self.error(_join(path, key), str(exc))
             return default
 
-    def secret(self, raw: Any, path: str) -> tuple[Secret, SecretRef] | None:
+    def secret(
+        self, raw: Any, path: str, *, public: bool = False
+    ) -> tuple[Secret, SecretRef] | None:
         try:
             secret, ref = resolve(raw, base_dir=self.base_dir)
         except SecretError as exc:
@@ -121,11 +138,31 @@ class Validator:
             return None
         if ref.kind == "file":
             self.files.append(Path(ref.where))
+            if public:
+                self.trusted_file(Path(ref.where), path, "key file")
+            else:
+                self.private_file(Path(ref.where), path, "secret file")
         if ref.kind == "literal":
             self.warnings.append(
                 f"{path}: inline secret literal; use {{env: NAME}} or {{file: PATH}} outside demos"
             )
         return secret, ref
+
+    def private_file(self, file: Path, path: str, what: str) -> None:
+        mode = open_mode(file, PRIVATE_FILE_MASK)
+        if mode is not None:
+            self.warnings.append(
+                f"{path}: {what} {file} is open to group or others (mode {mode:04o}); make it "
+                "readable by the gateway's user only (chmod 600)"
+            )
+
+    def trusted_file(self, file: Path, path: str, what: str) -> None:
+        mode = open_mode(file, TRUSTED_FILE_MASK)
+        if mode is not None:
+            self.warnings.append(
+                f"{path}: {what} {file} is writable by group or others (mode {mode:04o}); "
+                "whoever can write it decides whom the gateway trusts (chmod 644)"
+            )
 
     # -- sections -------------------------------------------------------------------------------
 
@@ -137,8 +174,14 @@ class Validator:
         tls = None
         if m.get("tls") is not None:
             tls = self.tls(m["tls"], f"{path}.tls", client_ca=True)
+        host = self.value(m, "host", path, _str, "127.0.0.1")
+        if tls is None and "tls" not in m and not is_loopback(host):
+            self.warnings.append(
+                f"{path}.host: {host} is reachable from other hosts and {path}.tls is not set: "
+                "tokens and VICIdial data would cross the network in clear text"
+            )
         return ServerConfig(
-            host=self.value(m, "host", path, _str, "127.0.0.1"),
+            host=host,
             port=self.value(m, "port", path, _port, 8443),
             tls=tls,
             max_body_bytes=self.value(m, "max_body_bytes", path, _positive_int, 1_048_576),
@@ -167,6 +210,9 @@ class Validator:
                 self.error(f"{path}.{key}", f"file not found: {file}")
             if watch:
                 self.files.append(file)
+        self.private_file(files["key_file"], f"{path}.key_file", "private key file")
+        if "client_ca_file" in files:
+            self.trusted_file(files["client_ca_file"], f"{path}.client_ca_file", "CA file")
         return TLSConfig(
             files["cert_file"],
             files["key_file"],
@@ -179,29 +225,66 @@ class Validator:
         m = self.mapping(raw, path, optional=keys)
         if m is None:
             return AuthConfig()
+        lifetime = self.value(m, "max_token_lifetime", path, parse_duration, 86400.0)
+        if lifetime > MAX_TOKEN_LIFETIME:
+            self.warnings.append(
+                f"{path}.max_token_lifetime: {m['max_token_lifetime']} is more than 7 days; a "
+                "stolen token would stay valid that long"
+            )
+        leeway = self.value(m, "leeway", path, _duration_or_zero, 30.0)
+        if leeway > MAX_LEEWAY:
+            self.warnings.append(
+                f"{path}.leeway: {m['leeway']} is more than 5 minutes; an expired token would "
+                "still be accepted that long after its exp"
+            )
         return AuthConfig(
             issuer=self.value(m, "issuer", path, _str, "vicidial-gateway"),
             audience=self.value(m, "audience", path, _str, "vicidial-gateway"),
-            max_token_lifetime=self.value(m, "max_token_lifetime", path, parse_duration, 86400.0),
-            leeway=self.value(m, "leeway", path, _duration_or_zero, 30.0),
+            max_token_lifetime=lifetime,
+            leeway=leeway,
             revoked_jti=self.value(m, "revoked_jti", path, _str_set, frozenset()),
             token_cache_size=self.value(m, "token_cache_size", path, _non_negative_int, 10_000),
         )
 
     def state(self, raw: Any, path: str) -> StateConfig:
-        m = self.mapping(raw, path, optional={"backend", "url", "prefix"})
+        m = self.mapping(raw, path, optional={"backend", "url", "prefix", "password"})
         if m is None:
             return StateConfig()
         backend = self.value(m, "backend", path, _str, "memory")
         url = self.value(m, "url", path, _str, None)
+        inline = None
+        if url is not None:
+            # A password leaves the URL, so that no repr or log line can ever show it.
+            try:
+                url, inline = split_url_password(url)
+            except ValueError:
+                self.error(f"{path}.url", "is not a valid URL")
+                url = None
         if backend not in ("memory", "redis"):
             self.error(f"{path}.backend", f"must be memory or redis, got {backend!r}")
         elif backend == "redis":
-            if url is None:
+            if "url" not in m:
                 self.error(f"{path}.url", "is required for the redis backend")
-            elif urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+            elif url is not None and urlsplit(url).scheme not in ("redis", "rediss", "unix"):
                 self.error(f"{path}.url", "must be a redis://, rediss:// or unix:// URL")
-        return StateConfig(backend, url, self.value(m, "prefix", path, _str, "vicigw"))
+        password = None
+        if m.get("password") is not None:
+            got = self.secret(m["password"], f"{path}.password")
+            password = got[0] if got is not None else None
+        if inline is not None and "password" in m:
+            self.error(
+                f"{path}.url",
+                "holds a password and state.password is set too; keep state.password only",
+            )
+        elif inline is not None:
+            self.warnings.append(
+                f"{path}.url: holds a password; use state.password: {{file: PATH}} or "
+                "{env: NAME} instead"
+            )
+            password = Secret(inline)
+        return StateConfig(
+            backend, url, self.value(m, "prefix", path, _str, "vicigw"), password=password
+        )
 
     def audit(self, raw: Any, path: str) -> AuditConfig:
         m = self.mapping(raw, path, optional={f.name for f in dataclasses.fields(AuditConfig)})
@@ -243,7 +326,8 @@ class Validator:
         if base_url:
             parts = urlsplit(base_url)
             if parts.scheme not in ("https", "http") or not parts.hostname:
-                self.error(f"{path}.base_url", f"must be an https:// URL, got {base_url!r}")
+                shown = split_url_password(base_url)[0]  # never echo a password
+                self.error(f"{path}.base_url", f"must be an https:// URL, got {shown!r}")
             elif parts.scheme == "http" and not insecure:
                 self.error(
                     f"{path}.base_url",
@@ -257,7 +341,9 @@ class Validator:
                 )
             if parts.query or parts.fragment or parts.username or parts.password:
                 self.error(
-                    f"{path}.base_url", "must not carry a query string, fragment or user info"
+                    f"{path}.base_url",
+                    "must not carry a query string, fragment or user info (VICIdial logins "
+                    "belong in credentials, as secret references)",
                 )
         ca_file = None
         if m.get("ca_file") is not None:
@@ -265,6 +351,7 @@ class Validator:
             self.files.append(ca_file)
             if not ca_file.is_file():
                 self.error(f"{path}.ca_file", f"file not found: {ca_file}")
+            self.trusted_file(ca_file, f"{path}.ca_file", "CA file")
         creds: list[Credential] = []
         raw_creds = m.get("credentials")
         if not isinstance(raw_creds, list) or not raw_creds:
@@ -347,7 +434,23 @@ class Validator:
             app = self.app(str(name), body, p, upstreams)
             if app is not None:
                 out[str(name)] = app
+        self.distinct_hmac_secrets()
         return out
+
+    def distinct_hmac_secrets(self) -> None:
+        """Each HMAC key has a secret of its own: whoever holds a key's secret can mint tokens
+        under every key that shares it, so two apps sharing one could act as each other."""
+        for i, (path, secret) in enumerate(self.hmac_secrets):
+            for other_path, other in self.hmac_secrets[:i]:
+                if hmac.compare_digest(secret.reveal().encode(), other.reveal().encode()):
+                    same_app = _key_owner(path) == _key_owner(other_path)
+                    why = (
+                        "a new key needs a new secret"
+                        if same_app
+                        else "whoever holds it can mint tokens for both apps"
+                    )
+                    self.error(path, f"the same HMAC secret as {other_path} ({why})")
+                    break
 
     def app(
         self, name: str, raw: Any, path: str, upstreams: Mapping[str, UpstreamConfig]
@@ -392,6 +495,7 @@ class Validator:
         if m.get("jwks_file") is not None:
             jwks_file = self.path(m["jwks_file"])
             self.files.append(jwks_file)
+            self.trusted_file(jwks_file, f"{path}.jwks_file", "key file")
             keys += self.jwks(jwks_file, f"{path}.jwks_file")
         elif "keys" not in m:
             self.error(path, "needs keys, a jwks_file, or both")
@@ -405,7 +509,7 @@ class Validator:
         allow_heavy: frozenset[str] = self.value(m, "allow_heavy", path, _str_set, frozenset())
         for fn in sorted(allow_heavy - functions):
             self.error(f"{path}.allow_heavy", f"function {fn!r} is not in this app's functions")
-        return AppConfig(
+        app = AppConfig(
             name,
             keys,
             upstream,
@@ -418,6 +522,8 @@ class Validator:
             max_concurrency=self.value(m, "max_concurrency", path, _positive_int, None),
             allow_heavy=allow_heavy,
         )
+        self.forced_heavy(app, path)
+        return app
 
     def rate_limit(self, raw: Any, path: str) -> RateLimit | None:
         m = self.mapping(raw, path, required={"per_second"}, optional={"burst"})
@@ -509,9 +615,17 @@ class Validator:
         got = self.secret(m["secret"], f"{path}.secret")
         if got is None:
             return None
-        if len(got[0].reveal().encode()) < HMAC_ALGS[alg]:
+        value = got[0].reveal().encode()
+        if len(value) < HMAC_ALGS[alg]:
             self.error(f"{path}.secret", f"{alg} needs a secret of at least {HMAC_ALGS[alg]} bytes")
             return None
+        weakness = secret_weakness(value)
+        if weakness is not None:
+            self.warnings.append(
+                f"{path}.secret: weak HMAC secret ({weakness}); use at least 32 random bytes, "
+                "e.g. from `openssl rand -base64 48`"
+            )
+        self.hmac_secrets.append((f"{path}.secret", got[0]))
         return got[0]
 
     def public_key(
@@ -524,7 +638,7 @@ class Validator:
         got = (
             (Secret(m["public_key"]), SecretRef("literal", ""))
             if literal_ok
-            else self.secret(m["public_key"], f"{path}.public_key")
+            else self.secret(m["public_key"], f"{path}.public_key", public=True)
         )
         if got is None:
             return None
@@ -587,19 +701,43 @@ class Validator:
                         self.error(f"{pp}.allow", "must be a non-empty list of values")
                     else:
                         allow = tuple(_scalar_str(x) for x in r["allow"])
+                        self.rule_values(param, allow, f"{pp}.allow")
                 force = None
                 if "force" in r:
                     if not _is_scalar(r["force"]):
                         self.error(f"{pp}.force", "must be a single value")
                     else:
                         force = _scalar_str(r["force"])
+                        self.rule_values(param, (force,), f"{pp}.force")
                 if allow is not None and force is not None and force not in allow:
                     self.error(pp, f"force value {force!r} is not in allow")
-                if force is not None and len(force) > param.max_len:
-                    self.error(f"{pp}.force", f"longer than {param.max_len} characters")
                 fn_rules[str(pname)] = ParamRule(allow, force)
             out[str(fn)] = MappingProxyType(fn_rules)
         return MappingProxyType(out)
+
+    def rule_values(self, param: Param, values: tuple[str, ...], path: str) -> None:
+        """``allow``/``force`` values pass the very check a caller's value passes: a forced
+        value is sent as it stands, so the config is the only place it can be checked."""
+        for value in values:
+            try:
+                check_value(param, value)
+            except GatewayError as exc:
+                self.error(path, exc.message)
+                return
+
+    def forced_heavy(self, app: AppConfig, path: str) -> None:
+        """A forced heavy option would skip the ``allow_heavy`` check a caller's value gets."""
+        for fn, rules in app.params.items():
+            if fn in app.allow_heavy:
+                continue
+            for pname, rule in rules.items():
+                param = CATALOG[fn].param(pname)
+                if rule.force is not None and param is not None and rule.force in param.heavy:
+                    self.error(
+                        f"{path}.params.{fn}.{pname}.force",
+                        f"{rule.force} is a heavy option; list {fn} in {path}.allow_heavy "
+                        "to force it",
+                    )
 
     def unique_kids(self, apps: Mapping[str, AppConfig]) -> None:
         """A token's ``kid`` names the key and with it the app, so kids are unique overall."""
@@ -618,6 +756,11 @@ class Validator:
         if not p.is_absolute() and self.base_dir is not None:
             p = self.base_dir / p
         return p
+
+
+def _key_owner(path: str) -> str:
+    """``apps.crm`` for ``apps.crm.keys[0].secret`` (app names cannot hold a ``[``)."""
+    return path.rsplit(".keys[", 1)[0]
 
 
 def _join(path: str, key: str) -> str:

@@ -80,8 +80,13 @@ class Runtime:
         self._stamps: dict[Path, Stamp] = {}
         # Outlive every generation: shared state, concurrency slots, breakers, the reply cache.
         self.state_config = config.state
+        password = config.state.password
         self.store: Store = (
-            RedisStore(config.state.url, config.state.prefix)
+            RedisStore(
+                config.state.url,
+                config.state.prefix,
+                password=password.reveal() if password is not None else None,
+            )
             if config.state.backend == "redis" and config.state.url
             else MemoryStore()
         )

@@ -201,11 +201,23 @@ class RedisStore:
     """The shared backend. Keys are prefixed (``state.prefix``) so one Redis can serve several
     gateways; nothing secret is stored (credential state carries keyed fingerprints only)."""
 
-    def __init__(self, url: str, prefix: str = "vicigw", *, timeout: float = 2.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        prefix: str = "vicigw",
+        *,
+        timeout: float = 2.0,
+        password: str | None = None,
+    ) -> None:
         import redis.asyncio as aioredis
 
+        # ``password`` (state.password) is passed beside the URL, which never holds one.
         self._redis = aioredis.Redis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=timeout, decode_responses=False
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            decode_responses=False,
+            password=password,
         )
         self._prefix = prefix
         self._down_until = 0.0

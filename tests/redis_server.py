@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -54,20 +54,25 @@ def find_binary() -> str | None:
 
 
 def ping(port: int, timeout: float = 0.5) -> bool:
-    """True if a Redis server on 127.0.0.1:port answers PING with PONG."""
+    """True if a Redis server on 127.0.0.1:port answers PING with PONG (or, when it has a
+    password, with NOAUTH)."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
             s.sendall(b"PING\r\n")
-            return s.recv(64).startswith(b"+PONG")
+            return s.recv(64).startswith((b"+PONG", b"-NOAUTH"))
     except OSError:
         return False
 
 
 class RedisServer:
-    """One redis-server process; :meth:`start` returns once it answers PING."""
+    """One redis-server process; :meth:`start` returns once it answers PING.
 
-    def __init__(self, binary: str) -> None:
+    ``args`` are added to the command line, e.g. ``("--requirepass", pw)``.
+    """
+
+    def __init__(self, binary: str, args: Sequence[str] = ()) -> None:
         self.binary = binary
+        self.args = tuple(args)
         self.port = 0
         self._proc: subprocess.Popen[bytes] | None = None
         self._dir: Path | None = None
@@ -99,6 +104,7 @@ class RedisServer:
                     str(log),
                     "--daemonize",
                     "no",
+                    *self.args,
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,

@@ -17,6 +17,7 @@ from gateway.auth import Authenticator
 from gateway.config import load_config
 
 from .conftest import CRM_SECRET, config_dict, free_port
+from .test_config import SECOND_APPS_BLOCK
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -153,3 +154,60 @@ def test_serve_speaks_https_when_tls_is_set(tmp_path: Path) -> None:
     assert proc.returncode == 0
     # Startup warnings name the inline secrets' places, never their values.
     assert "inline secret literal" in err and CRM_SECRET not in err
+
+
+def test_check_config_refuses_risky_setups(tmp_path: Path) -> None:
+    doc = config_dict()
+    doc["apps"]["reports"]["keys"][0]["secret"] = CRM_SECRET  # crm can mint reports' tokens
+    doc["apps"]["crm"]["params"]["add_lead"]["comments"] = {"force": "a\\b"}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    res = _vicigw("check-config", str(path))
+    assert res.returncode == 1
+    assert res.stdout.splitlines() == [
+        "apps.crm.params.add_lead.comments.force: 'comments' contains a control or invisible "
+        "formatting character, or a backslash",
+        "apps.reports.keys[0].secret: the same HMAC secret as apps.crm.keys[0].secret "
+        "(whoever holds it can mint tokens for both apps)",
+    ]
+    assert CRM_SECRET not in res.stdout + res.stderr
+
+
+def test_check_config_and_serve_refuse_a_duplicate_key(tmp_path: Path) -> None:
+    text = yaml.safe_dump(config_dict())
+    path = tmp_path / "config.yaml"
+    path.write_text(text + SECOND_APPS_BLOCK)
+    res = _vicigw("check-config", str(path))
+    assert res.returncode == 1
+    assert res.stdout.startswith("apps: given twice (lines ")
+    served = _vicigw("serve", "--config", str(path))
+    assert served.returncode == 1 and "apps: given twice" in served.stderr
+
+
+def test_check_config_warns_about_risky_setups(tmp_path: Path) -> None:
+    (tmp_path / "pass.txt").write_text("FromFile_123\n")
+    (tmp_path / "pass.txt").chmod(0o644)
+    weak = "x" * 40
+    doc = config_dict()
+    doc["server"]["host"] = "0.0.0.0"
+    doc["auth"].update(leeway="30d", max_token_lifetime="3650d")
+    doc["state"] = {"backend": "redis", "url": "redis://:Redis-Pw_77@127.0.0.1:6379/0"}
+    doc["upstreams"]["main"]["credentials"][0]["pass"] = {"file": "pass.txt"}
+    doc["apps"]["crm"]["keys"][0]["secret"] = weak
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    res = _vicigw("check-config", str(path))
+    assert res.returncode == 0 and res.stdout == "OK\n"
+    warnings = res.stderr.splitlines()
+    for expected in (
+        "warning: server.host: 0.0.0.0 is reachable from other hosts and server.tls is not set",
+        "warning: auth.leeway: 30d is more than 5 minutes",
+        "warning: auth.max_token_lifetime: 3650d is more than 7 days",
+        "warning: state.url: holds a password",
+        f"warning: upstreams.main.credentials[0].pass: secret file {tmp_path / 'pass.txt'} is "
+        "open to group or others (mode 0644)",
+        "warning: apps.crm.keys[0].secret: weak HMAC secret (low entropy)",
+    ):
+        assert any(w.startswith(expected) for w in warnings), (expected, warnings)
+    for secret in (weak, "Redis-Pw_77", "FromFile_123"):
+        assert secret not in res.stdout + res.stderr

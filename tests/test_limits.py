@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import io
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -24,7 +25,13 @@ from gateway.config import parse_config
 from gateway.sim import Faults, RunningSim
 
 from .conftest import CRM_SECRET, Gateway, config_dict, start_gateway
-from .redis_server import free_port, redis_prefix, redis_server  # noqa: F401  (fixtures)
+from .redis_server import (  # noqa: F401  (fixtures)
+    RedisServer,
+    find_binary,
+    free_port,
+    redis_prefix,
+    redis_server,
+)
 
 LEAD = {"phone_number": "3125557001", "list_id": "101", "first_name": "Ada"}
 
@@ -171,6 +178,66 @@ async def test_unreachable_redis_rate_limit_fails_open_idempotency_fails_closed(
         status, body, _ = await gw.call("campaigns_list")
         assert status == 200, body
         assert sim.state.hits("campaigns_list") == 2  # no cache without the store
+    assert "rate limit not checked: shared store unreachable" in log_stream.getvalue()
+
+
+REDIS_PASS = "Redis-Pw_0077xyz"
+
+
+@pytest.fixture(scope="module")
+def redis_with_password() -> Iterator[RedisServer]:
+    """A private redis-server of its own that refuses clients without ``REDIS_PASS``."""
+    binary = find_binary()
+    if binary is None:
+        pytest.fail("redis-server is not installed; see tests/redis_server.py")
+    with RedisServer(binary, ("--requirepass", REDIS_PASS)) as server:
+        yield server
+
+
+@pytest.mark.parametrize("how", ["file", "inline"])
+async def test_redis_password_from_state_password_or_the_url(
+    sim: RunningSim,
+    redis_with_password: RedisServer,
+    tmp_path: Path,
+    log_stream: io.StringIO,
+    how: str,
+) -> None:
+    port = redis_with_password.port
+    state: dict[str, Any] = {"backend": "redis", "prefix": f"pw-{how}"}
+    if how == "file":
+        (tmp_path / "redis-pass").write_text(REDIS_PASS + "\n")
+        (tmp_path / "redis-pass").chmod(0o600)
+        state.update(url=f"redis://127.0.0.1:{port}/0", password={"file": "redis-pass"})
+    else:  # still works, with a warning, and the password is kept out of the URL
+        state.update(url=f"redis://:{REDIS_PASS}@127.0.0.1:{port}/0")
+    doc = make_doc(sim, state)
+    doc["apps"]["crm"]["rate_limit"] = {"per_second": 0.1, "burst": 1}
+    cfg = parse_config(doc, base_dir=tmp_path)
+    assert cfg.state.url == f"redis://127.0.0.1:{port}/0"
+    runner, base = await start_gateway(cfg)
+    try:
+        async with aiohttp.ClientSession() as session:
+            gw = Gateway(base, cfg, sim, session, log_stream)
+            status, body, _ = await gw.call("version")
+            assert status == 200, body
+            status, body, _ = await gw.call("version")
+            assert status == 429, body  # the bucket lives in the password-protected Redis
+    finally:
+        await runner.cleanup()
+    assert "shared store unreachable" not in log_stream.getvalue()
+    assert REDIS_PASS not in log_stream.getvalue()
+
+
+async def test_redis_without_its_password_is_unreachable(
+    sim: RunningSim, redis_with_password: RedisServer, log_stream: io.StringIO
+) -> None:
+    url = f"redis://127.0.0.1:{redis_with_password.port}/0"
+    doc = make_doc(sim, {"backend": "redis", "url": url, "prefix": "pw-none"})
+    doc["apps"]["crm"]["rate_limit"] = {"per_second": 0.1, "burst": 1}
+    async with running(sim, doc, log_stream) as gw:
+        for _ in range(3):  # the limit cannot be checked: it fails open
+            status, body, _ = await gw.call("version")
+            assert status == 200, body
     assert "rate limit not checked: shared store unreachable" in log_stream.getvalue()
 
 
