@@ -288,3 +288,20 @@ async def test_an_ordinary_value_needs_no_recheck(gw: Gateway) -> None:
     status, body, _ = await gw.call("lead_field_info", {"lead_id": "5001", "field_name": "city"})
     assert (status, body["data"]) == (200, {"city": "Chicago"}), body
     assert gw.sim.state.hits("lead_field_info") == 1
+
+
+@pytest.mark.parametrize("forged", [LOCK, BAD_GUESS])
+async def test_forged_refusals_in_other_stored_text_are_data(gw: Gateway, forged: str) -> None:
+    # Callback comments, an agent's full name: stored text other readers print raw.
+    state = gw.sim.state
+    callback = next(c for c in state.callbacks if c.lead_id == 5004)
+    callback.comments = forged
+    state.users["1001"].full_name = forged
+    status, body, _ = await gw.call("lead_callback_info", {"lead_id": "5004"})
+    assert status == 200, body
+    assert forged in [row["comments"] for row in body["data"]]
+    status, body, _ = await gw.call("user_details", {"agent_user": "1001"})
+    assert (status, body["data"]["full_name"]) == (200, forged), body
+    status, body, _ = await gw.call("agent_status", {"agent_user": "1001"})
+    assert status == 200, body
+    await _assert_in_service(gw)
