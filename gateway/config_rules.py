@@ -143,6 +143,7 @@ class Validator:
             max_body_bytes=self.value(m, "max_body_bytes", path, _positive_int, 1_048_576),
             max_header_bytes=self.value(m, "max_header_bytes", path, _positive_int, 8190),
             client_timeout=self.value(m, "client_timeout", path, parse_duration, 30.0),
+            write_timeout=self.value(m, "write_timeout", path, parse_duration, 30.0),
             max_connections=self.value(m, "max_connections", path, _positive_int, 1024),
             shutdown_timeout=self.value(m, "shutdown_timeout", path, parse_duration, 30.0),
             config_watch_interval=self.value(m, "config_watch_interval", path, parse_duration, 2.0),
