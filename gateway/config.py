@@ -178,6 +178,8 @@ class StateConfig:
     backend: str = "memory"
     url: str | None = None
     prefix: str = "vicigw"
+    # The memory backend's size limit (idempotency records, cached replies, rate buckets, ...).
+    max_entries: int = 100_000
 
 
 @dataclass(frozen=True)

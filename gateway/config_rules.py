@@ -188,7 +188,7 @@ class Validator:
         )
 
     def state(self, raw: Any, path: str) -> StateConfig:
-        m = self.mapping(raw, path, optional={"backend", "url", "prefix"})
+        m = self.mapping(raw, path, optional={"backend", "url", "prefix", "max_entries"})
         if m is None:
             return StateConfig()
         backend = self.value(m, "backend", path, _str, "memory")
@@ -200,7 +200,12 @@ class Validator:
                 self.error(f"{path}.url", "is required for the redis backend")
             elif urlsplit(url).scheme not in ("redis", "rediss", "unix"):
                 self.error(f"{path}.url", "must be a redis://, rediss:// or unix:// URL")
-        return StateConfig(backend, url, self.value(m, "prefix", path, _str, "vicigw"))
+        return StateConfig(
+            backend,
+            url,
+            self.value(m, "prefix", path, _str, "vicigw"),
+            self.value(m, "max_entries", path, _positive_int, 100_000),
+        )
 
     def audit(self, raw: Any, path: str) -> AuditConfig:
         m = self.mapping(raw, path, optional={f.name for f in dataclasses.fields(AuditConfig)})
