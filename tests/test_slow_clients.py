@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import io
 import json
 import socket
 from collections.abc import Callable
@@ -202,3 +203,34 @@ async def test_export_vicidial_stops_sending_ends_with_an_error_at_its_class_tim
         assert 0 < trailer["rows"] == len(lines) - 1 < 1_000
         status, body, _ = await gw.call("did_log_export", EXPORT)  # the slot is free
         assert status == 200 and len(body["data"]) == 1_000
+
+
+async def test_any_reply_not_taken_within_write_timeout_cuts_the_connection(
+    sim: RunningSim, log_stream: io.StringIO
+) -> None:
+    """Not only calls: here a client pipelines requests for /v1/functions (about 100 KB each)
+    and reads none of the answers."""
+    doc = make_doc(sim)
+    doc["server"]["write_timeout"] = "1s"
+    async with running(sim, doc) as gw:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.setblocking(False)
+        url = urlsplit(gw.base_url)
+        assert url.hostname is not None and url.port is not None
+        loop = asyncio.get_running_loop()
+        await loop.sock_connect(sock, (url.hostname, url.port))
+        request = (
+            f"GET /v1/functions HTTP/1.1\r\nHost: {url.hostname}\r\n"
+            f"Authorization: Bearer {gw.token()}\r\n\r\n"
+        ).encode()
+        await loop.sock_sendall(sock, request * 100)
+
+        async def cut() -> bool:
+            return "connection cut" in log_stream.getvalue()
+
+        await eventually(cut)
+        data = await read_until_closed(sock)
+        assert 0 < data.count(b"HTTP/1.1 200 OK") < 100
+        status, body, _ = await gw.call("version")
+        assert status == 200, body
