@@ -15,7 +15,8 @@
     export.stream_export              (streamed exports instead of the last three)
 
 Each request runs on the configuration generation it started with (``reload.Runtime``), and
-writes one audit record (``audit``) however it ends.
+writes one audit record (``audit``) however it ends. Every reply is sent within
+``server.write_timeout`` (``client_writes``); a client that does not take it is cut off.
 
 One middleware gives every response a request id and turns every failure, including aiohttp's
 own (unknown route, wrong method, body too large), into the JSON error body. Anything unexpected
@@ -47,6 +48,7 @@ from .catalog.generic import CALLER_MESSAGES
 from .catalog.parser import ParsedReply, ReplyShapeError, parse_reply
 from .catalog.spec import CustomParse, FunctionSpec
 from .catalog.stream import streamable
+from .client_writes import send
 from .config import AppConfig, Config
 from .errors import (
     ERROR_TYPES,
@@ -156,7 +158,14 @@ def make_error_middleware() -> Middleware:
                 exc_info=False,
             )
             response = error_response(request, GatewayError("internal error"))
-        response.headers["X-Request-ID"] = request_id
+        if not response.prepared:
+            response.headers["X-Request-ID"] = request_id
+            timeout = request.app[RUNTIME_KEY].current.config.server.write_timeout
+            if not await send(request, response, timeout):
+                log.warning(
+                    "client did not read the reply in time; connection cut",
+                    extra={"request_id": request_id, "status": response.status},
+                )
         return response
 
     return error_middleware
@@ -304,6 +313,10 @@ async def non_agent_call(request: web.Request) -> web.StreamResponse:
         record.app = caller.app.name
         response = await _call(request, caller, spec, record)
         record.status = response.status
+        if not response.prepared:  # sent here, so that this record says if it was taken
+            response.headers["X-Request-ID"] = request[REQUEST_ID]
+            if not await send(request, response, gen.config.server.write_timeout):
+                record.outcome = "client_timeout"
         if record.outcome == "internal_error":  # not set on the way (an error, a replay)
             record.outcome = "ok"
         return response
@@ -314,6 +327,8 @@ async def non_agent_call(request: web.Request) -> web.StreamResponse:
         if record.app is not None:
             fn_label = spec.name if spec else "_unknown"
             metrics.requests.labels(record.app, fn_label, record.outcome).inc()
+            if record.outcome == "client_timeout":
+                metrics.client_timeouts.labels(record.app, fn_label).inc()
             metrics.request_duration.labels(record.app, fn_label).observe(
                 time.monotonic() - record.started
             )
@@ -391,26 +406,34 @@ async def _upstream_call(
     inflight = metrics.inflight.labels(upstream_name)
     if streamable(spec):
         async with runtime.concurrency.slots(caller.app, upstream_cfg, klass):
+            # The whole export, writing to the client included, ends by its class timeout: a
+            # client that does not read cannot keep the slots.
+            limit = upstream_cfg.class_timeouts.get(klass, upstream_cfg.timeout)
             inflight.inc()
             try:
-                response, rows, record.credential = await stream_export(
+                export = await stream_export(
                     request,
                     spec,
                     params,
                     upstream,
                     source=caller.app.source,
                     request_id=request[REQUEST_ID],
+                    deadline=asyncio.get_running_loop().time() + limit,
+                    write_timeout=gen.config.server.write_timeout,
                 )
             except Buffered as buffered:
                 parsed, record.credential = buffered.parsed, buffered.credential
             else:
+                record.credential = export.credential
                 record.upstream_seconds = time.monotonic() - sent
-                record.result, record.rows = "SUCCESS", rows
+                record.result, record.rows = "SUCCESS", export.rows
+                if export.cut:
+                    record.outcome = "client_timeout"
                 metrics.upstream_duration.labels(upstream_name, spec.name).observe(
                     record.upstream_seconds
                 )
                 metrics.upstream_requests.labels(upstream_name, spec.name, "SUCCESS").inc()
-                return response, True
+                return export.response, True
             finally:
                 inflight.dec()
     else:

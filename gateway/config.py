@@ -54,6 +54,9 @@ class ServerConfig:
     max_header_bytes: int = 8190
     # Time a client has to send its whole request (headers and body) once it starts one.
     client_timeout: float = 30.0
+    # Time a client has to take a whole reply (a streamed export: each batch of rows; the whole
+    # export is bounded by its class timeout). A client that does not read in time is cut off.
+    write_timeout: float = 30.0
     # Open connections beyond this are answered 503 and closed at once.
     max_connections: int = 1024
     # On SIGTERM, how long requests in flight may take to finish before they are cut.
@@ -180,6 +183,8 @@ class StateConfig:
     url: str | None = None  # never holds the password: that is taken out into ``password``
     prefix: str = "vicigw"
     password: Secret | None = None  # state.password (or a password found in the URL)
+    # The memory backend's size limit (idempotency records, cached replies, rate buckets, ...).
+    max_entries: int = 100_000
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,7 @@ class Validator:
             max_body_bytes=self.value(m, "max_body_bytes", path, _positive_int, 1_048_576),
             max_header_bytes=self.value(m, "max_header_bytes", path, _positive_int, 8190),
             client_timeout=self.value(m, "client_timeout", path, parse_duration, 30.0),
+            write_timeout=self.value(m, "write_timeout", path, parse_duration, 30.0),
             max_connections=self.value(m, "max_connections", path, _positive_int, 1024),
             shutdown_timeout=self.value(m, "shutdown_timeout", path, parse_duration, 30.0),
             config_watch_interval=self.value(m, "config_watch_interval", path, parse_duration, 2.0),
@@ -247,7 +248,9 @@ class Validator:
         )
 
     def state(self, raw: Any, path: str) -> StateConfig:
-        m = self.mapping(raw, path, optional={"backend", "url", "prefix", "password"})
+        m = self.mapping(
+            raw, path, optional={"backend", "url", "prefix", "password", "max_entries"}
+        )
         if m is None:
             return StateConfig()
         backend = self.value(m, "backend", path, _str, "memory")
@@ -283,7 +286,11 @@ class Validator:
             )
             password = Secret(inline)
         return StateConfig(
-            backend, url, self.value(m, "prefix", path, _str, "vicigw"), password=password
+            backend,
+            url,
+            self.value(m, "prefix", path, _str, "vicigw"),
+            password=password,
+            max_entries=self.value(m, "max_entries", path, _positive_int, 100_000),
         )
 
     def audit(self, raw: Any, path: str) -> AuditConfig:

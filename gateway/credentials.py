@@ -73,7 +73,8 @@ class CredentialState:
     fingerprint: str
     changed_at: float  # when this secret was first seen (epoch seconds)
     status: Status = "unverified"
-    failures: deque[float] = field(default_factory=deque)  # login failure times, in window
+    # Login failure times in the window; only the last MAX_FAILURES matter (see _usable).
+    failures: deque[float] = field(default_factory=lambda: deque(maxlen=MAX_FAILURES))
     retry_at: float = 0.0  # failed: when it may be probed again
     probing: bool = False
     probe_done: asyncio.Event = field(default_factory=asyncio.Event)
@@ -174,7 +175,7 @@ class CredentialPool:
         before = state.status
         state.status = record["status"]
         state.retry_at = float(record["retry_at"])
-        state.failures = deque(float(t) for t in record["failures"])
+        state.failures = deque((float(t) for t in record["failures"]), maxlen=MAX_FAILURES)
         state.changed_at = min(state.changed_at, float(record["changed_at"]))
         state.last_reason = str(record.get("reason", ""))
         if state.status != before:

@@ -19,13 +19,22 @@ already 200 by then, so a client must check ``ok``.
 NDJSON (``Accept: application/x-ndjson``): one row object per line, then one trailer line
 ``{"trailer": {"ok": true, "function": …, "rows": N, "notices": [], "request_id": …}}`` (with
 ``"ok": false`` and ``"error"`` when the stream failed). A stream without its trailer was cut off.
+
+Time limits: the whole export, from the call to VICIdial to the last byte written to the client,
+ends by one deadline (the class timeout; see :func:`stream_export`), and each write must also be
+taken within ``server.write_timeout``. VICIdial too slow: an upstream timeout, as above. The
+client too slow (it does not read): the connection is reset there (:mod:`gateway.client_writes`),
+so a client cannot hold the concurrency slots of an export for longer than its class timeout.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -34,7 +43,8 @@ from .catalog.parser import parse_reply
 from .catalog.reply import Notice, ParsedReply, ReplyShapeError
 from .catalog.spec import FunctionSpec
 from .catalog.stream import RowStream, split_leading_status
-from .errors import GatewayError, UpstreamError
+from .client_writes import ClientTooSlow, write_by
+from .errors import GatewayError, UpstreamError, UpstreamTimeout
 from .refusal import refusal_reply
 from .upstream import Upstream, UpstreamStream
 
@@ -69,6 +79,16 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+@dataclass(frozen=True)
+class Export:
+    """How a streamed export went: ``rows`` sent; ``cut`` when the client did not read in time."""
+
+    response: web.StreamResponse
+    rows: int
+    credential: str
+    cut: bool = False
+
+
 async def stream_export(
     request: web.Request,
     spec: FunctionSpec,
@@ -77,18 +97,25 @@ async def stream_export(
     *,
     source: str,
     request_id: str,
-) -> tuple[web.StreamResponse, int, str]:
-    """Send the export; return (response, rows sent, credential used).
+    deadline: float,
+    write_timeout: float,
+) -> Export:
+    """Send the export, all of it by ``deadline`` (event-loop time).
 
     Raises :class:`Buffered` when the reply has no rows (the caller answers it like any other
-    reply) and gateway errors for failures before anything was sent.
+    reply) and gateway errors for failures before anything was sent. VICIdial not done by the
+    deadline is an upstream timeout (before the first row: 504; after: the document closes with
+    an error). A client that does not take a batch within ``write_timeout``, or the whole export
+    by the deadline, is cut off: the export ends there, with ``cut`` set.
     """
-    async with upstream.stream(spec.name, params, source=source) as up:
-        if up.refusal is not None:
-            raise Buffered(refusal_reply(up.refusal), up.credential)
-        if up.status != 200:
-            raise UpstreamError(f"VICIdial answered HTTP {up.status}")
-        head, first = await _read_head(spec, up)
+    async with contextlib.AsyncExitStack() as stack:
+        async with _vicidial_by(deadline):
+            up = await stack.enter_async_context(upstream.stream(spec.name, params, source=source))
+            if up.refusal is not None:
+                raise Buffered(refusal_reply(up.refusal), up.credential)
+            if up.status != 200:
+                raise UpstreamError(f"VICIdial answered HTTP {up.status}")
+            head, first = await _read_head(spec, up)
         if first is None:
             raise Buffered(_parse_whole(spec, head, params), up.credential)
         notices, _ = split_leading_status(spec, head)
@@ -104,26 +131,64 @@ async def stream_export(
             },
         )
         response.enable_chunked_encoding()
-        await response.prepare(request)
-        writer = _NdjsonWriter(response) if ndjson else _JsonWriter(response)
-        await writer.start(spec.name, request_id)
-        rows = RowStream(spec, params)
-        error: GatewayError | None = None
+        writer = (_NdjsonWriter if ndjson else _JsonWriter)(
+            request, response, deadline, write_timeout
+        )
         try:
-            await writer.rows(rows.feed_many_json(head[first:], writer.sep))
-            async for batch in up.batches:
-                await writer.rows(rows.feed_many_json(batch, writer.sep))
-            await writer.rows(rows.close_json())
-        except ReplyShapeError as exc:
+            await writer.by_deadline(response.prepare(request))
+            await writer.start(spec.name, request_id)
+            rows = RowStream(spec, params)
+            error = await _send_rows(writer, rows, head[first:], up.batches, deadline, request_id)
+            await writer.finish(spec.name, request_id, notices, error, rows.emitted)
+        except ClientTooSlow:
             log.warning(
-                "unrecognised VICIdial export row",
-                extra={"request_id": request_id, "function": spec.name, "excerpt": exc.excerpt},
+                "client did not read the export in time; connection cut",
+                extra={"request_id": request_id, "function": spec.name, "rows": writer.sent},
             )
-            error = UpstreamError("VICIdial sent a row the gateway does not recognise")
-        except GatewayError as exc:
-            error = exc
-        await writer.finish(spec.name, request_id, notices, error, rows.emitted)
-        return response, rows.emitted, up.credential
+            return Export(response, writer.sent, up.credential, cut=True)
+        return Export(response, rows.emitted, up.credential)
+
+
+async def _send_rows(
+    writer: _Writer,
+    rows: RowStream,
+    first: list[str],
+    batches: AsyncIterator[list[str]],
+    deadline: float,
+    request_id: str,
+) -> GatewayError | None:
+    """Parse and write every row; the error that ended the stream early, if any.
+
+    :class:`ClientTooSlow` is not caught: nothing more can be written then.
+    """
+    try:
+        await writer.rows(rows.feed_many_json(first, writer.sep))
+        while True:
+            async with _vicidial_by(deadline):
+                batch = await anext(batches, None)
+            if batch is None:
+                break
+            await writer.rows(rows.feed_many_json(batch, writer.sep))
+        await writer.rows(rows.close_json())
+    except ReplyShapeError as exc:
+        log.warning(
+            "unrecognised VICIdial export row",
+            extra={"request_id": request_id, "function": rows.spec.name, "excerpt": exc.excerpt},
+        )
+        return UpstreamError("VICIdial sent a row the gateway does not recognise")
+    except GatewayError as exc:
+        return exc
+    return None
+
+
+@contextlib.asynccontextmanager
+async def _vicidial_by(deadline: float) -> AsyncIterator[None]:
+    """Waiting for VICIdial past the export's deadline is an upstream timeout."""
+    try:
+        async with asyncio.timeout_at(deadline):
+            yield
+    except TimeoutError:
+        raise UpstreamTimeout("VICIdial did not send the whole export in time") from None
 
 
 async def _read_head(spec: FunctionSpec, up: UpstreamStream) -> tuple[list[str], int | None]:
@@ -152,13 +217,29 @@ def _parse_whole(spec: FunctionSpec, lines: list[str], params: Mapping[str, str]
 
 
 class _Writer:
-    """Encodes rows in batches and writes them; subclasses frame the document."""
+    """Encodes rows in batches and writes them, each write within its time limit; subclasses
+    frame the document."""
 
-    def __init__(self, response: web.StreamResponse) -> None:
+    def __init__(
+        self,
+        request: web.Request,
+        response: web.StreamResponse,
+        deadline: float,
+        write_timeout: float,
+    ) -> None:
+        self.request = request
         self.response = response
+        self.deadline = deadline
+        self.write_timeout = write_timeout
         self.pending: list[str] = []
         self.pending_size = 0
-        self.count = 0
+        self.count = 0  # rows given to write()
+        self.sent = 0  # rows written to the client (their whole batch taken)
+
+    async def by_deadline(self, write: Awaitable[Any]) -> None:
+        """One write: within write_timeout, and not past the export's deadline."""
+        loop = asyncio.get_running_loop()
+        await write_by(self.request, min(loop.time() + self.write_timeout, self.deadline), write)
 
     async def write(self, text: str) -> None:
         self.pending.append(text)
@@ -169,9 +250,11 @@ class _Writer:
     async def flush(self) -> None:
         if self.pending:
             data = "".join(self.pending).encode()
+            rows = self.count
             self.pending = []
             self.pending_size = 0
-            await self.response.write(data)
+            await self.by_deadline(self.response.write(data))
+            self.sent = rows
 
     async def start(self, function: str, request_id: str) -> None:
         raise NotImplementedError
@@ -203,8 +286,9 @@ class _JsonWriter(_Writer):
 
     async def rows(self, rows: list[str]) -> None:
         if rows:
-            await self.write(("," if self.count else "") + ",".join(rows))
+            text = ("," if self.count else "") + ",".join(rows)
             self.count += len(rows)
+            await self.write(text)
 
     async def finish(
         self,
@@ -221,7 +305,7 @@ class _JsonWriter(_Writer):
             tail.update(result="ERROR", ok=False, error=_error_json(error, rows))
         await self.write("]," + _dumps(tail)[1:])
         await self.flush()
-        await self.response.write_eof()
+        await self.by_deadline(self.response.write_eof())
 
 
 class _NdjsonWriter(_Writer):
@@ -232,8 +316,8 @@ class _NdjsonWriter(_Writer):
 
     async def rows(self, rows: list[str]) -> None:
         if rows:
-            await self.write("\n".join(rows) + "\n")
             self.count += len(rows)
+            await self.write("\n".join(rows) + "\n")
 
     async def finish(
         self,
@@ -254,7 +338,7 @@ class _NdjsonWriter(_Writer):
             trailer["error"] = _error_json(error, rows)
         await self.write(_dumps({"trailer": trailer}) + "\n")
         await self.flush()
-        await self.response.write_eof()
+        await self.by_deadline(self.response.write_eof())
 
 
 def _error_json(error: GatewayError, rows: int) -> dict[str, Any]:

@@ -12,7 +12,9 @@
   stored per app and key for 24 hours with a fingerprint of the request. A replay gets the stored
   JSON (``Idempotent-Replayed: true``); the same key with another request is 422; a replay while
   the first call is still running is 409. If the shared store cannot be reached, idempotent calls
-  *fail closed* (503): without the store the gateway cannot promise "at most once".
+  *fail closed* (503): without the store the gateway cannot promise "at most once". So do they
+  when the memory store is full of records it must keep (``state.max_entries``): a finished
+  call's record is never dropped to make room (see :class:`~gateway.store.MemoryStore`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from .config import AppConfig, UpstreamConfig
 from .errors import BadRequest, Conflict, InvalidInput, RateLimited, Unavailable
 from .metrics import Metrics
-from .store import Store, StoredResponse, StoreUnavailable
+from .store import Store, StoredResponse, StoreFull, StoreUnavailable
 
 log = logging.getLogger("gateway.limits")
 
@@ -60,17 +62,38 @@ async def check_rate(store: Store, app: AppConfig, metrics: Metrics) -> None:
 
 
 class Concurrency:
-    """Bounded waiting for a slot; semaphores are kept per (scope, name, limit)."""
+    """Bounded waiting for a slot; a semaphore per (scope, name, limit) while anyone uses it.
+
+    A semaphore nobody holds or waits for is dropped (a new one is the same), so apps, classes
+    and limits that a reload removed leave nothing behind: at most three per call in progress.
+    """
 
     def __init__(self) -> None:
-        self._sems: dict[tuple[str, str, int], asyncio.Semaphore] = {}
+        self._sems: dict[tuple[str, str, int], _Slot] = {}
 
-    def _sem(self, scope: str, name: str, limit: int) -> asyncio.Semaphore:
-        key = (scope, name, limit)
-        sem = self._sems.get(key)
-        if sem is None:
-            sem = self._sems[key] = asyncio.Semaphore(limit)
-        return sem
+    def __len__(self) -> int:
+        return len(self._sems)
+
+    async def _acquire(self, key: tuple[str, str, int], timeout: float) -> _Slot:
+        slot = self._sems.get(key)
+        if slot is None:
+            slot = self._sems[key] = _Slot(asyncio.Semaphore(key[2]))
+        slot.users += 1
+        try:
+            await asyncio.wait_for(slot.sem.acquire(), timeout)
+        except BaseException:
+            self._leave(key, slot)
+            raise
+        return slot
+
+    def _release(self, key: tuple[str, str, int], slot: _Slot) -> None:
+        slot.sem.release()
+        self._leave(key, slot)
+
+    def _leave(self, key: tuple[str, str, int], slot: _Slot) -> None:
+        slot.users -= 1
+        if slot.users == 0 and self._sems.get(key) is slot:
+            del self._sems[key]
 
     @contextlib.asynccontextmanager
     async def slots(
@@ -84,22 +107,28 @@ class Concurrency:
         if class_limit is not None:
             wanted.append(("class", f"{upstream.name}/{klass}", class_limit))
         wanted.append(("upstream", upstream.name, upstream.max_concurrency))
-        taken: list[asyncio.Semaphore] = []
+        taken: list[tuple[tuple[str, str, int], _Slot]] = []
         try:
-            for scope, name, limit in wanted:
-                sem = self._sem(scope, name, limit)
+            for key in wanted:
                 try:
-                    await asyncio.wait_for(sem.acquire(), upstream.queue_timeout)
+                    slot = await self._acquire(key, upstream.queue_timeout)
                 except TimeoutError:
+                    scope, name, _limit = key
                     raise Unavailable(
                         f"too many calls in progress ({scope} {name}); try again shortly",
                         headers={"Retry-After": "1"},
                     ) from None
-                taken.append(sem)
+                taken.append((key, slot))
             yield
         finally:
-            for sem in taken:
-                sem.release()
+            for key, slot in taken:
+                self._release(key, slot)
+
+
+@dataclass
+class _Slot:
+    sem: asyncio.Semaphore
+    users: int = 0  # holding or waiting
 
 
 @dataclass(frozen=True)
@@ -144,6 +173,12 @@ async def begin_idempotent(
     fingerprint = request_fingerprint(function, params)
     try:
         got = await store.idem_begin(store_key, fingerprint, IN_FLIGHT_TTL)
+    except StoreFull:
+        log.error("idempotent call refused: the memory store is full (state.max_entries)")
+        raise Unavailable(
+            "too many idempotency records are held; try again later",
+            headers={"Retry-After": "60"},
+        ) from None
     except StoreUnavailable:
         raise Unavailable(
             "idempotency keys need the shared store, which cannot be reached",

@@ -64,6 +64,13 @@ class Metrics:
             ["upstream"],
             registry=r,
         )
+        self.client_timeouts = Counter(
+            "vicigw_client_timeouts",
+            "Replies cut off because the client did not read them in time (server.write_timeout; "
+            "for a streamed export, also its class timeout).",
+            ["app", "function"],
+            registry=r,
+        )
         self.rate_limited = Counter(
             "vicigw_rate_limited",
             "Calls refused by an app's rate limit.",

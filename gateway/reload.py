@@ -12,7 +12,8 @@ changes: the old generation stays, the reason is logged and ``config_reloads_tot
 - connection pools, for upstreams whose TLS settings did not change (and whose CA / client
   certificate files did not change);
 - what is known about each credential (its state is keyed by upstream and credential name and
-  reset only when the secret itself changed);
+  reset only when the secret itself changed; a credential no longer configured is forgotten once
+  the calls of older configurations have finished and no refusal of it is recent);
 - the old passwords, which stay on the scrub list, so a reply to a call sent with a rotated
   password is still scrubbed.
 
@@ -36,7 +37,7 @@ from .auth import Authenticator
 from .breaker import CircuitBreaker
 from .cache import ReplyCache
 from .config import Config, UpstreamConfig, load_config
-from .credentials import CredentialState
+from .credentials import FAILURE_WINDOW, CredentialState
 from .errors import ConfigError
 from .files import Stamp, file_stamp
 from .limits import Concurrency
@@ -88,7 +89,7 @@ class Runtime:
                 password=password.reveal() if password is not None else None,
             )
             if config.state.backend == "redis" and config.state.url
-            else MemoryStore()
+            else MemoryStore(max_entries=config.state.max_entries)
         )
         self.concurrency = Concurrency()
         self.cache = ReplyCache(self.store, metrics)
@@ -229,6 +230,7 @@ class Runtime:
 
         async def close_when_idle() -> None:
             await gen.idle.wait()
+            self._forget_credentials(retiring=gen)
             gen.audit.close()
             for pool in pools:
                 await pool.close()
@@ -236,6 +238,25 @@ class Runtime:
         task = asyncio.get_running_loop().create_task(close_when_idle())
         self._retired.append((gen, pools))
         task.add_done_callback(lambda _t: self._retired.remove((gen, pools)))
+
+    def _forget_credentials(self, retiring: Generation) -> None:
+        """Drop the state of credentials no configuration in use still has.
+
+        Kept while one VICIdial refused is in its failure window: re-added, it must not get a
+        fresh budget of failures. So the states are at most one per credential in use, plus the
+        ones removed (renamed) in the last 15 minutes that had failed.
+        """
+        in_use = [self.current] + [g for g, _ in self._retired if g is not retiring]
+        configured = {
+            (name, cred.name)
+            for g in in_use
+            for name, cfg in g.config.upstreams.items()
+            for cred in cfg.credentials
+        }
+        recent = self.clock() - FAILURE_WINDOW
+        for key, state in list(self._states.items()):
+            if key not in configured and not any(t > recent for t in state.failures):
+                del self._states[key]
 
     async def watch(self, interval: float) -> None:
         """Reload when the config file or a file it references changes (polled)."""

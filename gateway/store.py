@@ -12,8 +12,11 @@ state falls back to this process's own knowledge). See the README.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -23,10 +26,16 @@ Begin = Literal["new", "in_flight", "mismatch"]
 
 # After Redis failed to answer, this long without trying it again (calls fail fast meanwhile).
 DOWN_BACKOFF_SECONDS = 2.0
+# The memory backend's default size limit (state.max_entries).
+DEFAULT_MAX_ENTRIES = 100_000
 
 
 class StoreUnavailable(Exception):
-    """The shared store could not be reached (only the Redis backend raises it)."""
+    """The shared store could not be reached, or cannot take a new idempotency record."""
+
+
+class StoreFull(StoreUnavailable):
+    """The memory store is full of entries it must keep (a new idempotency record is refused)."""
 
 
 @dataclass(frozen=True)
@@ -67,44 +76,123 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
 
-class MemoryStore:
-    """The single-process backend (the default)."""
+# The memory backend's entries, by what losing one costs (see MemoryStore).
+_CACHE = 0  # a cached reply: evicted first, or not stored when there is no room
+_BUCKET = 1  # a rate-limit bucket: evicted like a cached reply, but always stored
+_KEPT = 2  # credential state, probe locks: never evicted, always stored
+_IDEM = 3  # an idempotency record: never evicted; a new one is refused when there is no room
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+
+@dataclass(slots=True)
+class _Entry:
+    expires: float
+    value: Any
+    kind: int
+    seq: int  # the write this entry is from (older heap items for the key are stale)
+
+
+class MemoryStore:
+    """The single-process backend (the default), holding at most ``max_entries`` entries.
+
+    Every entry expires. When a new key finds the store full, what goes first:
+
+    1. expired entries (a heap of expiry times; items left behind by rewrites or deletions are
+       skipped when they come up, and the heap is rebuilt when they outnumber the entries);
+    2. the least recently written cached reply or rate-limit bucket (losing one costs a
+       VICIdial call, or gives an app one burst more);
+    3. nothing else: idempotency records are a promise of "at most once" and are never
+       forgotten before their time, so a *new* idempotency record is refused
+       (:class:`StoreFull`, the call gets 503) and a reply is not cached. Credential state,
+       probe locks and rate-limit buckets are stored anyway: there are at most a few per
+       configured credential and app.
+
+    Every operation costs O(log n) (amortised), whatever the size.
+    """
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+    ) -> None:
         self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, at)
-        self._values: dict[str, tuple[float, Any]] = {}  # key -> (expires, value)
+        self.max_entries = max_entries
+        self._entries: dict[str, _Entry] = {}
+        self._expiry: list[tuple[float, int, str]] = []  # heap of (expires, seq, key)
+        self._evictable: OrderedDict[str, None] = OrderedDict()  # least recently written first
+        self._seq = itertools.count()
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def _get(self, key: str) -> Any:
-        item = self._values.get(key)
+        item = self._entries.get(key)
         if item is None:
             return None
-        if item[0] <= self.clock():
-            del self._values[key]
+        if item.expires <= self.clock():
+            self._delete(key)
             return None
-        return item[1]
+        return item.value
 
-    def _put(self, key: str, value: Any, ttl: float) -> None:
-        self._values[key] = (self.clock() + ttl, value)
-        if len(self._values) > 100_000:  # drop expired entries now and then
-            now = self.clock()
-            for k in [k for k, (exp, _v) in self._values.items() if exp <= now]:
-                del self._values[k]
+    def _delete(self, key: str) -> None:
+        self._entries.pop(key, None)
+        self._evictable.pop(key, None)
+
+    def _purge(self, now: float) -> None:
+        heap = self._expiry
+        while heap and heap[0][0] <= now:
+            _expires, seq, key = heapq.heappop(heap)
+            item = self._entries.get(key)
+            if item is not None and item.seq == seq:
+                self._delete(key)
+
+    def _room(self, key: str) -> bool:
+        """Whether ``key`` can be written without going over max_entries (after evicting)."""
+        if key in self._entries or len(self._entries) < self.max_entries:
+            return True
+        if self._evictable:
+            oldest, _ = self._evictable.popitem(last=False)
+            del self._entries[oldest]
+            return True
+        return False
+
+    def _put(self, key: str, value: Any, ttl: float, kind: int) -> bool:
+        """Write ``key``; False when it was not stored (no room for a cached reply)."""
+        now = self.clock()
+        self._purge(now)
+        if not self._room(key):
+            if kind == _IDEM:
+                raise StoreFull(f"the memory store holds its maximum of {self.max_entries}")
+            if kind == _CACHE:
+                return False
+        seq = next(self._seq)
+        self._entries[key] = _Entry(now + ttl, value, kind, seq)
+        heapq.heappush(self._expiry, (now + ttl, seq, key))
+        if kind in (_CACHE, _BUCKET):
+            self._evictable[key] = None
+            self._evictable.move_to_end(key)
+        if len(self._expiry) > 2 * len(self._entries) + 64:
+            self._expiry = [(e.expires, e.seq, k) for k, e in self._entries.items()]
+            heapq.heapify(self._expiry)
+        return True
 
     async def take_token(self, key: str, rate: float, burst: int) -> float:
         now = self.clock()
-        tokens, at = self._buckets.get(key, (float(burst), now))
+        tokens, at = self._get(key) or (float(burst), now)
         tokens = min(float(burst), tokens + max(0.0, now - at) * rate)
+        wait = 0.0
         if tokens >= 1.0:
-            self._buckets[key] = (tokens - 1.0, now)
-            return 0.0
-        self._buckets[key] = (tokens, now)
-        return (1.0 - tokens) / rate
+            tokens -= 1.0
+        else:
+            wait = (1.0 - tokens) / rate
+        # Kept until it would be full again: forgetting it then changes nothing.
+        self._put(key, (tokens, now), (burst - tokens) / rate, _BUCKET)
+        return wait
 
     async def idem_begin(self, key: str, fingerprint: str, ttl: float) -> Begin | StoredResponse:
         record = self._get(key)
         if record is None:
-            self._put(key, {"fp": fingerprint, "state": "in_flight"}, ttl)
+            self._put(key, {"fp": fingerprint, "state": "in_flight"}, ttl, _IDEM)
             return "new"
         if record["fp"] != fingerprint:
             return "mismatch"
@@ -121,35 +209,35 @@ class MemoryStore:
             "status": response.status,
             "body": response.body,
         }
-        self._put(key, record, ttl)
+        self._put(key, record, ttl, _IDEM)
 
     async def idem_abort(self, key: str, fingerprint: str) -> None:
         record = self._get(key)
         if record is not None and record["fp"] == fingerprint and record["state"] == "in_flight":
-            del self._values[key]
+            self._delete(key)
 
     async def cache_get(self, key: str) -> bytes | None:
         value = self._get(key)
         return value if isinstance(value, bytes) else None
 
     async def cache_set(self, key: str, value: bytes, ttl: float) -> None:
-        self._put(key, value, ttl)
+        self._put(key, value, ttl, _CACHE)
 
     async def get_json(self, key: str) -> dict[str, Any] | None:
         value = self._get(key)
         return dict(value) if isinstance(value, dict) else None
 
     async def set_json(self, key: str, value: dict[str, Any], ttl: float) -> None:
-        self._put(key, dict(value), ttl)
+        self._put(key, dict(value), ttl, _KEPT)
 
     async def lock(self, key: str, ttl: float) -> bool:
         if self._get(key) is not None:
             return False
-        self._put(key, True, ttl)
+        self._put(key, True, ttl, _KEPT)
         return True
 
     async def unlock(self, key: str) -> None:
-        self._values.pop(key, None)
+        self._delete(key)
 
     async def close(self) -> None:
         return None

@@ -168,7 +168,7 @@ def test_example_and_demo_configs_load(tmp_path: Path) -> None:
     load_config(REPO / "config" / "demo.yaml")
     # The example points at production paths and env vars; give it stand-ins to load.
     doc = yaml.safe_load((REPO / "config" / "example.yaml").read_text())
-    assert set(doc) == {"server", "auth", "upstreams", "apps", "audit"}
+    assert set(doc) == {"server", "auth", "upstreams", "apps", "audit", "state"}
     errors = errors_of(doc)
     assert all(("not set" in e) or ("not found" in e) or ("cannot read" in e) for e in errors), (
         errors

@@ -11,6 +11,7 @@ so tests can count how often the gateway really called. Modes:
 ``garbage``   HTTP 200 with text that is no VICIdial reply, function not run
 ``truncate``  the function runs; only the first half of its reply is sent (valid HTTP)
 ``reset``     the function runs; half its reply is sent, then the connection is reset
+``stall``     the function runs; half its reply is sent, then nothing more (connection kept)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Mode = Literal["slow", "hang", "http500", "html", "garbage", "truncate", "reset"]
+Mode = Literal["slow", "hang", "http500", "html", "garbage", "truncate", "reset", "stall"]
 
 # Modes in which the function itself does not run (the failure is before PHP gets to it).
 NOT_RUN: frozenset[str] = frozenset({"http500", "html", "garbage"})

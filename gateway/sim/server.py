@@ -174,10 +174,12 @@ async def _misbehave(
     data = body.encode("utf-8")
     if fault == "truncate":
         return web.Response(body=data[: len(data) // 2], headers=_HEADERS)
-    # reset: promise the whole body, send half, then drop the connection.
+    # reset: promise the whole body, send half, then drop the connection (stall: keep it).
     response = web.StreamResponse(headers={**_HEADERS, "Content-Length": str(len(data))})
     await response.prepare(request)
     await response.write(data[: len(data) // 2])
+    if fault == "stall":
+        await asyncio.sleep(3600)
     transport = request.transport
     if transport is not None:
         transport.abort()
