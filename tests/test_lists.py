@@ -31,7 +31,7 @@ from gateway.sim.data_lists import Did, Permissions, Preset
 from gateway.sim.model import HopperEntry, SimList, SimUser
 from gateway.sim.params import FILTERS
 
-from .conftest import API_PASS, API_USER, Gateway, config_dict, start_gateway
+from .conftest import API_PASS, API_USER, Gateway, config_dict, start_gateway, without_request_ids
 from .samples import Sample, assert_same_shape, load_sample, read_sample, sample_paths
 from .test_sim import SAMPLE_EPOCH, SimClient
 
@@ -900,7 +900,7 @@ async def _call(
 ) -> tuple[int, dict[str, Any]]:
     """One call as app crm; the gateway's VICIdial login never shows in the reply."""
     status, reply, _ = await gateway.call(function, body if body is not None else {})
-    text = json.dumps(reply)
+    text = without_request_ids(json.dumps(reply))
     assert API_PASS not in text and API_USER not in text, text
     return status, reply
 
