@@ -33,7 +33,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -460,19 +460,7 @@ async def _upstream_call(
             else _parse(request, spec, reply.status, reply.text, params)
         )
         if spec.raw_value is not None and parsed.message is not None and not parsed.login_failure:
-            # The reply read as a status line, but the whole reply may be a stored value.
-            recheck = spec.raw_value.recheck(params)
-            again = await call(recheck)
-            if (
-                again.status == 200
-                and again.refusal is None
-                and spec.raw_value.proves_data(again.text, recheck)
-            ):
-                log.info(
-                    "a reply that read as a status line was stored data (recheck)",
-                    extra={"request_id": request[REQUEST_ID], "function": spec.name},
-                )
-                parsed = _parse(request, spec, 200, reply.text, params, spec.raw_value.as_data)
+            parsed = await _recheck_status(request, spec, params, parsed, reply.text, call)
     record.upstream_seconds = time.monotonic() - sent
     record.result = parsed.result
     record.note_ids(parsed.data if isinstance(parsed.data, dict) else None)
@@ -484,6 +472,30 @@ async def _upstream_call(
     payload["request_id"] = request[REQUEST_ID]
     response = web.json_response(payload, status=status, headers=_retry_after(payload, status))
     return response, not parsed.generic
+
+
+async def _recheck_status(
+    request: web.Request,
+    spec: FunctionSpec,
+    params: Mapping[str, str],
+    parsed: ParsedReply,
+    text: str,
+    call: Callable[[Mapping[str, str]], Awaitable[UpstreamReply]],
+) -> ParsedReply:
+    """A reply that read as a status line, when the whole reply may be a stored value
+    (``spec.raw_value``): it stands unless a second call, whose answer data cannot forge,
+    proves it data."""
+    raw = spec.raw_value
+    assert raw is not None
+    recheck = raw.recheck(params)
+    again = await call(recheck)
+    if again.status != 200 or again.refusal is not None or not raw.proves_data(again.text, recheck):
+        return parsed
+    log.info(
+        "a reply that read as a status line was stored data (recheck)",
+        extra={"request_id": request[REQUEST_ID], "function": spec.name},
+    )
+    return _parse(request, spec, 200, text, params, raw.as_data)
 
 
 async def read_json(request: web.Request) -> Any:
