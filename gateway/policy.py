@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_plus
 
-from .catalog.spec import FunctionSpec, Param, ParamKind, SqlUse
+from .catalog.spec import BARE_SAFE, FORWARD_UNSAFE, FunctionSpec, Param, ParamKind, SqlUse
 from .config import RESERVED_PARAMS, AppConfig
 from .errors import BadRequest, Forbidden
 
@@ -57,16 +57,11 @@ _FORBIDDEN_MULTILINE = re.compile(
     r"[\x00-\x09\x0b-\x1f\x7f-\x9f\\\u2028\u2029\ud800-\udfff" + _INVISIBLE + "]"
 )
 _charset_cache: dict[str, re.Pattern[str]] = {}
-# What a value pasted into SQL without quotes may be: a number, a list of them, a name.
-_BARE = re.compile(r"[0-9A-Za-z_,]*")
 # A parameter the catalog has no SQL facts for counts as landing in both kinds of literal.
 _UNKNOWN_SQL = (
     SqlUse("'", "not known where VICIdial puts it"),
     SqlUse('"', "not known where VICIdial puts it"),
 )
-# update_list forwards these characters' meaning to admin_lists_custom.php: "&" starts another
-# parameter there, "%" and "+" are decoded once more.
-_FORWARD_UNSAFE = "&%+"
 
 
 def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str]:
@@ -132,7 +127,7 @@ def check_sql(param: Param, value: str, sent: Mapping[str, str] | None = None) -
     """Refuse a value that would change the meaning of VICIdial's SQL (see ``Param.sql``)."""
     name = param.name
     if param.forwarded:
-        for ch in _FORWARD_UNSAFE:
+        for ch in FORWARD_UNSAFE:
             if ch in value:
                 raise BadRequest(
                     f"{name!r} may not contain {ch!r}: VICIdial pastes it unencoded into a form "
@@ -154,7 +149,7 @@ def check_sql(param: Param, value: str, sent: Mapping[str, str] | None = None) -
         if not use.applies(sent):
             continue
         if use.quote == "bare":
-            if not _BARE.fullmatch(reaching):
+            if not BARE_SAFE.fullmatch(reaching):
                 raise BadRequest(
                     f"{name!r} must be a plain number, list or name: VICIdial pastes it "
                     f"into SQL without quotes ({use.what})",

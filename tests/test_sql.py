@@ -21,7 +21,7 @@ import aiohttp
 import pytest
 
 from gateway.catalog import CATALOG
-from gateway.catalog.spec import FunctionSpec, Param
+from gateway.catalog.spec import BARE_SAFE, FunctionSpec, Param
 from gateway.config import parse_config
 from gateway.errors import BadRequest, Forbidden
 from gateway.policy import DEFAULT_CHARSETS, build_params, check_value
@@ -68,9 +68,6 @@ PAYLOADS = [
     "\u2018x\u201d",
 ]
 
-# What a bare (unquoted) value may be in the simulator's guard, and in the policy.
-_BARE = re.compile(r"[0-9A-Za-z_,]*")
-
 
 # --- the facts --------------------------------------------------------------------------------
 
@@ -93,10 +90,10 @@ def test_values_pasted_without_quotes_can_only_be_numbers_lists_or_names() -> No
             if not any(use.quote == "bare" for use in param.sql or ()):
                 continue
             if param.choices is not None:
-                assert all(_BARE.fullmatch(c) for c in param.choices), (spec.name, param.name)
+                assert all(BARE_SAFE.fullmatch(c) for c in param.choices), (spec.name, param.name)
                 continue
             allowed = [chr(c) for c in range(32, 127) if _charset_admits(param, chr(c))]
-            assert all(_BARE.fullmatch(ch) for ch in allowed), (spec.name, param.name, allowed)
+            assert all(BARE_SAFE.fullmatch(ch) for ch in allowed), (spec.name, param.name, allowed)
 
 
 # Conditions on parameters VICIdial reads but the gateway never sends for that function (so

@@ -129,6 +129,11 @@ def _compile(text: str) -> re.Pattern[str]:
 
 
 Quote = Literal["'", '"', "bare"]
+# What a value pasted into SQL without quotes may be: a number, a list of them, a name.
+BARE_SAFE = re.compile(r"[0-9A-Za-z_,]*")
+# Characters a value ``update_list`` forwards unencoded to admin_lists_custom.php may not hold:
+# "&" starts another parameter there, "%" and "+" are decoded once more.
+FORWARD_UNSAFE = "&%+"
 # (other parameter, how it is tested, values): "equals" any of the values, "contains" any of them
 # as a substring (VICIdial's preg_match), "not_empty" (no values).
 SqlWhen = tuple[str, Literal["equals", "contains", "not_empty"], tuple[str, ...]]

@@ -14,15 +14,12 @@ recorded in ``SimState.sql_breakouts``; :meth:`~gateway.sim.runner.RunningSim.cl
 
 from __future__ import annotations
 
-import re
 from urllib.parse import unquote_plus
 
 from gateway.catalog import CATALOG
+from gateway.catalog.spec import BARE_SAFE, FORWARD_UNSAFE
 
 from .params import Params
-
-_BARE = re.compile(r"[0-9A-Za-z_,]*")
-_FORWARD_UNSAFE = "&%+"
 
 
 class SqlBreakout(AssertionError):
@@ -44,7 +41,7 @@ def breakouts(function: str, params: Params) -> list[str]:
         value = present.get(param.name)
         if value is None:
             continue
-        if param.forwarded and any(ch in value for ch in _FORWARD_UNSAFE):
+        if param.forwarded and any(ch in value for ch in FORWARD_UNSAFE):
             found.append(f"{param.name}: forwarded to admin_lists_custom.php with & % or +")
         if param.decoded_when is not None and param.decoded_when in value:
             value = unquote_plus(value)
@@ -52,7 +49,7 @@ def breakouts(function: str, params: Params) -> list[str]:
             if not use.applies(present):
                 continue
             if use.quote == "bare":
-                broken = not _BARE.fullmatch(value)
+                broken = not BARE_SAFE.fullmatch(value)
             else:
                 broken = use.quote in value or "\\" in value
             if broken:
