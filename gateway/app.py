@@ -46,6 +46,7 @@ from .catalog import CATALOG
 from .catalog.describe import describe
 from .catalog.generic import CALLER_MESSAGES
 from .catalog.parser import ParsedReply, ReplyShapeError, parse_reply
+from .catalog.reply import hide_logins
 from .catalog.spec import CustomParse, FunctionSpec
 from .catalog.stream import streamable
 from .client_writes import send
@@ -420,6 +421,7 @@ async def _upstream_call(
                     request_id=request[REQUEST_ID],
                     deadline=asyncio.get_running_loop().time() + limit,
                     write_timeout=gen.config.server.write_timeout,
+                    logins=runtime.logins(upstream_name),
                 )
             except Buffered as buffered:
                 parsed, record.credential = buffered.parsed, buffered.credential
@@ -461,6 +463,8 @@ async def _upstream_call(
         )
         if spec.raw_value is not None and parsed.message is not None and not parsed.login_failure:
             parsed = await _recheck_status(request, spec, params, parsed, reply.text, call)
+    # The gateway's own VICIdial login, stored by VICIdial as data, is shown as its name.
+    parsed = hide_logins(parsed, runtime.logins(upstream_name))
     record.upstream_seconds = time.monotonic() - sent
     record.result = parsed.result
     record.note_ids(parsed.data if isinstance(parsed.data, dict) else None)

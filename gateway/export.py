@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Mapping
@@ -40,7 +41,7 @@ from typing import Any
 from aiohttp import web
 
 from .catalog.parser import parse_reply
-from .catalog.reply import Notice, ParsedReply, ReplyShapeError
+from .catalog.reply import Notice, ParsedReply, ReplyShapeError, hide_login
 from .catalog.spec import FunctionSpec
 from .catalog.stream import RowStream, split_leading_status
 from .client_writes import ClientTooSlow, write_by
@@ -99,6 +100,7 @@ async def stream_export(
     request_id: str,
     deadline: float,
     write_timeout: float,
+    logins: Mapping[str, str],
 ) -> Export:
     """Send the export, all of it by ``deadline`` (event-loop time).
 
@@ -119,6 +121,7 @@ async def stream_export(
         if first is None:
             raise Buffered(_parse_whole(spec, head, params), up.credential)
         notices, _ = split_leading_status(spec, head)
+        notices = tuple(dataclasses.replace(n, data=hide_login(n.data, logins)) for n in notices)
         ndjson = wants_ndjson(request)
         response = web.StreamResponse(
             status=200,
@@ -137,7 +140,7 @@ async def stream_export(
         try:
             await writer.by_deadline(response.prepare(request))
             await writer.start(spec.name, request_id)
-            rows = RowStream(spec, params)
+            rows = RowStream(spec, params, logins)
             error = await _send_rows(writer, rows, head[first:], up.batches, deadline, request_id)
             await writer.finish(spec.name, request_id, notices, error, rows.emitted)
         except ClientTooSlow:

@@ -77,6 +77,13 @@ class Metrics:
             ["app"],
             registry=r,
         )
+        self.upstream_replies_withheld = Counter(
+            "vicigw_upstream_replies_withheld",
+            "VICIdial replies not passed on because they held the gateway's VICIdial password "
+            "outside the fields where VICIdial echoes it (see SECURITY.md).",
+            ["upstream", "function"],
+            registry=r,
+        )
         self.upstream_login_failures = Counter(
             "vicigw_upstream_login_failures",
             "Logins VICIdial refused, per credential (each one counts toward VICIdial's lock).",

@@ -94,6 +94,16 @@ def probe_verdict(body: str, user: str, password: str) -> Verdict:
     return claim.kind if claim is not None else None
 
 
+def masked(body: str, kind: Kind, mask: str) -> str:
+    """A refusal line with the echoed password (its ``pass`` field, never a substring) masked."""
+    line = body[:-1] if body.endswith("\n") else body
+    m = _TEMPLATES[kind].regex().fullmatch(line)
+    if m is None or "pass" not in m.groupdict():
+        return body
+    start, end = m.span("pass")
+    return body[:start] + mask + body[end:]
+
+
 def refusal_reply(kind: Kind) -> ParsedReply:
     """The parsed form of a confirmed refusal (no data: the line only echoes the login)."""
     template = _TEMPLATES[kind]

@@ -76,6 +76,9 @@ class Runtime:
         self._states: dict[tuple[str, str], CredentialState] = {}
         self._pools: dict[str, ConnectionPool] = {}
         self._secrets: dict[str, set[str]] = {}
+        # Per upstream: every VICIdial login any of its credentials has used -> that credential's
+        # name; data a caller reads shows the name instead of the login (see hide_logins).
+        self._logins: dict[str, dict[str, str]] = {}
         self._retired: list[tuple[Generation, list[ConnectionPool]]] = []
         self._lock = asyncio.Lock()
         self._stamps: dict[Path, Stamp] = {}
@@ -150,6 +153,9 @@ class Runtime:
             self._secrets.setdefault(name, set()).update(
                 c.password.reveal() for c in cfg.credentials
             )
+            self._logins.setdefault(name, {}).update(
+                (c.user.reveal(), c.name) for c in cfg.credentials
+            )
         self._stamps = self._file_stamps(gen.config)
         self.metrics.config_last_reload.set(gen.loaded_at)
         return old
@@ -159,6 +165,11 @@ class Runtime:
         files = [config.path] if config.path is not None else []
         files += list(config.files)
         return {f: file_stamp(f) for f in files}
+
+    def logins(self, upstream: str) -> Mapping[str, str]:
+        """The VICIdial logins the upstream's credentials use or have used, by credential name
+        (kept across reloads: records made with a rotated-away login still name it)."""
+        return self._logins.get(upstream, {})
 
     # -- using ------------------------------------------------------------------------------
 

@@ -8,9 +8,13 @@ and the credential's ``user``/``pass``. The URL never carries a query string (VI
 query before the body, so nothing may be able to add one) and the ``Host`` is always the configured
 host.
 
-Every credential value of the upstream is scrubbed from the reply text before it is returned, so
-nothing after this module (parser, logs, JSON) can see it; VICIdial echoes the password in its
-bad-login reply.
+Replies are passed on exactly as VICIdial sent them: no substring of a reply is ever edited, so
+a caller's data comes back unchanged whatever the credentials are. VICIdial echoes the password
+in one place only, its bad-login line; that line is recognised by :mod:`gateway.refusal`, never
+handed to the parser, and its ``pass`` field is masked (the field, not a substring). As a last line
+of defence, a reply that holds one of the upstream's passwords anywhere else is withheld: the
+call fails with 502, the reply is not logged, and ``vicigw_upstream_replies_withheld_total``
+counts it (SECURITY.md says why withholding, not masking).
 
 The rest of the gateway depends only on the :class:`Upstream` protocol, so views can be tested
 with a fake and the real client against the simulator.
@@ -59,7 +63,7 @@ MAX_LINE_CHARS = 4 * 1024 * 1024
 class UpstreamReply:
     status: int
     content_type: str
-    text: str  # already scrubbed of every credential value of the upstream
+    text: str  # as VICIdial sent it; never holds a password (see the module doc)
     credential: str  # the credential's name (never its value)
     elapsed: float  # seconds
     # VICIdial refused the login itself, confirmed (see gateway.refusal); the text is then only
@@ -126,22 +130,6 @@ async def _line_batches(resp: aiohttp.ClientResponse, charset: str) -> AsyncIter
     rest = carry + decoder.decode(b"", final=True)
     if rest:
         yield [rest]
-
-
-async def _scrubbed(
-    batches: AsyncIterator[list[str]], secrets: Sequence[str]
-) -> AsyncIterator[list[str]]:
-    """Each line scrubbed (a credential holds no LF, so whole lines never split one)."""
-    async for batch in batches:
-        yield [scrub(line, secrets) for line in batch]
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """Replace every occurrence of each secret (longest first) with ``********``."""
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, SCRUBBED)
-    return text
 
 
 def ssl_context(cfg: UpstreamConfig) -> ssl.SSLContext:
@@ -334,6 +322,30 @@ class VicidialUpstream:
         """Jittered exponential backoff: 0..base, 0..2*base, ..."""
         await asyncio.sleep(random.uniform(0, self.cfg.retry_backoff * (2**attempt)))
 
+    def _withhold_if_password(self, function: str, lines: Sequence[str]) -> None:
+        """The last line of defence: a reply holding a password (outside the bad-login line,
+        handled apart) is never passed on, nor edited."""
+        text = lines[0] if len(lines) == 1 else "\n".join(lines)
+        if any(secret in text for secret in self.secrets):
+            if self.metrics is not None:
+                self.metrics.upstream_replies_withheld.labels(self.name, function).inc()
+            log.error(
+                "VICIdial's reply held the gateway's VICIdial password: withheld (not passed on, "
+                "not logged)",
+                extra={"upstream": self.name, "function": function},
+            )
+            raise UpstreamError(
+                "VICIdial's reply held the gateway's VICIdial password, so it was withheld"
+            )
+
+    async def _guarded(
+        self, function: str, batches: AsyncIterator[list[str]]
+    ) -> AsyncIterator[list[str]]:
+        """The batches, each checked by :meth:`_withhold_if_password` before it goes on."""
+        async for batch in batches:
+            self._withhold_if_password(function, batch)
+            yield batch
+
     async def _login_failed(self, lease: Lease, kind: refusal.Kind) -> None:
         await self.credentials.login_failed(lease, refusal.REASONS[kind])
         if self.metrics is not None:
@@ -457,18 +469,19 @@ class VicidialUpstream:
             except BaseException:
                 await self.credentials.released(lease)
                 raise
-            text = scrub(raw, self.secrets)
             elapsed = time.monotonic() - started
             if kind is not None:
                 await self._login_failed(lease, kind)
                 tried.add(cred.name)
+                text = refusal.masked(raw, kind, SCRUBBED)
                 refused = UpstreamReply(status, content_type, text, cred.name, elapsed, kind)
                 continue
             if status == 200:
                 await self.credentials.succeeded(lease)
             else:
                 await self.credentials.released(lease)
-            return UpstreamReply(status, content_type, text, cred.name, elapsed)
+            self._withhold_if_password(function, [raw])
+            return UpstreamReply(status, content_type, raw, cred.name, elapsed)
 
     @asynccontextmanager
     async def stream(
@@ -509,16 +522,16 @@ class VicidialUpstream:
                                 )
                             else:
                                 raw = _prepend(second, raw)
-                    batches = _scrubbed(raw, self.secrets)
-                    first = [scrub(line, self.secrets) for line in first]
                     if kind is not None:
                         await self._login_failed(lease, kind)
                         decided = True
                         tried.add(cred.name)
+                        line = refusal.masked(first[0], kind, SCRUBBED)
                         refused = UpstreamStream(
-                            resp.status, "", cred.name, started, _prepend(first, _nothing()), kind
+                            resp.status, "", cred.name, started, _prepend([line], _nothing()), kind
                         )
                         continue
+                    batches = self._guarded(function, _prepend(first, raw))
                     if resp.status == 200:
                         await self.credentials.succeeded(lease)
                         decided = True
@@ -527,7 +540,7 @@ class VicidialUpstream:
                         content_type=resp.headers.get("Content-Type", ""),
                         credential=cred.name,
                         started=started,
-                        batches=_prepend(first, batches),
+                        batches=batches,
                     )
                     return
             finally:

@@ -81,6 +81,12 @@ FIELD_TYPES: Mapping[str, FieldType] = {
 }
 
 
+# Fields whose value is a VICIdial user id. VICIdial stores the user that made a record (a lead's
+# ``user``, who entered it), so the gateway's own login shows up here as data; the gateway puts
+# the credential's name in its place (see reply.hide_logins).
+USER_ID_FIELDS = frozenset({"user", "agent_user", "callback_user", "source_user"})
+
+
 def field_type(name: str, overrides: Mapping[str, FieldType] | None = None) -> FieldType:
     if overrides and name in overrides:
         return overrides[name]

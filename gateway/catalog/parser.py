@@ -64,8 +64,10 @@ _MAX_EXTRA_FIELDS = 4096
 # stage=newline with custom fields: bound on the (labels x offsets) tried for one lead.
 _MAX_NEWLINE_WORK = 300_000
 
-# Fields never returned: the gateway's own login, and the password VICIdial echoes on a bad login.
-_DROPPED_FIELDS = frozenset({API_USER_FIELD, "pass"})
+# Fields never returned: the gateway's own login, the password VICIdial echoes on a bad login,
+# and the SQL statement VICIdial prints when an insert fails (it holds the gateway's login, and
+# every value of the statement, inside its text).
+_DROPPED_FIELDS = frozenset({API_USER_FIELD, "pass", "sql_statement"})
 
 # Facts about particular values, used to reject a reading of a line that cannot be VICIdial's:
 # - sql_statement: the INSERT VICIdial echoes when it fails always ends with ";" (the free-text
@@ -139,11 +141,13 @@ def _row_value(name: str, text: str, spec: FunctionSpec, sep: str | None) -> Any
 
 
 def _status_data(values: Mapping[str, str], spec: FunctionSpec) -> dict[str, Any]:
-    return {
-        name: _convert(name, value, spec, row=False)
-        for name, value in values.items()
-        if name not in _DROPPED_FIELDS
-    }
+    data: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in _DROPPED_FIELDS:
+            data[name] = _convert(name, value, spec, row=False)
+        elif (shape := _VALUE_SHAPES.get(name)) is not None and not shape.fullmatch(value):
+            raise _Misfit(name)  # not returned, but still tells a true reading from a false one
+    return data
 
 
 # --- status lines ------------------------------------------------------------------------------

@@ -6,10 +6,13 @@ can name (``FunctionSpec.custom_parse``: HTML pickers, key/value blocks, raw val
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .fields import USER_ID_FIELDS
 from .spec import Result
 
 EXCERPT_CHARS = 200
@@ -39,6 +42,28 @@ class ParsedReply:
     error_type: str | None  # for errors: an error.type of gateway.errors.ERROR_TYPES
     login_failure: bool = False  # VICIdial refused the login (only gateway.refusal says so)
     generic: bool = False  # the main line is one of generic.GENERIC (data not for callers)
+
+
+def hide_login(row: dict[str, Any], logins: Mapping[str, str]) -> dict[str, Any]:
+    """``row`` with each user-id field whose *whole* value is one of the gateway's own VICIdial
+    logins replaced by that credential's name (an exact match, never a substring)."""
+    hits = [k for k in USER_ID_FIELDS if k in row and isinstance(row[k], str) and row[k] in logins]
+    if not hits:
+        return row
+    return {k: logins[v] if k in hits else v for k, v in row.items()}
+
+
+def hide_logins(reply: ParsedReply, logins: Mapping[str, str]) -> ParsedReply:
+    """The reply with :func:`hide_login` applied to every record of its data and notices."""
+    if not logins:
+        return reply
+    data = reply.data
+    if isinstance(data, dict):
+        data = hide_login(data, logins)
+    elif isinstance(data, list):
+        data = [hide_login(row, logins) for row in data]
+    notices = tuple(dataclasses.replace(n, data=hide_login(n.data, logins)) for n in reply.notices)
+    return dataclasses.replace(reply, data=data, notices=notices)
 
 
 class ReplyShapeError(ValueError):

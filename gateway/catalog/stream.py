@@ -17,14 +17,15 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, TypeVar
 
 from . import parser as _p
-from .fields import field_type
-from .reply import Notice, ReplyShapeError
+from .fields import USER_ID_FIELDS, field_type
+from .reply import Notice, ReplyShapeError, hide_login
 from .spec import FunctionSpec
 
 Converter = Callable[[str], Any]
+T = TypeVar("T")
 
 
 def streamable(spec: FunctionSpec) -> bool:
@@ -53,14 +54,19 @@ class RowStream:
 
     :meth:`feed` gives rows as dicts; :meth:`feed_json` gives the same rows already encoded as
     compact JSON objects (what the export writer sends), without building dicts for the plain
-    rows that make up nearly every export.
+    rows that make up nearly every export. ``logins`` (VICIdial login -> credential name): the
+    gateway's own logins in user-id fields are shown as the credential's name (reply.hide_login).
     """
 
-    def __init__(self, spec: FunctionSpec, params: Mapping[str, str]) -> None:
+    def __init__(
+        self, spec: FunctionSpec, params: Mapping[str, str], logins: Mapping[str, str] | None = None
+    ) -> None:
         if not streamable(spec) or spec.rows is None:
             raise ValueError(f"{spec.name} replies cannot be streamed")
         self.spec = spec
         self.rows = spec.rows
+        self._logins: Mapping[str, str] = logins or {}
+        self._hide: tuple[int, ...] = ()  # positions of user-id fields, when there are logins
         self.delim = _p._delimiter(self.rows, params)
         if self.delim == "\n":
             raise ValueError("stage=newline replies cannot be streamed")
@@ -82,11 +88,24 @@ class RowStream:
         self._layout = layout
         fast = not layout.trailing_slot and not layout.optional
         split = dict(self.rows.split_columns)
+        if self._logins:
+            self._hide = tuple(i for i, n in enumerate(layout.names) if n in USER_ID_FIELDS)
+        hidden = {layout.names[i] for i in self._hide}
         self._converters = (
-            [_converter(n, self.spec, split.get(n)) for n in layout.names] if fast else None
+            [
+                _hiding(_converter(n, self.spec, split.get(n)), self._logins, n in hidden)
+                for n in layout.names
+            ]
+            if fast
+            else None
         )
         self._encoders = (
-            [_encoder(n, self.spec, split.get(n)) for n in layout.names] if fast else None
+            [
+                _hiding(_encoder(n, self.spec, split.get(n)), self._logins, n in hidden)
+                for n in layout.names
+            ]
+            if fast
+            else None
         )
         self._keys = [encode_basestring(n) + ":" for n in layout.names]
         self._line = _line_template(layout.names, self.spec, split, self.delim) if fast else None
@@ -148,7 +167,7 @@ class RowStream:
             # Whole-batch fast path: when every line is a plain row, one regex scan finds all
             # their fields and each row is one %-format.
             found = self._line[2].findall("\n".join(lines))
-            if len(found) == len(lines):
+            if len(found) == len(lines) and not self._any_login(found):
                 fmt = self._line[1]
                 self.emitted += len(found)
                 return [sep.join([fmt % fields for fields in found])]
@@ -163,7 +182,7 @@ class RowStream:
             if self._line is not None:
                 # Whole-line fast path: every field present and needing no JSON escaping.
                 m = self._line[0].fullmatch(line)
-                if m is not None:
+                if m is not None and not self._any_login([m.groups()]):
                     out.append(self._line[1] % m.groups())
                     fast += 1
                     continue
@@ -187,6 +206,11 @@ class RowStream:
         self.emitted += fast
         return out
 
+    def _any_login(self, rows: Sequence[Sequence[str]]) -> bool:
+        """Does any of these rows (fields by position) hold a login in a user-id field?"""
+        logins = self._logins
+        return any(row[i] in logins for row in rows for i in self._hide)
+
     def _slow(self, line: str, layout: _p._Layout) -> list[dict[str, Any]]:
         self._pending.append(line)
         self._count += line.count(self.delim) + (1 if len(self._pending) == 1 else 0)
@@ -209,10 +233,19 @@ class RowStream:
         self._count = 0
         row = _p._fit(text, layout, self.delim, self.rows, self.spec)
         self.emitted += 1
-        return row
+        return hide_login(row, self._logins) if self._logins else row
 
 
 Encoder = Callable[[str], str]
+
+
+def _hiding(
+    convert: Callable[[str], T], logins: Mapping[str, str], hide: bool
+) -> Callable[[str], T]:
+    """``convert`` applied to the credential's name where the value is one of the logins."""
+    if not hide:
+        return convert
+    return lambda value: convert(logins.get(value, value))
 
 
 def _dumps(value: Any) -> str:

@@ -5,8 +5,9 @@ functions, through ``gateway.policy.build_params`` and through the real applicat
 upstream: the answer is never a 500, and nothing reserved (or unknown) is ever forwarded.
 
 Reply path: ``parse_reply`` over random text, and over template lines whose fields hold random
-text with the password embedded, after the upstream scrub: nothing but ``ReplyShapeError`` is
-ever raised, and the password is never in what comes out.
+text with the password embedded: nothing but ``ReplyShapeError`` is ever raised, and the
+``pass``/``user`` fields never come out. (A reply holding the password never reaches the parser:
+the upstream client withholds it, see ``tests/test_exact.py``.)
 """
 
 from __future__ import annotations
@@ -38,13 +39,12 @@ from gateway.config import RESERVED_PARAMS, Config, parse_config
 from gateway.errors import BadRequest, Forbidden
 from gateway.policy import DEFAULT_CHARSETS, build_params, gateway_params
 from gateway.server import handler_args, start_listener
-from gateway.upstream import SCRUBBED, UpstreamReply, UpstreamStream, scrub
+from gateway.upstream import SCRUBBED, UpstreamReply, UpstreamStream
 
 from ..conftest import without_request_ids
 from .conftest import (
     API_PASS,
     API_USER,
-    OTHER_PASS,
     captured_replies,
     plausible_body,
     sec_config_dict,
@@ -425,18 +425,12 @@ def template_replies(draw: st.DrawFn) -> tuple[FunctionSpec, dict[str, str], str
 
 @FUZZ
 @given(reply=template_replies())
-def test_password_embedded_in_template_fields_never_comes_out(
+def test_template_fields_with_any_text_parse_or_are_a_shape_error(
     reply: tuple[FunctionSpec, dict[str, str], str],
 ) -> None:
     spec, params, text = reply
-    result = _parse(spec, scrub(text, [API_PASS, OTHER_PASS]), params)
+    result = _parse(spec, text, params)  # anything but ReplyShapeError fails the test
     event(type(result).__name__)
-    out = repr(result) + (
-        json.dumps([result.data, [n.data for n in result.notices]], default=str)
-        if not isinstance(result, ReplyShapeError)
-        else result.excerpt
-    )
-    assert API_PASS not in out
 
 
 @FUZZ
@@ -491,28 +485,9 @@ def mutated_samples(draw: st.DrawFn) -> tuple[FunctionSpec, dict[str, str], str]
 
 @FUZZ
 @given(reply=mutated_samples())
-def test_parser_survives_mutated_captured_replies_and_never_returns_the_password(
+def test_parser_survives_mutated_captured_replies(
     reply: tuple[FunctionSpec, dict[str, str], str],
 ) -> None:
     spec, params, text = reply
-    result = _parse(spec, scrub(text, [API_PASS]), params)
+    result = _parse(spec, text, params)  # anything but ReplyShapeError fails the test
     event(type(result).__name__)
-    if isinstance(result, ReplyShapeError):
-        assert API_PASS not in result.excerpt
-    else:
-        assert API_PASS not in repr(result)
-
-
-@FUZZ
-@given(
-    text=st.text(max_size=200),
-    secrets=st.lists(password_chars.map(lambda s: s[:20]), min_size=1, max_size=4),
-    inserts=st.lists(st.integers(min_value=0, max_value=200), max_size=5),
-)
-def test_scrub_leaves_no_secret(text: str, secrets: list[str], inserts: list[int]) -> None:
-    for i, pos in enumerate(inserts):
-        secret = secrets[i % len(secrets)]
-        text = text[:pos] + secret + text[pos:]
-    out = scrub(text, secrets)
-    for secret in secrets:
-        assert secret not in out

@@ -260,6 +260,9 @@ class Echo:
     headers: Callable[[dict[str, str]], dict[str, str]] | None = None
 
 
+# The cases the bad-login recognition does not cover: the whole reply is withheld.
+WITHHELD = {"password-inside-a-data-row", "hopper-sql-echo-in-a-notice", "streamed-export-rows"}
+
 ECHOES: dict[str, Echo] = {
     "bad-login-line": Echo(
         "campaigns_list",
@@ -293,11 +296,12 @@ ECHOES: dict[str, Echo] = {
         lambda f: SELECTFRAME.replace("{user}", f["user"]).replace("{pass}", f["pass"]),
         502,
     ),
+    # Replies holding the password outside the bad-login line are withheld whole (never edited).
     "password-inside-a-data-row": Echo(
         "campaigns_list",
         {},
         lambda f: f"{CAMPAIGN_HEADER}\n{campaign_row('Camp ' + f['pass'] + ' end')}\n",
-        200,
+        502,
     ),
     "hopper-sql-echo-in-a-notice": Echo(
         "add_lead",
@@ -307,7 +311,7 @@ ECHOES: dict[str, Echo] = {
             "NOTICE: add_lead NOT ADDED TO HOPPER - 3125550100|5001|INSERT INTO vicidial_hopper "
             f"SET lead_id='5001',status='READY',pass='{f['pass']}',source='A';|{f['user']}\n"
         ),
-        200,
+        502,
     ),
     "insert-sql-echo-in-an-error": Echo(
         "add_lead",
@@ -349,7 +353,7 @@ ECHOES: dict[str, Echo] = {
         STREAM_SPEC.name,
         {},
         lambda f: stream_reply(STREAM_SPEC, f"src-{f['pass']}-end"),
-        200,
+        502,
     ),
 }
 
@@ -390,12 +394,12 @@ async def test_credentials_echoed_by_vicidial_never_leave_the_gateway(
                     status, text = resp.status, await resp.text()
                     haystack.texts += [text, *(f"{k}: {v}" for k, v in resp.headers.items())]
                 assert API_USER not in without_request_ids(text)
-                assert "********" in text  # the value was delivered, scrubbed
             else:
                 reply = await gw.call(echo.function, body)
                 status = reply.status
-                if status == 200:
-                    assert "********" in reply.text
+                text = reply.text
+            if case in WITHHELD:
+                assert "password, so it was withheld" in text, text
             _, metrics, _ = await gw.get_text("/metrics")
             haystack.add(gw.replies)
             haystack.texts.append(metrics)
