@@ -81,6 +81,10 @@ _CURVES = {"ES256": "secp256r1", "ES384": "secp384r1"}
 T = TypeVar("T")
 
 
+# Shorter VICIdial passwords get a warning (see Validator.credential).
+MIN_VICIDIAL_PASSWORD = 8
+
+
 class Validator:
     """Walks the document, appending ``path: message`` for every problem found."""
 
@@ -420,6 +424,12 @@ class Validator:
                 f"{path}.pass",
                 "VICIdial password must be 1-20 characters of [-_0-9A-Za-z] (VICIdial strips "
                 "other characters, so such a password could only fail and lock the account)",
+            )
+        if password is not None and len(password[0].reveal()) < MIN_VICIDIAL_PASSWORD:
+            self.warnings.append(
+                f"{path}.pass: shorter than {MIN_VICIDIAL_PASSWORD} characters: easy to guess, "
+                "and likely to occur in VICIdial data, where it makes the gateway withhold the "
+                "reply (see SECURITY.md)"
             )
         if user is None or password is None:
             return None

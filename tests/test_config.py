@@ -679,3 +679,15 @@ def test_extreme_leeway_and_token_lifetime_warn(auth: dict[str, Any], expected: 
     doc = config_dict()
     doc["auth"].update(auth)
     assert [w for w in warnings_of(doc) if w.startswith("auth.")] == expected
+
+
+@pytest.mark.parametrize(
+    ("password", "warned"),
+    [("1234", True), ("Abc-123", True), ("Abc-1234", False), (API_PASS, False)],
+)
+def test_short_vicidial_password_warns(password: str, warned: bool) -> None:
+    doc = config_dict(password=password)
+    found = [w for w in warnings_of(doc) if w.startswith("upstreams.main.credentials[0].pass:")]
+    found = [w for w in found if "inline secret literal" not in w]
+    assert bool(found) is warned, found
+    assert all(password not in w for w in found)
