@@ -27,6 +27,7 @@ import codecs
 import hashlib
 import logging
 import random
+import re
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
@@ -108,6 +109,17 @@ class Upstream(Protocol):
     def usable_credentials(self) -> int:
         """How many credentials are in service now."""
         ...
+
+
+def printed_password_pattern(passwords: Iterable[str]) -> re.Pattern[str]:
+    """Where a reply prints one of ``passwords``: as a whole word, not inside a longer run of
+    letters and digits (so ``1234`` in the phone number ``3125551234`` is not the password,
+    ``ref 1234 and`` or ``pass=1234`` is). VICIdial prints a variable between separators, so an
+    echo of the password always stands alone like this."""
+    alternatives = "|".join(re.escape(p) for p in sorted(set(passwords), key=len, reverse=True))
+    if not alternatives:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile(f"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])")
 
 
 async def _line_batches(resp: aiohttp.ClientResponse, charset: str) -> AsyncIterator[list[str]]:
@@ -250,6 +262,7 @@ class VicidialUpstream:
             key=len,
             reverse=True,
         )
+        self._printed_password = printed_password_pattern(self.secrets)
 
     def _credential_changed(self, name: str, state: CredentialState) -> None:
         if self.metrics is not None:
@@ -323,10 +336,10 @@ class VicidialUpstream:
         await asyncio.sleep(random.uniform(0, self.cfg.retry_backoff * (2**attempt)))
 
     def _withhold_if_password(self, function: str, lines: Sequence[str]) -> None:
-        """The last line of defence: a reply holding a password (outside the bad-login line,
-        handled apart) is never passed on, nor edited."""
+        """The last line of defence: a reply printing a password (outside the bad-login line,
+        handled apart) is never passed on, nor edited (see printed_password_pattern)."""
         text = lines[0] if len(lines) == 1 else "\n".join(lines)
-        if any(secret in text for secret in self.secrets):
+        if self._printed_password.search(text):
             if self.metrics is not None:
                 self.metrics.upstream_replies_withheld.labels(self.name, function).inc()
             log.error(

@@ -15,7 +15,10 @@ from pathlib import Path
 
 from gateway.catalog import CATALOG
 from gateway.catalog.generic import GENERIC, LOGIN_FAILURES
-from gateway.catalog.spec import Template
+from gateway.catalog.spec import FunctionSpec, Template
+from gateway.config import AppConfig
+from gateway.errors import GatewayError
+from gateway.policy import build_params
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
 CREDENTIALS = ("user", "pass")
@@ -109,3 +112,23 @@ def assert_same_shape(sample: Sample, got: bytes, *, extra: Iterable[Template] =
             assert line == want  # the header row
         for delim in delimiters:
             assert line.count(delim) == want.count(delim), (delim, want, line)
+
+
+def ok_params(spec: FunctionSpec, app: AppConfig) -> dict[str, str]:
+    """Valid parameters of the function as a caller sends them: those of its first captured
+    success sample that the app's policy accepts ({} when there is none)."""
+    for path in sorted(SAMPLES.glob(f"{spec.name}__*.txt")):
+        sample = load_sample(path)
+        if "__ok" not in sample.name:
+            continue
+        body = {
+            k: v
+            for k, v in sample.params.items()
+            if k in spec.param_names and k not in spec.gateway_params
+        }
+        try:
+            build_params(app, spec, body)
+        except GatewayError:
+            continue
+        return body
+    return {}

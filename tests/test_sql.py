@@ -30,7 +30,7 @@ from gateway.sim.params import Params
 from gateway.sim.sqlguard import SqlBreakout, breakouts
 
 from .conftest import API_PASS, API_USER, Gateway, config_dict
-from .samples import SAMPLES, load_sample
+from .samples import ok_params
 
 CFG = parse_config(config_dict())
 APP = CFG.apps["crm"]
@@ -216,22 +216,7 @@ def test_config_values_get_the_sql_rules_whatever_the_request() -> None:
 
 
 def _base_params(spec: FunctionSpec) -> dict[str, str]:
-    """Valid parameters of the function: its captured success sample's, as callers send them."""
-    for path in sorted(SAMPLES.glob(f"{spec.name}__*.txt")):
-        sample = load_sample(path)
-        if "__ok" not in sample.name:
-            continue
-        body = {
-            k: v
-            for k, v in sample.params.items()
-            if k in spec.param_names and k not in spec.gateway_params
-        }
-        try:
-            _call(spec.name, body)
-        except (BadRequest, Forbidden):
-            continue
-        return body
-    return {}
+    return ok_params(spec, APP)
 
 
 def _form(params: dict[str, str], function: str) -> Params:
