@@ -731,10 +731,12 @@ CHECK_PHONE_NUMBER = FunctionSpec(
             "ERROR: check_phone_number THIS IS NOT A VALID CALL TIME: |{user}|{local_call_time}|",
             "invalid_input",
         ),
+        # nanpa_ac_prefix_check=Y or a NANPA tz_method on a VICIdial without NANPA prefix data
+        # (fewer than 10 rows): the server's setup, not the caller's values or the login.
         _check_error(
             "NANPA options disabled, NANPA prefix data not loaded",
             "{nanpa_row_count}|{user}",
-            "upstream_error",
+            "not_configured",
         ),
         _check_error("INVALID PHONE NUMBER LENGTH", "{phone_number}|{user}"),
         _check_error("INVALID PHONE NUMBER PREFIX", "{phone_number}|{user}"),
