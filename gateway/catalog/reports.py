@@ -732,7 +732,8 @@ CHECK_PHONE_NUMBER = FunctionSpec(
             "invalid_input",
         ),
         # nanpa_ac_prefix_check=Y or a NANPA tz_method on a VICIdial without NANPA prefix data
-        # (fewer than 10 rows): the server's setup, not the caller's values or the login.
+        # (fewer than 10 rows; non_agent_api.php 17739-17756): the server's setup, not the
+        # caller's values or the login.
         _check_error(
             "NANPA options disabled, NANPA prefix data not loaded",
             "{nanpa_row_count}|{user}",
