@@ -57,7 +57,7 @@ from .config_risks import (
     split_url_password,
 )
 from .errors import GatewayError
-from .policy import check_value
+from .policy import canonical, check_value
 from .secrets import Secret, SecretError, SecretRef, resolve
 
 SOURCE_RE = re.compile(r"[0-9A-Za-z]{2,20}")
@@ -717,14 +717,14 @@ class Validator:
                     ):
                         self.error(f"{pp}.allow", "must be a non-empty list of values")
                     else:
-                        allow = tuple(_scalar_str(x) for x in r["allow"])
+                        allow = tuple(canonical(param, _scalar_str(x)) for x in r["allow"])
                         self.rule_values(param, allow, f"{pp}.allow")
                 force = None
                 if "force" in r:
                     if not _is_scalar(r["force"]):
                         self.error(f"{pp}.force", "must be a single value")
                     else:
-                        force = _scalar_str(r["force"])
+                        force = canonical(param, _scalar_str(r["force"]))
                         self.rule_values(param, (force,), f"{pp}.force")
                 if allow is not None and force is not None and force not in allow:
                     self.error(pp, f"force value {force!r} is not in allow")
@@ -734,7 +734,8 @@ class Validator:
 
     def rule_values(self, param: Param, values: tuple[str, ...], path: str) -> None:
         """``allow``/``force`` values pass the very check a caller's value passes: a forced
-        value is sent as it stands, so the config is the only place it can be checked."""
+        value is sent as it stands, so the config is the only place it can be checked. They are
+        kept in the spelling the gateway sends (``policy.canonical``), like a caller's value."""
         for value in values:
             try:
                 check_value(param, value)

@@ -15,6 +15,7 @@ middleware in :mod:`gateway.app` turns any of them into the JSON error body::
     ├── RequestTimeout           (408 request_timeout)  the client was too slow sending
     ├── TooLarge                 (413 too_large)
     ├── InvalidInput             (422 invalid_input)    VICIdial rejected the input
+    ├── NotConfigured            (422 not_configured)   VICIdial is not set up for the option
     ├── RateLimited              (429 rate_limited)
     ├── UpstreamError            (502 upstream_error)   login/permission failure, unparseable reply
     ├── Unavailable              (503 unavailable)
@@ -123,6 +124,16 @@ class InvalidInput(GatewayError):
     type = "invalid_input"
 
 
+class NotConfigured(GatewayError):
+    """VICIdial is not set up for an option the request asks for (check_phone_number's NANPA
+    checks on a server without NANPA prefix data). Neither the caller's values nor the gateway's
+    login are at fault, and the same request without the option works: a 4xx that says so,
+    with VICIdial's own message, and nothing to retry."""
+
+    status = 422
+    type = "not_configured"
+
+
 class RateLimited(GatewayError):
     status = 429
     type = "rate_limited"
@@ -155,6 +166,7 @@ ERROR_TYPES: dict[str, type[GatewayError]] = {
         Conflict,
         TooLarge,
         InvalidInput,
+        NotConfigured,
         RateLimited,
         UpstreamError,
         Unavailable,

@@ -8,10 +8,16 @@ are all it needs.
 - ``user``, ``pass``, ``source``, ``function`` and ``DB``, the gateway-owned options of the function
   (``stage``, ``header``) and any name the catalog does not list for the function are refused
   with 400 naming the parameter; nothing is ever dropped silently.
-- Values are strings, numbers, booleans (flags only) or lists (list parameters only). A value may
-  not hold control characters or a backslash (it reaches VICIdial's SQL unescaped), must fit the
-  catalog's length limit and allowed values, and may only use characters VICIdial keeps for that
-  parameter (VICIdial deletes the others without a word, so the gateway refuses them instead).
+- Values are strings, numbers, booleans (flags only) or lists (list parameters only; an item may
+  not hold the separator VICIdial splits on). A value may not hold control characters or a
+  backslash (it reaches VICIdial's SQL unescaped), must fit the catalog's length limit and allowed
+  values (an optional parameter may also be empty: VICIdial reads that as not sent), and may only
+  use characters VICIdial keeps for that parameter (VICIdial deletes the others without a word,
+  so the gateway refuses them instead).
+- Spellings VICIdial reads the same way as another value (``Param.spellings``: local_gmt ``-5``
+  is ``-5.00``) are accepted and sent in the catalog's spelling; nothing else is ever rewritten.
+  VICIdial's ``--BLANK--`` (``Param.blank``) passes the length limit where VICIdial empties the
+  field instead of storing the text.
 - No value may change the meaning of VICIdial's SQL (:func:`check_sql`): VICIdial pastes values
   unescaped between quotes, so a value may not hold the quote of any string literal it lands in
   for this request (``Param.sql``, including values stored now and pasted into SQL when VICIdial
@@ -29,7 +35,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_plus
 
-from .catalog.spec import BARE_SAFE, FORWARD_UNSAFE, FunctionSpec, Param, ParamKind, SqlUse
+from .catalog.spec import BARE_SAFE, FORWARD_UNSAFE, FunctionSpec, Param, ParamKind, SqlUse, holds
 from .config import RESERVED_PARAMS, AppConfig
 from .errors import BadRequest, Forbidden
 
@@ -57,6 +63,7 @@ _FORBIDDEN_MULTILINE = re.compile(
     r"[\x00-\x09\x0b-\x1f\x7f-\x9f\\\u2028\u2029\ud800-\udfff" + _INVISIBLE + "]"
 )
 _charset_cache: dict[str, re.Pattern[str]] = {}
+_spelling_cache: dict[str, re.Pattern[str]] = {}
 # A parameter the catalog has no SQL facts for counts as landing in both kinds of literal.
 _UNKNOWN_SQL = (
     SqlUse("'", "not known where VICIdial puts it"),
@@ -75,7 +82,7 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
     params: dict[str, str] = {}
     for name, raw in body.items():
         param = _known_param(spec, name)
-        value = _to_string(param, raw)
+        value = canonical(param, _to_string(param, raw))
         _check_chars(param, value)
         if value in param.heavy and spec.name not in app.allow_heavy:
             raise Forbidden(
@@ -109,8 +116,21 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
     for name, value in params.items():
         known = spec.param(name)
         if known is not None:
+            _check_blank(known, value, params)
             check_sql(known, value, params)
     return params
+
+
+def canonical(param: Param, value: str) -> str:
+    """The spelling of ``value`` the gateway sends (``Param.spellings``), else ``value`` itself."""
+    for pattern, sent in param.spellings:
+        regex = _spelling_cache.get(pattern)
+        if regex is None:
+            regex = _spelling_cache.setdefault(pattern, re.compile(pattern))
+        m = regex.fullmatch(value)
+        if m is not None:
+            return m.expand(sent)
+    return value
 
 
 def check_value(param: Param, value: str, sent: Mapping[str, str] | None = None) -> None:
@@ -120,6 +140,7 @@ def check_value(param: Param, value: str, sent: Mapping[str, str] | None = None)
     counts every statement the parameter can reach.
     """
     _check_chars(param, value)
+    _check_blank(param, value, sent)
     check_sql(param, value, sent)
 
 
@@ -219,7 +240,15 @@ def _to_string(param: Param, raw: Any) -> str:
                 f"{param.name!r} must be a non-empty list of strings or numbers",
                 details={"parameter": param.name},
             )
-        return param.list_sep.join(str(x) for x in raw)
+        items = [str(x) for x in raw]
+        for item in items:
+            if param.list_sep in item and item not in param.whole_items:
+                raise BadRequest(
+                    f"an item of {param.name!r} contains {param.list_sep!r}, the separator "
+                    "VICIdial splits this list on (it would read two items)",
+                    details={"parameter": param.name},
+                )
+        return param.list_sep.join(items)
     expected = "a list, a string or a number" if param.kind == "list" else "a string or a number"
     raise BadRequest(f"{param.name!r} must be {expected}", details={"parameter": param.name})
 
@@ -231,14 +260,19 @@ def _check_chars(param: Param, value: str) -> None:
             f"{name!r} contains a control or invisible formatting character, or a backslash",
             details={"parameter": name},
         )
-    if len(value) > param.max_len:
+    blank = value == param.blank
+    if len(value) > param.max_len and not blank:
         raise BadRequest(
             f"{name!r} is longer than {param.max_len} characters", details={"parameter": name}
         )
-    if param.choices is not None and value not in param.choices:
-        raise BadRequest(
-            f"{name!r} must be one of {', '.join(param.choices)}", details={"parameter": name}
-        )
+    if (
+        param.choices is not None
+        and value not in param.choices
+        and not blank
+        and (value or param.required)
+    ):
+        shown = ", ".join(c or '""' for c in param.choices)
+        raise BadRequest(f"{name!r} must be one of {shown}", details={"parameter": name})
     charset = param.charset or DEFAULT_CHARSETS[param.kind]
     pattern = _charset_cache.get(charset)
     if pattern is None:
@@ -250,6 +284,19 @@ def _check_chars(param: Param, value: str) -> None:
         )
     if param.pattern is not None and value and not re.fullmatch(param.pattern, value):
         raise BadRequest(f"{name!r} must match {param.pattern}", details={"parameter": name})
+
+
+def _check_blank(param: Param, value: str, sent: Mapping[str, str] | None) -> None:
+    """The blank value passes length and choices only where VICIdial empties it."""
+    if value != param.blank or param.blank_kept is None or not holds(param.blank_kept, sent):
+        return
+    if len(value) > param.max_len or (param.choices is not None and value not in param.choices):
+        other, _, values = param.blank_kept
+        raise BadRequest(
+            f"{param.name!r} may not be {value} together with {other}={'/'.join(values)}: "
+            "VICIdial then stores the text as it stands, and it does not fit this field",
+            details={"parameter": param.name},
+        )
 
 
 def _printable(name: str) -> str:

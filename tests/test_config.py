@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from gateway.catalog import CATALOG
-from gateway.config import load_config, parse_config, parse_duration
-from gateway.errors import BadRequest, ConfigError
+from gateway.config import ParamRule, load_config, parse_config, parse_duration
+from gateway.errors import BadRequest, ConfigError, Forbidden
 from gateway.policy import build_params
 
 from .conftest import API_PASS, CRM_SECRET, config_dict
@@ -691,3 +691,31 @@ def test_short_vicidial_password_warns(password: str, warned: bool) -> None:
     found = [w for w in found if "inline secret literal" not in w]
     assert bool(found) is warned, found
     assert all(password not in w for w in found)
+
+
+def test_allow_and_force_values_in_another_spelling_mean_the_value_sent() -> None:
+    """A rule written with a spelling VICIdial reads the same way holds for every spelling of it
+    (the rule is kept in the spelling the gateway sends)."""
+    doc = config_dict()
+    doc["apps"]["crm"]["params"]["call_dispo_report"] = {"status_breakdown": {"allow": ["Y"]}}
+    doc["apps"]["crm"]["params"]["add_phone"] = {"local_gmt": {"force": "-5"}}
+    app = parse_config(doc).apps["crm"]
+    assert app.rule("call_dispo_report", "status_breakdown") == ParamRule(("1",), None)
+    assert app.rule("add_phone", "local_gmt") == ParamRule(None, "-5.00")
+    for value in ("1", "Y", True):
+        body = {"campaigns": "TESTCAMP", "status_breakdown": value}
+        assert build_params(app, CATALOG["call_dispo_report"], body)["status_breakdown"] == "1"
+    with pytest.raises(Forbidden):
+        build_params(app, CATALOG["call_dispo_report"], {"campaigns": "X", "status_breakdown": 0})
+    phone = {
+        "extension": "1101", "dialplan_number": "1101", "voicemail_id": "1101",
+        "phone_login": "1101phone", "phone_pass": "test", "server_ip": "127.0.0.1",
+        "protocol": "SIP", "registration_password": "regpass1101",
+        "phone_full_name": "Api Phone", "outbound_cid": "3125550100",
+    }  # fmt: skip
+    assert build_params(app, CATALOG["add_phone"], phone)["local_gmt"] == "-5.00"
+    assert build_params(app, CATALOG["add_phone"], {**phone, "local_gmt": -5})["local_gmt"] == (
+        "-5.00"
+    )
+    with pytest.raises(Forbidden):
+        build_params(app, CATALOG["add_phone"], {**phone, "local_gmt": "-6"})

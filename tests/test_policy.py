@@ -12,6 +12,7 @@ from gateway.errors import BadRequest, Forbidden
 from gateway.policy import build_params
 
 from .conftest import config_dict
+from .test_documented_values import REQUIRED
 
 CFG = parse_config(config_dict())
 CRM = CFG.apps["crm"]
@@ -165,3 +166,85 @@ def test_line_feeds_only_where_vicidial_keeps_them() -> None:
             params("update_list", {"list_id": "1001", "field_options": bad}, app)
     with pytest.raises(BadRequest):
         params("update_list", {"list_id": "1001", "list_name": "a\nb"}, app)
+
+
+@pytest.mark.parametrize(
+    ("fn", "body", "parameter"),
+    [
+        # VICIdial splits call_dispo_report's lists on "-", user_group_status' on "|", the
+        # phone lists on ",": an item holding the separator would be read as two.
+        ("call_dispo_report", {"user_groups": ["TEAM-A", "B"]}, "user_groups"),
+        ("call_status_stats", {"campaigns": ["TESTCAMP", "X-Y"]}, "campaigns"),
+        ("user_group_status", {"user_groups": ["A|B"]}, "user_groups"),
+        ("lead_search", {"phone_number": ["3125551212,3125551213"]}, "phone_number"),
+    ],
+)
+def test_a_list_item_may_not_hold_the_separator(
+    fn: str, body: dict[str, Any], parameter: str
+) -> None:
+    with pytest.raises(BadRequest) as info:
+        params(fn, body, _all_functions_app())
+    assert info.value.details == {"parameter": parameter}
+
+
+def test_all_is_one_item_of_a_dash_list() -> None:
+    app = _all_functions_app()
+    out = params("call_status_stats", {"campaigns": ["---ALL---"], "ingroups": ["A", "B"]}, app)
+    assert (out["campaigns"], out["ingroups"]) == ("---ALL---", "A-B")
+
+
+def test_blank_fits_any_field_unless_vicidial_inserts_it_as_text() -> None:
+    app = _all_functions_app()
+    body = {"lead_id": "5001", "title": "--BLANK--", "state": "--BLANK--"}
+    assert params("update_lead", body, app)["title"] == "--BLANK--"
+    assert params("batch_update_lead", {"lead_ids": "5001", "title": "--BLANK--"}, app)
+    # With insert_if_not_found=Y a lead may be inserted with the text itself: it must fit.
+    with pytest.raises(BadRequest) as info:
+        params("update_lead", {**body, "insert_if_not_found": "Y"}, app)
+    assert info.value.details == {"parameter": "title"}
+    fits = {"lead_id": "5001", "first_name": "--BLANK--", "insert_if_not_found": "Y"}
+    assert params("update_lead", fits, app)["first_name"] == "--BLANK--"
+    # add_lead has no blank value: the text is stored as it is, and must fit.
+    with pytest.raises(BadRequest):
+        params("add_lead", {"phone_number": "3125551212", "title": "--BLANK--"})
+    # Only the blank value passes the limit.
+    with pytest.raises(BadRequest):
+        params("update_lead", {"lead_id": "5001", "title": "--BLANK"}, app)
+
+
+@pytest.mark.parametrize(
+    ("fn", "name", "raw", "sent"),
+    [
+        ("add_phone", "local_gmt", -5, "-5.00"),
+        ("add_phone", "local_gmt", "9.5", "9.50"),
+        ("add_phone", "local_gmt", "12.75", "12.75"),
+        ("call_dispo_report", "status_breakdown", True, "1"),
+        ("call_dispo_report", "status_breakdown", False, ""),
+        ("call_dispo_report", "status_breakdown", 1, "1"),
+        ("call_dispo_report", "show_percentages", "N", ""),
+    ],
+)
+def test_spellings_vicidial_reads_the_same_are_sent_in_one_form(
+    fn: str, name: str, raw: Any, sent: str
+) -> None:
+    body = {**REQUIRED.get(fn, {}), name: raw}
+    assert params(fn, body, _all_functions_app())[name] == sent
+
+
+@pytest.mark.parametrize(
+    ("fn", "name", "value"),
+    [
+        ("add_phone", "local_gmt", "-5.5"),  # not a time zone of VICIdial's list
+        ("add_phone", "local_gmt", "-05"),  # VICIdial would take it; not a documented spelling
+        ("add_phone", "is_webphone", "yes"),
+        ("call_dispo_report", "status_breakdown", "YES"),
+        ("agent_stats_export", "datetime_start", "2024-06-03+0:00:00"),
+        ("add_lead", "callback_comments", "O'Brien"),  # VICIdial deletes the apostrophe
+        ("add_lead", "tz_method", "postal"),  # VICIdial's TZCODE/POSTAL checks mind the case
+        ("update_cid_group_entry", "stage", ""),  # required: empty is not "not sent"
+    ],
+)
+def test_other_spellings_stay_refused(fn: str, name: str, value: str) -> None:
+    with pytest.raises(BadRequest) as info:
+        params(fn, {**REQUIRED.get(fn, {}), name: value}, _all_functions_app())
+    assert info.value.details["parameter"] == name

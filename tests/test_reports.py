@@ -863,10 +863,23 @@ async def test_gateway_check_phone_number(gateway: Gateway) -> None:
                                "dnc_check": "Y"})
     assert_error(status, body, 422, "invalid_input")
     assert body["error"]["message"] == "PHONE NUMBER IN DNC"
-    status, body = await call(gateway, "check_phone_number",
-                              {"phone_number": "3125551212", "local_call_time": "24hours",
-                               "nanpa_ac_prefix_check": True})
-    assert_error(status, body, 502, "upstream_error")
+
+
+@pytest.mark.parametrize(
+    "option", [{"nanpa_ac_prefix_check": True}, {"tz_method": "AREACODENANPA"}]
+)
+async def test_gateway_nanpa_check_on_a_vicidial_without_nanpa_data(
+    gateway: Gateway, option: dict[str, Any]
+) -> None:
+    """Not a login or permission problem: this VICIdial has no NANPA prefix data, so it cannot
+    do what the option asks (the same request without it works)."""
+    body = {"phone_number": "3125551212", "local_call_time": "24hours", **option}
+    status, payload = await call(gateway, "check_phone_number", body)
+    assert_error(status, payload, 422, "not_configured")
+    assert payload["error"]["message"] == "NANPA options disabled, NANPA prefix data not loaded"
+    assert payload["error"]["details"] == {"nanpa_row_count": 0}
+    status, _ = await call(gateway, "check_phone_number", {**body, **dict.fromkeys(option, "")})
+    assert status == 200
 
 
 async def test_gateway_permission_problems_are_502(gateway: Gateway) -> None:
@@ -894,7 +907,8 @@ def test_gateway_owns_stage_and_header_and_lists_are_joined() -> None:
     assert params == {"phone_number": "3125551000", "date": "2024-06-03", "stage": "tab"}
     params = build_params(app, CATALOG["call_dispo_report"],
                           {"campaigns": ["A", "B"], "status_breakdown": False})
-    assert params == {"campaigns": "A-B", "status_breakdown": "N"}
+    # false is sent empty: VICIdial's [1Y] filter would delete an N anyway.
+    assert params == {"campaigns": "A-B", "status_breakdown": ""}
     for name, spec in CATALOG.items():
         if name in FUNCTIONS and spec.rows is not None and spec.custom_parse is None:
             assert spec.gateway_params, name

@@ -82,7 +82,22 @@ class Gateway:
             return resp.status, await resp.json()
 
 
-def config(url: str, ca: Path, user: str, password: str) -> Config:
+FUNCTIONS = [
+    "add_lead",
+    "update_lead",
+    "update_user",
+    "add_list",
+    "update_list",
+    "check_phone_number",
+    "lead_all_info",
+    "lead_field_info",
+    "campaigns_list",
+]
+
+
+def config(
+    url: str, ca: Path, user: str, password: str, functions: list[str] = FUNCTIONS
+) -> Config:
     return parse_config(
         {
             "server": {"host": "127.0.0.1", "port": 0, "metrics_port": None},
@@ -100,17 +115,7 @@ def config(url: str, ca: Path, user: str, password: str) -> Config:
                     "keys": [{"kid": "check-1", "alg": "HS256", "secret": SECRET}],
                     "upstream": "main",
                     "source": SOURCE,
-                    "functions": [
-                        "add_lead",
-                        "update_lead",
-                        "update_user",
-                        "add_list",
-                        "update_list",
-                        "check_phone_number",
-                        "lead_all_info",
-                        "lead_field_info",
-                        "campaigns_list",
-                    ],
+                    "functions": functions,
                 }
             },
         }

@@ -7,12 +7,22 @@ Length limits are the ``vicidial_list``/``vicidial_lists`` column sizes of the s
 
 from __future__ import annotations
 
-from .spec import FunctionSpec, Param, Rows, Template
+from dataclasses import replace
+
+from .spec import FunctionSpec, Param, Rows, SqlWhen, Template
 
 # The gateway owns the delimiter and header options of row functions.
 _STAGE_HEADER = ("stage", "header")
 
 _YN = ("Y", "N")
+# VICIdial's "empty this field" value (update_lead, batch_update_lead).
+BLANK = "--BLANK--"
+# "YYYY-MM-DD+HH:MM:SS", the manual's form (a "+" is a space in its example URLs): VICIdial, and
+# MariaDB for the datetimes it stores, read a "+" between date and time as the space.
+DATETIME_PLUS = (
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})\+([0-9]{2}:[0-9]{2}:[0-9]{2})",
+    r"\1 \2",
+)
 
 
 def _err(text: str, error_type: str) -> Template:
@@ -26,6 +36,8 @@ def _err(text: str, error_type: str) -> Template:
 NAME_CHARS = "- '_.0-9a-zA-Z"
 ADDRESS_CHARS = "- '.:/@_0-9a-zA-Z"
 EMAIL_CHARS = "- '.:/@%_0-9a-zA-Z"
+# callback_comments: no apostrophe (deleted), and a "+" stays a plus.
+CALLBACK_COMMENT_CHARS = "- +.:/@_0-9a-zA-Z"
 
 _LEAD_FIELDS: tuple[Param, ...] = (
     Param("phone_code", "int", max_len=10),
@@ -56,11 +68,63 @@ _LEAD_FIELDS: tuple[Param, ...] = (
 _CALLBACK_PARAMS: tuple[Param, ...] = (
     Param("campaign_id", "id", max_len=8),
     Param("callback_status", "code", max_len=6),
-    Param("callback_datetime", "datetime", max_len=19),
+    Param(
+        "callback_datetime",
+        "datetime",
+        max_len=19,
+        spellings=(DATETIME_PLUS,),
+        summary="YYYY-MM-DD HH:MM:SS (a + for the space is sent as the space), NOW or <n>DAYS",
+    ),
     Param("callback_type", "code", max_len=8, choices=("USERONLY", "ANYONE")),
     Param("callback_user", "id", max_len=20),
-    Param("callback_comments", "text", max_len=255, charset=ADDRESS_CHARS),
+    Param("callback_comments", "text", max_len=255, charset=CALLBACK_COMMENT_CHARS),
 )
+
+# list_exists_check: VICIdial looks for a "Y" in any case.
+_LIST_EXISTS_CHECK = Param(
+    "list_exists_check",
+    "flag",
+    max_len=1,
+    choices=_YN,
+    spellings=(("y", "Y"), ("n", "N")),
+    summary="Y: the list must exist (y and n are sent as Y and N: VICIdial ignores the case)",
+)
+
+# The lead fields update_lead and batch_update_lead empty on --BLANK-- (the others' filters
+# delete its dashes or letters, so VICIdial cannot blank them).
+_BLANKABLE = frozenset(
+    [
+        "user_field",
+        "status",
+        "vendor_lead_code",
+        "source_id",
+        "title",
+        "first_name",
+        "middle_initial",
+        "last_name",
+        "address1",
+        "address2",
+        "address3",
+        "city",
+        "state",
+        "province",
+        "postal_code",
+        "country_code",
+        "alt_phone",
+        "email",
+        "security_phrase",
+        "comments",
+        "owner",
+    ]
+)
+
+
+def blankable(params: tuple[Param, ...], *, kept: SqlWhen | None = None) -> tuple[Param, ...]:
+    """The parameters with VICIdial's --BLANK-- (``kept``: when VICIdial stores it as it is)."""
+    return tuple(
+        replace(p, blank=BLANK, blank_kept=kept) if p.name in _BLANKABLE else p for p in params
+    )
+
 
 _HOPPER_PARAMS: tuple[Param, ...] = (
     Param("add_to_hopper", "flag", max_len=1, choices=_YN),
@@ -138,7 +202,7 @@ ADD_LEAD = FunctionSpec(
         Param("nanpa_ac_prefix_check", "flag", max_len=1, choices=_YN),
         Param("tz_method", "code", max_len=10, choices=("POSTAL", "TZCODE", "NANPA")),
         Param("lookup_state", "flag", max_len=1, choices=_YN),
-        Param("list_exists_check", "flag", max_len=1, choices=_YN),
+        _LIST_EXISTS_CHECK,
         *_HOPPER_PARAMS,
         *_CALLBACK_PARAMS,
         Param("callback", "flag", max_len=1, choices=_YN),
@@ -275,17 +339,23 @@ UPDATE_LEAD = FunctionSpec(
         Param("insert_if_not_found", "flag", max_len=1, choices=_YN),
         Param("reset_lead", "flag", max_len=1, choices=_YN),
         Param("remove_from_hopper", "flag", max_len=1, choices=_YN),
-        Param("list_exists_check", "flag", max_len=1, choices=_YN),
+        _LIST_EXISTS_CHECK,
         Param("force_entry_list_id", "int", max_len=14),
         Param("update_phone_number", "flag", max_len=1, choices=_YN),
         Param("multi_alt_phones", "text", max_len=1000, charset="- !:_0-9a-zA-Z"),
-        Param("user_field", "id", max_len=20),
-        Param("list_id_field", "id", max_len=14, charset="0-9"),
-        Param("status", "code", max_len=6),
-        Param("gmt_offset_now", "code", max_len=6, charset="-.0-9"),
-        Param("called_count", "int", max_len=5),
-        Param("entry_list_id", "int", max_len=14),
-        *_LEAD_FIELDS,
+        # --BLANK-- empties a field, but a lead inserted (insert_if_not_found=Y) gets the text.
+        *blankable(
+            (
+                Param("user_field", "id", max_len=20),
+                Param("list_id_field", "id", max_len=14, charset="0-9"),
+                Param("status", "code", max_len=6),
+                Param("gmt_offset_now", "code", max_len=6, charset="-.0-9"),
+                Param("called_count", "int", max_len=5),
+                Param("entry_list_id", "int", max_len=14),
+                *_LEAD_FIELDS,
+            ),
+            kept=("insert_if_not_found", "equals", ("Y",)),
+        ),
         *_HOPPER_PARAMS,
         *_CALLBACK_PARAMS,
         Param("callback", "flag", max_len=6, choices=("Y", "N", "REMOVE")),

@@ -26,7 +26,7 @@ Choices made here (the README of the area, in short):
 from __future__ import annotations
 
 from . import leads_shapes as shapes
-from .functions import _LEAD_FIELDS
+from .functions import _LEAD_FIELDS, _LIST_EXISTS_CHECK, blankable
 from .spec import FunctionSpec, Param, RawValue, Rows, Template
 
 # The gateway owns the delimiter and header options of row functions.
@@ -304,15 +304,20 @@ BATCH_UPDATE_LEAD = FunctionSpec(
             pattern=r"[0-9]+(?:,[0-9]+)*",
         ),
         Param("records", "int", max_len=6, summary="at most this many leads, default 1000"),
-        Param("list_exists_check", "flag", max_len=1, choices=_YN),
+        _LIST_EXISTS_CHECK,
         Param("reset_lead", "flag", max_len=1, choices=_YN),
         Param("archived_lead", "flag", max_len=1, choices=_YN),
-        Param("user_field", "id", max_len=20),
-        Param("list_id_field", "id", max_len=14, charset="0-9"),
-        Param("status", "code", max_len=6),
-        Param("gmt_offset_now", "code", max_len=6, charset="-.0-9"),
-        Param("called_count", "int", max_len=5),
-        *_LEAD_FIELDS,
+        # --BLANK-- empties a field.
+        *blankable(
+            (
+                Param("user_field", "id", max_len=20),
+                Param("list_id_field", "id", max_len=14, charset="0-9"),
+                Param("status", "code", max_len=6),
+                Param("gmt_offset_now", "code", max_len=6, charset="-.0-9"),
+                Param("called_count", "int", max_len=5),
+                *_LEAD_FIELDS,
+            )
+        ),
     ),
     empty_ok=True,
     custom_parse=shapes.parse_batch_update_lead,
@@ -369,7 +374,10 @@ SOUNDS_LIST = FunctionSpec(
             required=True,
             max_len=4,
             choices=("date", "name", "size"),
-            summary="sort order: date (newest first), name, size (largest first)",
+            # VICIdial looks for the word in any case.
+            spellings=tuple((f"(?i){word}", word) for word in ("date", "name", "size")),
+            summary="sort order: date (newest first), name, size (largest first); any case, "
+            "sent in lower case",
         ),
     ),
     # No file in the store prints nothing.

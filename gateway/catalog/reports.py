@@ -27,6 +27,7 @@ How the known reply quirks are handled:
 
 from __future__ import annotations
 
+from .functions import DATETIME_PLUS
 from .reports_shapes import (
     parse_agent_stats,
     parse_call_dispo_report,
@@ -44,7 +45,7 @@ _YES_NO = ("YES", "NO")
 WORD_CHARS = "-_0-9a-zA-Z"
 GROUP_LIST_CHARS = "-|,_0-9a-zA-Z"  # user_groups, in_groups, campaigns (logged_in_agents)
 DASH_LIST_CHARS = "-_0-9a-zA-Z"  # ingroups
-DATETIME_CHARS = "- :_0-9"  # datetime_start/_end: "+" becomes a space inside the function
+DATETIME_CHARS = "- :_0-9"  # datetime_start/_end: a "+" is turned into a space (DATETIME_PLUS)
 TIME_CHARS = ":0-9"
 OWNER_CHARS = "- '.:/@_0-9a-zA-Z"
 POSTAL_CHARS = "- '0-9a-zA-Z"
@@ -90,7 +91,22 @@ def _dash_list(name: str, charset: str, *, required: bool = False, summary: str 
         max_len=9999,
         charset=charset,
         list_sep="-",
+        whole_items=("---ALL---",),
         summary=summary,
+    )
+
+
+def _report_switch(name: str, summary: str) -> Param:
+    """status_breakdown / show_percentages: VICIdial's filter keeps only 1 and Y, and any of them
+    turns the option on; 0, N (deleted by that filter) and an empty value leave it off."""
+    return Param(
+        name,
+        "flag",
+        max_len=1,
+        choices=("1", ""),
+        charset="1",
+        spellings=(("Y", "1"), ("0|N", "")),
+        summary=f"{summary}. 1 or Y (sent as 1) turns it on; 0, N or empty (sent empty) not",
     )
 
 
@@ -330,7 +346,8 @@ AGENT_STATS_EXPORT = FunctionSpec(
             required=True,
             max_len=19,
             charset=DATETIME_CHARS,
-            summary="YYYY-MM-DD HH:MM:SS",
+            spellings=(DATETIME_PLUS,),
+            summary="YYYY-MM-DD HH:MM:SS (the manual's + for the space is sent as the space)",
         ),
         Param(
             "datetime_end",
@@ -338,7 +355,8 @@ AGENT_STATS_EXPORT = FunctionSpec(
             required=True,
             max_len=19,
             charset=DATETIME_CHARS,
-            summary="YYYY-MM-DD HH:MM:SS",
+            spellings=(DATETIME_PLUS,),
+            summary="YYYY-MM-DD HH:MM:SS (the manual's + for the space is sent as the space)",
         ),
         Param("agent_user", "id", max_len=20),
         Param("campaign_id", "id", max_len=8),
@@ -632,22 +650,8 @@ CALL_DISPO_REPORT = FunctionSpec(
         _dash_list("categories", "-,_0-9a-zA-Z", summary="or ---ALL--- / ALLCATEGORIES"),
         _dash_list("users", "-,_0-9a-zA-Z", summary="or ---ALL--- / ALLUSERS"),
         _dash_list("user_groups", GROUP_LIST_CHARS, summary="or ---ALL--- / ALLGROUPS"),
-        Param(
-            "status_breakdown",
-            "flag",
-            max_len=1,
-            choices=_YN,
-            charset="1YN",
-            summary="Y: one column per status",
-        ),
-        Param(
-            "show_percentages",
-            "flag",
-            max_len=1,
-            choices=_YN,
-            charset="1YN",
-            summary="Y (with status_breakdown): each count with its percentage",
-        ),
+        _report_switch("status_breakdown", "one column per status"),
+        _report_switch("show_percentages", "with status_breakdown: each count with its percentage"),
     ),
     custom_parse=parse_call_dispo_report,
     stream=True,
@@ -727,10 +731,13 @@ CHECK_PHONE_NUMBER = FunctionSpec(
             "ERROR: check_phone_number THIS IS NOT A VALID CALL TIME: |{user}|{local_call_time}|",
             "invalid_input",
         ),
+        # nanpa_ac_prefix_check=Y or a NANPA tz_method on a VICIdial without NANPA prefix data
+        # (fewer than 10 rows; non_agent_api.php 17739-17756): the server's setup, not the
+        # caller's values or the login.
         _check_error(
             "NANPA options disabled, NANPA prefix data not loaded",
             "{nanpa_row_count}|{user}",
-            "upstream_error",
+            "not_configured",
         ),
         _check_error("INVALID PHONE NUMBER LENGTH", "{phone_number}|{user}"),
         _check_error("INVALID PHONE NUMBER PREFIX", "{phone_number}|{user}"),

@@ -156,15 +156,20 @@ class SqlUse:
 
     def applies(self, sent: Mapping[str, str] | None) -> bool:
         """Does this use happen for a request with these parameters (None: any request)?"""
-        if self.when is None or sent is None:
-            return True
-        name, test, values = self.when
-        got = sent.get(name, "")
-        if test == "not_empty":
-            return got != ""
-        if test == "equals":
-            return got in values
-        return any(v in got for v in values)
+        return holds(self.when, sent)
+
+
+def holds(when: SqlWhen | None, sent: Mapping[str, str] | None) -> bool:
+    """Does the condition hold for a request with these parameters (None: any request)?"""
+    if when is None or sent is None:
+        return True
+    name, test, values = when
+    got = sent.get(name, "")
+    if test == "not_empty":
+        return got != ""
+    if test == "equals":
+        return got in values
+    return any(v in got for v in values)
 
 
 @dataclass(frozen=True)
@@ -182,8 +187,11 @@ class Param:
     # silently deletes every other character, so the gateway refuses them instead of letting data
     # be lost. None: the default of the kind (see gateway.policy).
     charset: str | None = None
-    # kind "list": the separator VICIdial expects between items (JSON arrays are joined with it).
+    # kind "list": the separator VICIdial expects between items (JSON arrays are joined with it,
+    # and an item holding it is refused: VICIdial would read two), and the items VICIdial reads
+    # whole although they hold it ("---ALL---" in the dash-separated report lists).
     list_sep: str = ","
+    whole_items: tuple[str, ...] = ()
     # Values the VICIdial manual warns are heavy on the database (hopper_list BLOCK): refused
     # unless the app's policy allows heavy options for this function.
     heavy: tuple[str, ...] = ()
@@ -192,6 +200,16 @@ class Param:
     pattern: str | None = None
     # The value may hold line feeds (VICIdial keeps them: custom field options, help texts).
     multiline: bool = False
+    # Other spellings VICIdial reads exactly as a value of this parameter: (full-match regex,
+    # the value sent instead, with \1... for the regex's groups), tried in order. Only where
+    # VICIdial reads both the same way (local_gmt "-5" is "-5.00": VICIdial compares the two as
+    # numbers); the value sent then gets every check. The summary says what is converted.
+    spellings: tuple[tuple[str, str], ...] = ()
+    # A value VICIdial turns into an empty one before it stores it (update_lead's "--BLANK--"):
+    # it passes the length limit and the choices, except in a request where ``blank_kept``
+    # holds, because VICIdial then stores the text as it stands (an inserted lead).
+    blank: str | None = None
+    blank_kept: SqlWhen | None = None
     # Every place VICIdial pastes the value into SQL unescaped (gateway.catalog.sql_uses);
     # () when it never reaches SQL. None: not known, so every quote counts as dangerous.
     sql: tuple[SqlUse, ...] | None = None

@@ -39,6 +39,14 @@ TIMEZONES = (
     "-12.00",
 )  # fmt: skip
 PROTOCOLS = ("IAX2", "SIP", "Zap", "EXTERNAL")
+# VICIdial compares local_gmt with that list by PHP's "!=", which compares two numeric strings as
+# numbers: "-5", "-5." and "-5.0" are "-5.00" to it, "9.5" is "9.50". Those are sent as the list
+# writes them (what VICIdial's own screens store).
+_GMT_SPELLINGS = (
+    (r"(-?[0-9]{1,2})\.?", r"\1.00"),
+    (r"(-?[0-9]{1,2})\.([0-9])", r"\1.\g<2>0"),
+)
+_GMT_SUMMARY = "a time zone as VICIdial lists it (-5.00, 9.50); -5 or 9.5 is sent as -5.00, 9.50"
 
 # Characters VICIdial keeps (cross_cutting.md section 3 and the filters of non_agent_api.php).
 WORD_CHARS = "-_0-9a-zA-Z"
@@ -103,6 +111,19 @@ def _notice_error(text: str, error_type: str) -> Template:
 
 def _flag(name: str, summary: str = "") -> Param:
     return Param(name, "flag", max_len=1, choices=_YN, summary=summary)
+
+
+def _any_case_flag(name: str) -> Param:
+    """A phone's Y/N option: VICIdial matches it case-insensitively into an ENUM column (which
+    stores the upper-case value), so y and n are sent as Y and N."""
+    return Param(
+        name,
+        "flag",
+        max_len=1,
+        choices=_YN,
+        spellings=(("y", "Y"), ("n", "N")),
+        summary="Y or N (y and n are sent as Y and N)",
+    )
 
 
 def _bit(name: str, summary: str = "") -> Param:
@@ -569,11 +590,18 @@ DELETE_FPG_PHONE = FunctionSpec(
 # --- phones ---------------------------------------------------------------------------------
 
 _PHONE_OPTIONS: tuple[Param, ...] = (
-    Param("is_webphone", "code", max_len=12, choices=("Y", "N", "Y_API_LAUNCH")),
-    _flag("webphone_auto_answer"),
-    _flag("use_external_server_ip"),
+    Param(
+        "is_webphone",
+        "code",
+        max_len=12,
+        choices=("Y", "N", "Y_API_LAUNCH"),
+        spellings=(("y", "Y"), ("n", "N"), ("(?i)y_api_launch", "Y_API_LAUNCH")),
+        summary="Y, N or Y_API_LAUNCH, in any case (sent in upper case)",
+    ),
+    _any_case_flag("webphone_auto_answer"),
+    _any_case_flag("use_external_server_ip"),
     Param("template_id", "id", max_len=15, summary="an existing template, or --BLANK--"),
-    _flag("on_hook_agent"),
+    _any_case_flag("on_hook_agent"),
 )
 
 ADD_PHONE = FunctionSpec(
@@ -591,7 +619,16 @@ ADD_PHONE = FunctionSpec(
         Param("protocol", "code", required=True, max_len=8, choices=PROTOCOLS),
         Param("registration_password", "text", required=True, max_len=100, charset=WORD_CHARS),
         Param("phone_full_name", "text", required=True, max_len=50, charset=PHONE_NAME_CHARS),
-        Param("local_gmt", "code", required=True, max_len=6, choices=TIMEZONES, charset="-.0-9"),
+        Param(
+            "local_gmt",
+            "code",
+            required=True,
+            max_len=6,
+            choices=TIMEZONES,
+            charset="-.0-9",
+            spellings=_GMT_SPELLINGS,
+            summary=_GMT_SUMMARY,
+        ),
         Param("outbound_cid", "phone", required=True, max_len=20),
         Param("phone_context", "id", max_len=20),
         Param("email", "text", max_len=100, charset=EMAIL_CHARS),
@@ -665,7 +702,15 @@ UPDATE_PHONE = FunctionSpec(
             charset=PHONE_NAME_CHARS,
             summary="2-30 chars or --BLANK--",
         ),
-        Param("local_gmt", "code", max_len=6, choices=TIMEZONES, charset="-.0-9"),
+        Param(
+            "local_gmt",
+            "code",
+            max_len=6,
+            choices=TIMEZONES,
+            charset="-.0-9",
+            spellings=_GMT_SPELLINGS,
+            summary=_GMT_SUMMARY,
+        ),
         Param("outbound_cid", "phone", max_len=18, summary="6-18 digits"),
         Param("outbound_alt_cid", "code", max_len=18, charset="0-9a-zA-Z", summary="6-18 chars"),
         Param("phone_context", "id", max_len=20, summary="2+ chars or --BLANK--"),
