@@ -721,7 +721,8 @@ async def test_gateway_sounds_list(gateway: Gateway) -> None:
     error = await fails(gateway, "sounds_list", body, 502, "upstream_error")
     assert error["details"] == {}  # the server path stays inside
     gateway.sim.state.leadmedia.sounds.central_control_active = 0
-    error = await fails(gateway, "sounds_list", body, 502, "upstream_error")
+    # The server's setup, not the login or the caller's input.
+    error = await fails(gateway, "sounds_list", body, 422, "not_configured")
     assert "CENTRAL SOUND CONTROL IS NOT ACTIVE" in error["message"]
 
 
@@ -751,7 +752,7 @@ async def test_gateway_picker_scoping_and_errors(gateway: Gateway) -> None:
     error = await fails(gateway, "container_list", {"type": ""}, 422, "invalid_input")
     assert error["message"] == "NO CONTAINER TYPE DEFINED"
     state.leadmedia.sounds.central_control_active = 0
-    await fails(gateway, "moh_list", {}, 502, "upstream_error")
+    await fails(gateway, "moh_list", {}, 422, "not_configured")
     # Rows of user groups the API user's group may not see are left out.
     state.user_groups["ADMIN"].admin_viewable_groups = " ADMIN -"
     state.leadmedia.inbound_groups["SUPPORT"].user_group = "AGENTS"

@@ -354,10 +354,11 @@ _SOUNDS_PERMISSION = _err(
     "ERROR: sounds_list USER DOES NOT HAVE PERMISSION TO VIEW SOUNDS LIST: |{user}|{allowed_user}|",
     "upstream_error",
 )
+# The server's setup (system_settings.sounds_central_control_active), not the caller's input.
 _SOUNDS_INACTIVE = _err(
     "ERROR: sounds_list CENTRAL SOUND CONTROL IS NOT ACTIVE: "
     "|{user}|{sounds_central_control_active}|",
-    "upstream_error",
+    "not_configured",
 )
 
 SOUNDS_LIST = FunctionSpec(
