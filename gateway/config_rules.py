@@ -761,6 +761,9 @@ class Validator:
                 if not isinstance(label, str) or not CUSTOM_LABEL_RE.fullmatch(label):
                     self.error(lp, "a custom field label is 1-50 of [A-Za-z0-9_]")
                     continue
+                if label in RESERVED_PARAMS or label == "custom_fields":
+                    self.error(lp, "is a form field the gateway sends; no custom field label")
+                    continue
                 built = self.param_rule(rule, lp, custom_param(label))
                 if built is not None:
                     fn_rules[label] = built

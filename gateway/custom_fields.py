@@ -260,22 +260,18 @@ class CustomFields:
         if spec.name == "add_lead":
             if not values:
                 return Plan(params, params)
+            # The second step's form: update_lead lead_id=<new> custom_fields=Y <values>.
+            fixed = _owned({"lead_id": "", "custom_fields": "Y"}, values)
             list_id = _add_lead_list(params)
             labels = await self._known(upstream, list_id, values, lookup)
-            store = {"lead_id": "", "custom_fields": "Y", **values}
-            _check_form(list_id, labels, store, values)
+            _check_form(list_id, labels, fixed, values)
             fingerprint = {**params, **{f"custom_fields.{k}": v for k, v in values.items()}}
             return Plan(params, fingerprint, after=_store_after_add(values, lookup))
-        clash = sorted(set(values) & set(params))
-        if clash:
-            raise BadRequest(
-                f"custom field {clash[0]!r} has the name of a parameter also sent",
-                details={"parameter": f"custom_fields.{clash[0]}"},
-            )
+        fixed = _owned({**params, "custom_fields": "Y"}, values)
         list_id = await _lead_custom_list(params, lookup)
         labels = await self._known(upstream, list_id, values, lookup)
-        form = {**params, "custom_fields": "Y", **values}
-        _check_form(list_id, labels, form, values)
+        _check_form(list_id, labels, fixed, values)
+        form = {**fixed, **values}
         return Plan(form, form)
 
 
@@ -316,13 +312,29 @@ def _add_lead_list(params: Mapping[str, str]) -> str:
     return list_id if len(list_id) >= 3 else "999"
 
 
+def _owned(fixed: dict[str, str], values: Mapping[str, str]) -> dict[str, str]:
+    """``fixed``, the form fields besides the custom values; a custom label may not be one of
+    them, nor one the gateway adds itself (``pass``: the form would carry the gateway's password
+    under that label, and VICIdial would store it in the lead)."""
+    taken = set(fixed) | RESERVED_PARAMS
+    clash = sorted(label for label in values if label in taken)
+    if clash:
+        raise BadRequest(
+            f"custom field {clash[0]!r} has the name of a form field the gateway sends",
+            details={"parameter": f"custom_fields.{clash[0]}"},
+        )
+    return fixed
+
+
 def _check_form(
-    list_id: str, labels: tuple[str, ...], form: Mapping[str, str], values: Mapping[str, str]
+    list_id: str, labels: tuple[str, ...], fixed: Mapping[str, str], values: Mapping[str, str]
 ) -> None:
-    """Refuse what would make update_lead write a field the caller did not send."""
-    sent_fields = set(form) | RESERVED_PARAMS
+    """Refuse what would make update_lead write a field the caller did not send: a label of the
+    list that is the name of another form field, or that occurs as ``&label=`` in a value."""
+    form = {**fixed, **values}
+    sent_fields = set(fixed) | RESERVED_PARAMS
     for label in labels:
-        if label in sent_fields and label not in values:
+        if label in sent_fields:
             raise BadRequest(
                 f"list {list_id} has a custom field named {label!r} like a form field the "
                 "gateway sends: VICIdial would store that field's value in it (rename the "
@@ -433,7 +445,7 @@ def _store_after_add(values: Mapping[str, str], lookup: Lookup) -> After:
             raise UpstreamError("VICIdial added the lead without telling its lead_id")
         try:
             reply = await lookup(
-                CATALOG["update_lead"], {"lead_id": lead_id, "custom_fields": "Y", **values}
+                CATALOG["update_lead"], {**values, "lead_id": lead_id, "custom_fields": "Y"}
             )
         except GatewayError as exc:
             raise _not_stored(lead_id, exc.message) from None

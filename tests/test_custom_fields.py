@@ -438,6 +438,8 @@ async def test_per_app_allow_and_force() -> None:
          "apps.crm.params.add_lead.custom_fields.notes.allow: 'custom_fields.notes' contains"),
         ({"add_lead": {"custom_fields": {"bad-label": {"force": "x"}}}},
          "apps.crm.params.add_lead.custom_fields.bad-label: a custom field label"),
+        ({"update_lead": {"custom_fields": {"pass": {"force": "x"}}}},
+         "apps.crm.params.update_lead.custom_fields.pass: is a form field the gateway sends"),
         ({"add_lead": {"custom_fields": ["notes"]}},
          "apps.crm.params.add_lead.custom_fields: must be a mapping"),
         ({"lead_search": {"custom_fields": {"notes": {"force": "x"}}}},
@@ -506,3 +508,24 @@ async def test_the_gateway_user_must_be_allowed_its_own_calls(cf: CF) -> None:
     status, body = await cf.call("update_lead", {"lead_id": 5001, "custom_fields": {}})
     assert status == 502 and "own lead_field_info call" in body["error"]["message"]
     assert cf.hits("add_lead") == 0 and cf.hits("update_lead") == 0
+
+
+async def test_a_custom_value_under_a_gateway_owned_name_is_refused(cf: CF) -> None:
+    """Sent as ``pass``, the value would be replaced by the gateway's password in the form, and
+    VICIdial would store that password in the list's field called ``pass``."""
+    status, body = await cf.call("add_lead", {"phone_number": "3125540800", "list_id": "94003"})
+    lead_id = body["data"]["lead_id"]
+    for function, request in (
+        ("update_lead", {"lead_id": lead_id, "custom_fields": {"pass": "x"}}),
+        ("add_lead", {"phone_number": "3125540801", "list_id": "94003",
+                      "custom_fields": {"pass": "x"}}),
+        ("update_lead", {"lead_id": lead_id, "custom_fields": {"custom_fields": "x"}}),
+        ("add_lead", {**ADD, "custom_fields": {"lead_id": "5001"}}),
+    ):  # fmt: skip
+        cf.state.clear_log()
+        status, body = await cf.call(function, request)
+        assert status == 400, body
+        label = next(iter(request["custom_fields"]))
+        assert body["error"]["details"] == {"parameter": f"custom_fields.{label}"}
+        assert cf.state.requests == []
+    assert cf.state.listadmin.custom_rows.get("94003", {}) == {}
