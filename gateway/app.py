@@ -6,6 +6,7 @@
     catalog.CATALOG                   function name → spec               404
     policy.build_params               app, spec, JSON → form params      400 / 403
     limits.check_rate                 the app's token bucket             429
+    custom_fields.CustomFields.plan   custom lead fields (may ask VICIdial) 400 / 403
     limits.begin_idempotent           Idempotency-Key: replay or start   409 / 422
     limits.Concurrency.slots          app, class, upstream caps          503
     cache.ReplyCache                  coalescing / short cache (opt-in)
@@ -51,6 +52,8 @@ from .catalog.spec import CustomParse, FunctionSpec
 from .catalog.stream import streamable
 from .client_writes import send
 from .config import AppConfig, Config
+from .custom_fields import Lookup, take
+from .custom_fields import describe as describe_custom
 from .errors import (
     ERROR_TYPES,
     BadRequest,
@@ -69,7 +72,7 @@ from .export import Buffered, stream_export
 from .health import Readiness
 from .limits import IdempotentCall, begin_idempotent, check_rate
 from .metrics import Metrics
-from .policy import build_params
+from .policy import build_params, gateway_params
 from .refusal import refusal_reply
 from .reload import Generation, Runtime
 from .store import StoredResponse
@@ -296,6 +299,10 @@ async def functions_view(request: web.Request) -> web.Response:
         for spec in CATALOG.values()
         if spec.name in app.functions
     ]
+    for function in functions:
+        custom = describe_custom(app, function["name"])
+        if custom is not None:
+            function["params"].append(custom)
     return web.json_response(
         {"ok": True, "app": app.name, "functions": functions, "request_id": request[REQUEST_ID]}
     )
@@ -348,15 +355,23 @@ async def _call(
     runtime = request.app[RUNTIME_KEY]
     metrics = request.app[METRICS_KEY]
     body = await read_json(request)
+    custom = take(spec, body)
     params = build_params(caller.app, spec, body)
     audit = gen.config.audit
     record.params = loggable_params(spec, params, audit.phone_digits, audit.personal_data)
     record.note_ids(params)
     await check_rate(runtime.store, caller.app, metrics)
+    upstream_cfg = gen.config.upstreams[caller.app.upstream]
+    plan = await runtime.custom_fields.plan(
+        caller.app, upstream_cfg, spec, params, custom, _own_calls(request, caller)
+    )
+    params = plan.params
     idempotent: IdempotentCall | None = None
     key = request.headers.get("Idempotency-Key")
     if key is not None and spec.effect == "mutating":
-        started = await begin_idempotent(runtime.store, caller.app, key, spec.name, params)
+        started = await begin_idempotent(
+            runtime.store, caller.app, key, spec.name, plan.fingerprint
+        )
         if isinstance(started, StoredResponse):
             record.outcome = "replayed"
             return web.json_response(
@@ -364,7 +379,9 @@ async def _call(
             )
         idempotent = started
     try:
-        response, acted = await _upstream_call(request, caller, spec, params, record)
+        response, acted = await _upstream_call(
+            request, caller, spec, params, record, after=plan.after
+        )
     except GatewayError as exc:
         if idempotent is not None:
             if isinstance(exc, UpstreamError | UpstreamTimeout) and not isinstance(exc, NotSent):
@@ -393,9 +410,12 @@ async def _upstream_call(
     spec: FunctionSpec,
     params: dict[str, str],
     record: AuditRecord,
+    *,
+    after: Callable[[ParsedReply], Awaitable[ParsedReply]] | None = None,
 ) -> tuple[web.StreamResponse, bool]:
     """The response, and whether VICIdial got as far as the function itself (past its login,
-    source and permission checks, which it makes before doing anything)."""
+    source and permission checks, which it makes before doing anything). ``after`` may add to
+    the parsed reply (a second call: add_lead's custom fields)."""
     gen = request[GENERATION]
     runtime = request.app[RUNTIME_KEY]
     metrics = request.app[METRICS_KEY]
@@ -470,12 +490,44 @@ async def _upstream_call(
     record.note_ids(parsed.data if isinstance(parsed.data, dict) else None)
     metrics.upstream_duration.labels(upstream_name, spec.name).observe(record.upstream_seconds)
     metrics.upstream_requests.labels(upstream_name, spec.name, parsed.result).inc()
+    if after is not None and not parsed.generic:
+        parsed = await after(parsed)
     status, payload = reply_json(spec, parsed)
     if status != 200:
         record.outcome = str(payload["error"]["type"])
     payload["request_id"] = request[REQUEST_ID]
     response = web.json_response(payload, status=status, headers=_retry_after(payload, status))
     return response, not parsed.generic
+
+
+def _own_calls(request: web.Request, caller: Caller) -> Lookup:
+    """Calls the gateway makes to VICIdial for a request, beside the request's own (a list's
+    custom field labels, a lead's list): with the app's source and concurrency slots; a refusal
+    of the gateway's own account ends the request as it would end its own call."""
+    gen = request[GENERATION]
+    runtime = request.app[RUNTIME_KEY]
+    metrics = request.app[METRICS_KEY]
+    name = caller.app.upstream
+    upstream, cfg = gen.upstreams[name], gen.config.upstreams[name]
+
+    async def call(spec: FunctionSpec, params: Mapping[str, str]) -> ParsedReply:
+        form = {**params, **gateway_params(spec)}
+        async with runtime.concurrency.slots(caller.app, cfg, function_class(spec)):
+            reply = await upstream.call(spec.name, form, source=caller.app.source)
+        parsed = (
+            refusal_reply(reply.refusal)
+            if reply.refusal is not None
+            else _parse(request, spec, reply.status, reply.text, form)
+        )
+        metrics.upstream_requests.labels(name, spec.name, parsed.result).inc()
+        if parsed.generic:
+            status, payload = reply_json(spec, parsed)
+            error = payload["error"]
+            cls = ERROR_TYPES.get(error["type"], UpstreamError)
+            raise cls(error["message"], headers=_retry_after(payload, status))
+        return parsed
+
+    return call
 
 
 async def _recheck_status(

@@ -93,6 +93,15 @@ class Credential:
 
 
 @dataclass(frozen=True)
+class CustomFieldsConfig:
+    """How long the custom field labels of a list (asked of VICIdial with list_custom_fields) are
+    kept, and for how many lists at most (least recently used out first); ttl 0: not kept."""
+
+    ttl: float = 300.0
+    max_lists: int = 1000
+
+
+@dataclass(frozen=True)
 class UpstreamConfig:
     name: str
     base_url: str
@@ -123,6 +132,7 @@ class UpstreamConfig:
     # Read-only functions whose replies are shared and cached for a while: function -> seconds.
     # Identical concurrent calls always share one upstream call while this is set (even 0).
     cache: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    custom_fields: CustomFieldsConfig = CustomFieldsConfig()
 
 
 @dataclass(frozen=True)
@@ -170,6 +180,10 @@ class AppConfig:
     max_concurrency: int | None = None
     # Functions whose heavy options (e.g. hopper_list search_method=BLOCK) this app may use.
     allow_heavy: frozenset[str] = frozenset()
+    # Rules for custom lead fields: function -> field label -> rule (params.<fn>.custom_fields).
+    custom_fields: Mapping[str, Mapping[str, ParamRule]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def rule(self, function: str, param: str) -> ParamRule | None:
         return self.params.get(function, {}).get(param)

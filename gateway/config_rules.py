@@ -37,6 +37,7 @@ from .config import (
     AuthConfig,
     ClientCertRule,
     Credential,
+    CustomFieldsConfig,
     KeyConfig,
     ParamRule,
     RateLimit,
@@ -56,6 +57,9 @@ from .config_risks import (
     secret_weakness,
     split_url_password,
 )
+from .custom_fields import FUNCTIONS as CUSTOM_FIELD_FUNCTIONS
+from .custom_fields import LABEL_RE as CUSTOM_LABEL_RE
+from .custom_fields import custom_param
 from .errors import GatewayError
 from .policy import canonical, check_value
 from .secrets import Secret, SecretError, SecretRef, resolve
@@ -401,6 +405,9 @@ class Validator:
             ),
             queue_timeout=self.value(m, "queue_timeout", path, _duration_or_zero, 5.0),
             cache=self.value(m, "cache", path, _cache_ttls, MappingProxyType({})),
+            custom_fields=self.custom_fields_cache(m["custom_fields"], f"{path}.custom_fields")
+            if m.get("custom_fields") is not None
+            else CustomFieldsConfig(),
             client_cert=self.tls(
                 m["client_cert"], f"{path}.client_cert", client_ca=False, watch=True
             )
@@ -517,6 +524,7 @@ class Validator:
         elif "keys" not in m:
             self.error(path, "needs keys, a jwks_file, or both")
         params = self.params(m.get("params", {}), f"{path}.params", functions)
+        custom_rules = self.custom_field_rules(m.get("params", {}), f"{path}.params", functions)
         client_cert = None
         if m.get("client_cert") is not None:
             client_cert = self.client_cert_rule(m["client_cert"], f"{path}.client_cert")
@@ -538,6 +546,7 @@ class Validator:
             rate_limit=rate_limit,
             max_concurrency=self.value(m, "max_concurrency", path, _positive_int, None),
             allow_heavy=allow_heavy,
+            custom_fields=custom_rules,
         )
         self.forced_heavy(app, path)
         return app
@@ -698,6 +707,8 @@ class Validator:
             fn_rules: dict[str, ParamRule] = {}
             for pname, rule in rm.items():
                 pp = _join(p, str(pname))
+                if pname == "custom_fields" and fn in CUSTOM_FIELD_FUNCTIONS:
+                    continue  # see custom_field_rules
                 if pname in RESERVED_PARAMS or pname in spec.gateway_params:
                     self.error(pp, "is set by the gateway and cannot have rules")
                     continue
@@ -705,31 +716,68 @@ class Validator:
                 if param is None:
                     self.error(pp, f"{fn} has no parameter {pname!r}")
                     continue
-                r = self.mapping(rule, pp, optional={"allow", "force"})
-                if r is None:
-                    continue
-                allow = None
-                if "allow" in r:
-                    if (
-                        not isinstance(r["allow"], list)
-                        or not r["allow"]
-                        or not all(_is_scalar(x) for x in r["allow"])
-                    ):
-                        self.error(f"{pp}.allow", "must be a non-empty list of values")
-                    else:
-                        allow = tuple(canonical(param, _scalar_str(x)) for x in r["allow"])
-                        self.rule_values(param, allow, f"{pp}.allow")
-                force = None
-                if "force" in r:
-                    if not _is_scalar(r["force"]):
-                        self.error(f"{pp}.force", "must be a single value")
-                    else:
-                        force = canonical(param, _scalar_str(r["force"]))
-                        self.rule_values(param, (force,), f"{pp}.force")
-                if allow is not None and force is not None and force not in allow:
-                    self.error(pp, f"force value {force!r} is not in allow")
-                fn_rules[str(pname)] = ParamRule(allow, force)
+                built = self.param_rule(rule, pp, param)
+                if built is not None:
+                    fn_rules[str(pname)] = built
             out[str(fn)] = MappingProxyType(fn_rules)
+        return MappingProxyType(out)
+
+    def param_rule(self, rule: Any, pp: str, param: Param) -> ParamRule | None:
+        """``{allow: [...], force: value}``, each value checked as ``param``."""
+        r = self.mapping(rule, pp, optional={"allow", "force"})
+        if r is None:
+            return None
+        allow = None
+        if "allow" in r:
+            if (
+                not isinstance(r["allow"], list)
+                or not r["allow"]
+                or not all(_is_scalar(x) for x in r["allow"])
+            ):
+                self.error(f"{pp}.allow", "must be a non-empty list of values")
+            else:
+                allow = tuple(canonical(param, _scalar_str(x)) for x in r["allow"])
+                self.rule_values(param, allow, f"{pp}.allow")
+        force = None
+        if "force" in r:
+            if not _is_scalar(r["force"]):
+                self.error(f"{pp}.force", "must be a single value")
+            else:
+                force = canonical(param, _scalar_str(r["force"]))
+                self.rule_values(param, (force,), f"{pp}.force")
+        if allow is not None and force is not None and force not in allow:
+            self.error(pp, f"force value {force!r} is not in allow")
+        return ParamRule(allow, force)
+
+    def custom_field_rules(
+        self, raw: Any, path: str, functions: set[str]
+    ) -> Mapping[str, Mapping[str, ParamRule]]:
+        """``params.<add_lead|update_lead>.custom_fields.<label>: {allow, force}``: values are
+        checked as the custom field's value (:func:`gateway.custom_fields.custom_param`)."""
+        out: dict[str, Mapping[str, ParamRule]] = {}
+        if not isinstance(raw, dict):
+            return MappingProxyType(out)  # reported by params()
+        for fn in sorted(CUSTOM_FIELD_FUNCTIONS & functions):
+            rules = raw.get(fn)
+            if not isinstance(rules, dict) or "custom_fields" not in rules:
+                continue
+            p = _join(path, f"{fn}.custom_fields")
+            labels = self.mapping(rules["custom_fields"], p)
+            if labels is None:
+                continue
+            fn_rules: dict[str, ParamRule] = {}
+            for label, rule in labels.items():
+                lp = _join(p, str(label))
+                if not isinstance(label, str) or not CUSTOM_LABEL_RE.fullmatch(label):
+                    self.error(lp, "a custom field label is 1-50 of [A-Za-z0-9_]")
+                    continue
+                if label in RESERVED_PARAMS or label == "custom_fields":
+                    self.error(lp, "is a form field the gateway sends; no custom field label")
+                    continue
+                built = self.param_rule(rule, lp, custom_param(label))
+                if built is not None:
+                    fn_rules[label] = built
+            out[fn] = MappingProxyType(fn_rules)
         return MappingProxyType(out)
 
     def rule_values(self, param: Param, values: tuple[str, ...], path: str) -> None:
@@ -742,6 +790,15 @@ class Validator:
             except GatewayError as exc:
                 self.error(path, exc.message)
                 return
+
+    def custom_fields_cache(self, raw: Any, path: str) -> CustomFieldsConfig:
+        m = self.mapping(raw, path, optional={"ttl", "max_lists"})
+        if m is None:
+            return CustomFieldsConfig()
+        return CustomFieldsConfig(
+            ttl=self.value(m, "ttl", path, _duration_or_zero, 300.0),
+            max_lists=self.value(m, "max_lists", path, _positive_int, 1000),
+        )
 
     def forced_heavy(self, app: AppConfig, path: str) -> None:
         """A forced heavy option would skip the ``allow_heavy`` check a caller's value gets."""

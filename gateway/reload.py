@@ -38,6 +38,7 @@ from .breaker import CircuitBreaker
 from .cache import ReplyCache
 from .config import Config, UpstreamConfig, load_config
 from .credentials import FAILURE_WINDOW, CredentialState
+from .custom_fields import CustomFields
 from .errors import ConfigError
 from .files import Stamp, file_stamp
 from .limits import Concurrency
@@ -96,6 +97,7 @@ class Runtime:
         )
         self.concurrency = Concurrency()
         self.cache = ReplyCache(self.store, metrics)
+        self.custom_fields = CustomFields(clock)  # the custom field labels of each list
         self._breakers: dict[str, CircuitBreaker] = {}
         self._commit(*self._build(config))
 
@@ -157,6 +159,7 @@ class Runtime:
                 (c.user.reveal(), c.name) for c in cfg.credentials
             )
         self._stamps = self._file_stamps(gen.config)
+        self.custom_fields.retain(gen.config.upstreams)
         self.metrics.config_last_reload.set(gen.loaded_at)
         return old
 

@@ -601,8 +601,10 @@ MORE_LINES = [
     ),
     pytest.param(
         "update_lead",
+        # custom_1001 exists (list 1001 has fields): the count of rows deleted is printed (0);
+        # without the table it is empty (checked on a real VICIdial).
         {"lead_id": "5010", "delete_cf_data": "Y"},
-        "NOTICE: update_lead CUSTOM FIELDS DATA HAS BEEN DELETED - 6666|5010|1001|1|\n",
+        "NOTICE: update_lead CUSTOM FIELDS DATA HAS BEEN DELETED - 6666|5010|1001|1|0\n",
         id="update_lead-delete-cf-data",
     ),
     pytest.param(

@@ -133,6 +133,23 @@ FORWARDED: frozenset[tuple[str, str]] = frozenset(
     )
 )
 
+# Custom lead fields (custom_fields=Y, one form field per label of the list): VICIdial only
+# turns "+" into a space and deletes ";", '"' and one trailing backslash, then pastes the value
+# into label="value" of the custom table's INSERT/UPDATE; every reader of the lead
+# (lead_all_info and lead_status_search with custom_fields=Y) pastes it back into api_log's
+# single-quoted result_reason. The gateway sends custom values with update_lead only (add_lead's
+# INSERT is broken: see gateway.custom_fields).
+CUSTOM_FIELD_SQL: Mapping[str, tuple[SqlUse, ...]] = {
+    "add_lead": (
+        D('INSERT INTO custom_<list_id> SET <label>="..." [16202, 16211]'),
+        READ_BACK_LEAD,
+    ),
+    "update_lead": (
+        D('INSERT/UPDATE custom_<list> SET <label>="..." [17034, 17053, 17267]'),
+        READ_BACK_LEAD,
+    ),
+}
+
 SQL_USES: Mapping[str, Mapping[str, tuple[SqlUse, ...]]] = {
     "version": {},
     "add_lead": {

@@ -67,6 +67,38 @@ class CustomField:
     multi_position: str = "HORIZONTAL"
 
 
+# $vicidial_list_fields: a custom field named like a vicidial_list column is stored there, never
+# in the custom table.
+VICIDIAL_LIST_FIELDS = frozenset(
+    {
+        "lead_id", "vendor_lead_code", "source_id", "list_id", "gmt_offset_now",
+        "called_since_last_reset", "phone_code", "phone_number", "title", "first_name",
+        "middle_initial", "last_name", "address1", "address2", "address3", "city", "state",
+        "province", "postal_code", "country_code", "gender", "date_of_birth", "alt_phone",
+        "email", "security_phrase", "comments", "called_count", "last_local_call_time", "rank",
+        "owner",
+    }
+)  # fmt: skip
+# Field types that are no column of the custom table (admin_lists_custom.php add_field).
+NON_DB_TYPES = frozenset({"DISPLAY", "SCRIPT", "SWITCH", "BUTTON"})
+
+
+def is_column(custom: CustomField) -> bool:
+    """Does the field have a column in ``custom_<list_id>``?"""
+    return not (
+        custom.field_type in NON_DB_TYPES
+        or custom.field_label in VICIDIAL_LIST_FIELDS
+        or custom.field_duplicate == "Y"
+    )
+
+
+def rank_key(custom: CustomField) -> tuple[int, int]:
+    def num(text: str) -> int:
+        return int(text) if text.lstrip("-").isdigit() else 0
+
+    return num(custom.field_rank), num(custom.field_order)
+
+
 @dataclass
 class CampaignSettings:
     """The ``vicidial_campaigns`` columns :class:`~gateway.sim.model.Campaign` does not carry."""
@@ -201,6 +233,9 @@ class ListAdminData:
     auto_dial_limit: str = "4"
     list_settings: dict[str, ListSettings] = field(default_factory=dict)
     custom_fields: dict[str, list[CustomField]] = field(default_factory=dict)  # table order
+    # The rows of each list's custom_<list_id> table: lead_id -> {label: value}; a column the
+    # row has no value for is NULL.
+    custom_rows: dict[str, dict[int, dict[str, str]]] = field(default_factory=dict)
     campaign_settings: dict[str, CampaignSettings] = field(default_factory=dict)
     inbound_groups: dict[str, InboundGroup] = field(default_factory=dict)
     scripts: set[str] = field(default_factory=set)
@@ -251,6 +286,24 @@ class ListAdminData:
         self.next_field_id += 1
         self.custom_fields.setdefault(custom.list_id, []).append(custom)
         return custom
+
+    # --- custom_<list_id> tables --------------------------------------------------------------
+
+    def custom_table(self, list_id: str) -> bool:
+        """``SHOW TABLES LIKE "custom_<list_id>"``: the first field added creates the table."""
+        return bool(self.custom_fields.get(list_id))
+
+    def custom_columns(self, list_id: str) -> list[str]:
+        """``DESCRIBE custom_<list_id>`` without lead_id: the labels, in table order."""
+        return [f.field_label for f in self.custom_fields.get(list_id, []) if is_column(f)]
+
+    def ranked_fields(self, list_id: str) -> list[CustomField]:
+        """``vicidial_lists_fields ... order by field_rank,field_order,field_label``."""
+        fields = self.custom_fields.get(list_id, [])
+        return sorted(fields, key=lambda f: (*rank_key(f), f.field_label))
+
+    def custom_row(self, list_id: str, lead_id: int) -> dict[str, str] | None:
+        return self.custom_rows.get(list_id, {}).get(lead_id)
 
 
 def _seed_lists(state: SimState, data: ListAdminData) -> None:

@@ -128,13 +128,34 @@ class Params:
     """The request's parameters: raw lookup (GET before POST) and VICIdial-filtered values."""
 
     def __init__(
-        self, query: Mapping[str, str], body: Mapping[str, str], last_posted: str | None = None
+        self,
+        query: Mapping[str, str],
+        body: Mapping[str, str],
+        last_posted: str | None = None,
+        raw_query: str = "",
     ) -> None:
         self.query = dict(query)
         self.body = dict(body)
         # The raw value of the last form field: PHP's loop over $_POST leaves it in $value,
         # which VICIdial writes into vicidial_api_log unfiltered.
         self.last_posted = last_posted
+        self.raw_query = raw_query  # QUERY_STRING, still URL-encoded
+
+    @property
+    def query_string(self) -> str:
+        """VICIdial's ``$query_string``: the raw query, then ``&GET-AND-POST=Y&`` and the POST
+        fields again as ``name=value`` joined by ``&`` (decoded, ``' " \\ ;`` removed); with
+        no query, the POST fields twice. update_lead reads a custom field only when ``?label=``
+        or ``&label=`` occurs in it (so the first POST field counts too: its second copy follows
+        an ``&``), and so when any value holds ``&label=``."""
+        post = "&".join(f"{name}={value}" for name, value in self.body.items())
+        post = re.sub(r"['\"\\\\;]", "", post)
+        out = self.raw_query
+        if not out and len(post) > 2:
+            out = post
+        if out and len(post) > 2:
+            out += "&GET-AND-POST=Y&" + post
+        return out
 
     @classmethod
     async def read(cls, request: web.Request) -> tuple[Params, tuple[str, ...], tuple[str, ...]]:
@@ -149,6 +170,7 @@ class Params:
             _last_wins(query_items),
             _last_wins(body_items),
             last if isinstance(last, str) else None,
+            request.rel_url.raw_query_string,
         )
         query_names = tuple(dict.fromkeys(name for name, _ in query_items))
         body_names = tuple(dict.fromkeys(name for name, _ in body_items))

@@ -15,13 +15,13 @@ from ..model import Lead
 from .base import Ctx, FunctionImpl, Out, render
 from .lead_common import (
     add_to_hopper,
-    custom_fields_notice,
     gmt_for,
     lead_writer,
     load_alt_phones,
     new_lead,
     schedule_callback,
 )
+from .lead_custom import add_lead_custom
 
 FN = "add_lead"
 
@@ -165,7 +165,8 @@ def add_lead(ctx: Ctx, out: Out) -> None:
     }
     out.line(render(FN, "LEAD HAS BEEN ADDED", values))
     load_alt_phones(ctx, out, FN, lead)
-    custom_fields_notice(ctx, out, FN, lead)
+    if ctx.p("custom_fields") == "Y":
+        add_lead_custom(ctx, out, FN, lead)
     if ctx.p("add_to_hopper") == "Y":
         add_to_hopper(ctx, out, FN, lead_id=lead.lead_id, list_id=list_id, gmt_offset=gmt_offset)
     if callback:

@@ -46,6 +46,8 @@ def new_lead(
     )
     for name in INSERT_FIELDS:
         setattr(lead, name, ctx.p(name))
+    # An empty date into a DATE column (MySQL without strict mode), as a real server shows.
+    lead.date_of_birth = lead.date_of_birth or "0000-00-00"
     return lead
 
 
@@ -68,20 +70,6 @@ def load_alt_phones(ctx: Ctx, out: Out, function: str, lead: Lead) -> None:
         "user": ctx.user_name,
     }
     out.line(render(function, "MULTI-ALT-PHONE NUMBERS LOADED", values))
-
-
-def custom_fields_notice(ctx: Ctx, out: Out, function: str, lead: Lead) -> None:
-    """custom_fields=Y: the simulator has no custom tables, so nothing is ever defined."""
-    if ctx.p("custom_fields") != "Y":
-        return
-    values = {
-        "phone_number": ctx.p("phone_number"),
-        "lead_id": lead.lead_id,
-        "list_id": lead.list_id,
-    }
-    out.line(
-        render(function, "CUSTOM FIELDS NOT ADDED, NO CUSTOM FIELDS DEFINED FOR THIS LIST", values)
-    )
 
 
 def hopper_priority(text: str) -> int:

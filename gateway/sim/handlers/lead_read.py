@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..model import LEAD_COLUMNS, Lead, SimUser
 from .base import Ctx, FunctionImpl, Out, delimiter, render
+from .lead_custom import all_info_custom
 
 # lead_search's header=YES row: "search_key" . $DL . "records_found" ... with $DL undefined.
 LEAD_SEARCH_HEADER = "search_keyrecords_foundlead_ids"
@@ -130,9 +131,10 @@ def lead_all_info(ctx: Ctx, out: Out) -> None:
         if lst is None or (allowed is not None and lst.campaign_id not in allowed):
             last_missing_list = lead.list_id
             continue
+        labels, custom = all_info_custom(ctx, lead) if ctx.p("custom_fields") == "Y" else ([], [])
         if ctx.p("header") == "YES":
-            rows.append(dl.join(LEAD_COLUMNS) + "\n")
-        rows.append(dl.join(lead.column(c) for c in LEAD_COLUMNS) + "\n")
+            rows.append(dl.join((*LEAD_COLUMNS, *labels)) + "\n")
+        rows.append(dl.join((*(lead.column(c) for c in LEAD_COLUMNS), *custom)) + "\n")
     output = "".join(rows)
     if len(output) > 10:
         out.raw(output)

@@ -5,11 +5,12 @@ The handlers live in :mod:`.leads_records` (lead records and call logs) and
 registers the input filters of the parameters they read.
 
 What the simulator leaves out: ``api_list_restrict`` (the shared user row has no such column,
-so the restricted-list lines are never printed), custom field tables (``custom_fields=Y`` reads
-of lead_field_info die like a missing table; lead_status_search prints no custom lines), lead
-data masking and field encryption, ``source=queuemetrics``, the one-second sleep of
-sounds_list and its BAD WAV marks, and container_list's order of checks (its missing-type
-error comes before the ``api_allowed_functions`` test in VICIdial, after it here).
+so the restricted-list lines are never printed), lead_field_info's reads of custom fields
+(``custom_fields=Y`` dies like a missing table; the tables themselves are in
+:mod:`.lead_custom`), lead data masking and field encryption, ``source=queuemetrics``, the
+one-second sleep of sounds_list and its BAD WAV marks, and container_list's order of checks
+(its missing-type error comes before the ``api_allowed_functions`` test in VICIdial, after it
+here).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from ..clock import datetime_text
 from ..data_leads import CallLogRow, CloserLogRow
 from ..model import Callback, Lead
 from .base import Ctx, Out, delimiter, render, rows_columns
+from .lead_custom import status_search_custom
 from .update_lead import EDITABLE, _stored
 
 # What the PHP reply headers are, also on a fatal error.
@@ -246,6 +247,8 @@ def lead_status_search(ctx: Ctx, out: Out) -> None:
         lines = [RECORD_START.format(n=len(records) + 1)]
         lines += [RECORD_LINE.format(name="lead_id", value=found_id)]
         lines += [RECORD_LINE.format(name=c, value=lead.column(c)) for c in LEAD_COLUMNS[1:]]
+        if ctx.p("custom_fields") == "Y":
+            lines += status_search_custom(ctx, lead)
         records.append("".join(line + "\n" for line in lines))
     if not records:
         out.line(render(fn, "NO RESULTS FOUND", {**values, "call_date": ""}))

@@ -503,6 +503,8 @@ def _delete_field(ctx: Ctx, out: Out, values: dict[str, object]) -> None:
         out.line(render(_UPDATE, reason, values))
         return
     ctx.state.listadmin.custom_fields[list_id].remove(field)
+    for row in ctx.state.listadmin.custom_rows.get(list_id, {}).values():
+        row.pop(field.field_label, None)  # ALTER TABLE ... DROP
     # $field_id is never set in this code path: the NOTICE prints it empty.
     values |= {"field_id": "", "sub_result": "SUCCESS: Field deleted"}
     out.line(render(_UPDATE, "DELETE CUSTOM FIELD COMMAND SENT", values))
@@ -559,7 +561,7 @@ def list_custom_fields(ctx: Ctx, out: Out) -> None:
         out.line(dl.join(rows_columns(_FIELDS)))
     field_list: list[str] = []  # PHP's $field_list, never reset between lists (code quirk)
     for lst in _lists_to_print(ctx, list_id):
-        labels = [f.field_label for f in ctx.state.listadmin.custom_fields.get(lst.list_id, [])]
+        labels = ctx.state.listadmin.custom_columns(lst.list_id)
         printed = _ordered_labels(labels, field_list, ctx.p("custom_order"))
         row = (lst.list_id, lst.list_name, lst.campaign_id, lst.active, lst.list_changedate,
                lst.list_lastcalldate, printed)  # fmt: skip

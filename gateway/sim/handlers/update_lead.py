@@ -18,13 +18,13 @@ from .base import Ctx, FunctionImpl, Out, render
 from .lead_common import (
     add_to_hopper,
     callback_time,
-    custom_fields_notice,
     gmt_for,
     lead_writer,
     load_alt_phones,
     new_lead,
     schedule_callback,
 )
+from .lead_custom import delete_custom_row, insert_custom, update_found_custom
 
 FN = "update_lead"
 
@@ -171,14 +171,16 @@ def update_lead(ctx: Ctx, out: Out) -> None:
 
 def _update_found(ctx: Ctx, out: Out, found: list[Lead], entry_list_id: str) -> None:
     """Update (or delete) every matched lead, then its callback and custom-field options."""
-    user, phone = ctx.user_name, ctx.p("phone_number")
+    user = ctx.user_name
     changes = _changes(ctx, entry_list_id)
     table = ctx.state.lead_table(ctx.p("archived_lead") == "Y")
     archived_cbs = ""  # $VCBAaffected_rows: set by a delete or REMOVE, kept for later leads
     for lead in found:
         vl_rows = 0
+        entry_before = lead.entry_list_id  # $search_entry_list[$n]
         if ctx.p("delete_cf_data") == "Y":
             cf_list = entry_list_id or ctx.p("force_entry_list_id") or lead.entry_list_id
+            deleted = delete_custom_row(ctx, cf_list, lead.lead_id)
             vl_rows = int(lead.entry_list_id != "0")
             lead.entry_list_id = "0"
             values = {
@@ -186,7 +188,7 @@ def _update_found(ctx: Ctx, out: Out, found: list[Lead], entry_list_id: str) -> 
                 "lead_id": lead.lead_id,
                 "entry_list_id": cf_list,
                 "vl_affected_rows": vl_rows,
-                "cf_affected_rows": "",
+                "cf_affected_rows": "" if deleted is None else deleted,
             }
             out.line(render(FN, "CUSTOM FIELDS DATA HAS BEEN DELETED", values))
         if changes or ctx.p("delete_lead") == "Y":
@@ -223,9 +225,7 @@ def _update_found(ctx: Ctx, out: Out, found: list[Lead], entry_list_id: str) -> 
             }
             out.line(render(FN, "SCHEDULED CALLBACK DELETED", values))
         if ctx.p("custom_fields") == "Y":
-            values = {"phone_number": phone, "lead_id": lead.lead_id, "list_id": lead.list_id}
-            message = "CUSTOM FIELDS NOT ADDED, NO CUSTOM FIELDS DEFINED FOR THIS LIST"
-            out.line(render(FN, message, values))
+            update_found_custom(ctx, out, lead, entry_before)
 
 
 def _callback(ctx: Ctx, out: Out, lead: Lead) -> None:
@@ -295,7 +295,8 @@ def _insert(ctx: Ctx, out: Out, list_id: str, entry_list_id: str) -> int | None:
     }
     out.line(render(FN, "LEAD HAS BEEN ADDED", values))
     load_alt_phones(ctx, out, FN, lead)
-    custom_fields_notice(ctx, out, FN, lead)
+    if ctx.p("custom_fields") == "Y":
+        insert_custom(ctx, out, lead)
     return lead.lead_id
 
 
