@@ -345,9 +345,9 @@ LIST_CUSTOM_FIELDS = FunctionSpec(
         split_columns=(("custom_fields_list_space_delimited", " "),),
     ),
     templates=(
-        _err(
+        _err(  # system_settings.custom_fields_enabled is off: the server's setup
             "ERROR: CUSTOM LIST FIELDS ARE NOT ENABLED ON THIS SYSTEM: |{user}|{function}|",
-            "upstream_error",
+            "not_configured",
         ),
         _err(
             "ERROR: list_custom_fields USER DOES NOT HAVE PERMISSION TO MODIFY LISTS: "
