@@ -276,6 +276,35 @@ async def check_last_field(oracle: Oracle, gw: Gateway) -> None:
     report(out == SOURCE, f"vicidial_api_log.value of a gateway call is the source ({out!r})")
 
 
+async def check_exact_replies(oracle: Oracle, gw: Gateway) -> None:
+    """With VICIdial's own default password (1234): data comes back exactly, never edited."""
+    phone = "3125590030"
+    status, body = await gw.call(
+        "add_lead",
+        {"phone_number": phone, "list_id": "101", "comments": "ref 6666 and 31255512345"},
+    )
+    lead = str(body.get("data", {}).get("lead_id", "")) if status == 200 else ""
+    report(bool(lead), f"a lead whose comments hold the login and a longer number ({status})")
+    status, body = await gw.call("lead_all_info", {"lead_id": lead})
+    row = body["data"][0] if status == 200 else {}
+    report(
+        row.get("comments") == "ref 6666 and 31255512345",
+        f"  lead_all_info returns the comments exactly ({row.get('comments')!r})",
+    )
+    report(
+        row.get("user") == "api-a",
+        f"  the lead's user shows the credential name ({row.get('user')!r})",
+    )
+    if oracle.password == "1234":
+        status, body = await gw.call(
+            "add_lead", {"phone_number": phone, "list_id": "101", "comments": "ref 1234 here"}
+        )
+        lead = str(body.get("data", {}).get("lead_id", "")) if status == 200 else ""
+        status, body = await gw.call("lead_all_info", {"lead_id": lead})
+        withheld = status == 502 and "withheld" in body["error"]["message"]
+        report(withheld, f"  comments holding the password: the reply is withheld ({status})")
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--url", default="https://127.0.0.1:18443")
@@ -297,6 +326,7 @@ async def main() -> int:
         check_apostrophes,
         check_refusal_forgery,
         check_last_field,
+        check_exact_replies,
     ]
     try:
         async with aiohttp.ClientSession() as session:
