@@ -29,7 +29,7 @@ import shutil
 import ssl
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -305,29 +305,33 @@ async def check_exact_replies(oracle: Oracle, gw: Gateway) -> None:
         report(withheld, f"  comments holding the password: the reply is withheld ({status})")
 
 
-async def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+def arguments(description: str) -> argparse.Namespace:
+    """The command line every oracle tool takes: where VICIdial is and the login to use."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--url", default="https://127.0.0.1:18443")
     parser.add_argument("--ca", default=str(REPO.parent / "shared/oracle/tls/ca.pem"))
     parser.add_argument("--user", default="6666")
     parser.add_argument("--password", default="1234")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+Check = Callable[[Oracle, Gateway], Awaitable[None]]
+
+
+async def run_checks(
+    args: argparse.Namespace, checks: Sequence[Check], functions: list[str] = FUNCTIONS
+) -> int:
+    """Run ``checks`` with a gateway (in this process) in front of the VICIdial of ``args``;
+    print the tally; exit status 1 if any check failed."""
     ca = Path(args.ca)
     ctx = ssl.create_default_context(cafile=str(ca))
-    cfg = config(args.url, ca, args.user, args.password)
+    cfg = config(args.url, ca, args.user, args.password, functions)
     runner = web.AppRunner(create_app(cfg), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     base = f"http://127.0.0.1:{runner.addresses[0][1]}"
     oracle = Oracle(args.url, ctx, args.user, args.password)
-    checks: list[Callable[[Oracle, Gateway], Awaitable[None]]] = [
-        check_refusals,
-        check_apostrophes,
-        check_refusal_forgery,
-        check_last_field,
-        check_exact_replies,
-    ]
     try:
         async with aiohttp.ClientSession() as session:
             gw = Gateway(base, cfg, session)
@@ -339,6 +343,20 @@ async def main() -> int:
     failed = [what for ok, what in RESULTS if not ok]
     print(f"\n{len(RESULTS) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
+
+
+async def main() -> int:
+    args = arguments(__doc__.split("\n", 1)[0])
+    return await run_checks(
+        args,
+        [
+            check_refusals,
+            check_apostrophes,
+            check_refusal_forgery,
+            check_last_field,
+            check_exact_replies,
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -24,22 +24,15 @@ Exit status 1 if any check fails.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import shutil
-import ssl
 import subprocess
 import sys
 from pathlib import Path
 
-import aiohttp
-from aiohttp import web
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from oracle_check import REPO, RESULTS, Gateway, Oracle, config, report
-
-from gateway.app import create_app
+from oracle_check import Gateway, Oracle, arguments, report, run_checks
 
 FUNCTIONS = [
     "add_phone",
@@ -255,47 +248,29 @@ async def check_nanpa(oracle: Oracle, gw: Gateway) -> None:
 
 
 async def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--url", default="https://127.0.0.1:18443")
-    parser.add_argument("--ca", default=str(REPO.parent / "shared/oracle/tls/ca.pem"))
-    parser.add_argument("--user", default="6666")
-    parser.add_argument("--password", default="1234")
-    args = parser.parse_args()
+    args = arguments(__doc__.split("\n", 1)[0])
     if not shutil.which("mysql"):
         print("needs the mysql client (reads what VICIdial stored)", file=sys.stderr)
         return 2
-    ca = Path(args.ca)
-    ctx = ssl.create_default_context(cafile=str(ca))
-    cfg = config(args.url, ca, args.user, args.password, FUNCTIONS)
-    runner = web.AppRunner(create_app(cfg), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    oracle = Oracle(args.url, ctx, args.user, args.password)
     # add_phone flags the server for a conf rebuild: put the seed's flag back afterwards.
     rebuild = sql(f"SELECT rebuild_conf_files FROM servers WHERE server_ip='{SERVER}'")
     cleanup()
     try:
-        async with aiohttp.ClientSession() as session:
-            gw = Gateway(base, cfg, session)
-            for check in (
+        return await run_checks(
+            args,
+            [
                 check_phones,
                 check_dispo_report,
                 check_datetimes,
                 check_blank,
                 check_other_spellings,
                 check_nanpa,
-            ):
-                await check(oracle, gw)
+            ],
+            FUNCTIONS,
+        )
     finally:
         cleanup()
         sql(f"UPDATE servers SET rebuild_conf_files='{rebuild}' WHERE server_ip='{SERVER}'")
-        await oracle.session.close()
-        await runner.cleanup()
-    failed = [what for ok, what in RESULTS if not ok]
-    print(f"\n{len(RESULTS) - len(failed)} passed, {len(failed)} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
