@@ -181,7 +181,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     cfg = _load(args.config)
     for warning in cfg.warnings:
         log.warning(warning)
-    asyncio.run(serve(cfg))
+    try:
+        asyncio.run(serve(cfg))
+    except OSError as exc:  # a port in use, a file that cannot be opened: no traceback
+        log.error("cannot start", extra={"error": str(exc)})
+        print(f"vicigw serve: cannot start: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -11,6 +11,7 @@ import dataclasses
 import hmac
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
@@ -61,6 +62,7 @@ from .custom_fields import FUNCTIONS as CUSTOM_FIELD_FUNCTIONS
 from .custom_fields import LABEL_RE as CUSTOM_LABEL_RE
 from .custom_fields import custom_param
 from .errors import GatewayError
+from .files import write_problem
 from .policy import canonical, check_value
 from .secrets import Secret, SecretError, SecretRef, resolve
 
@@ -306,8 +308,11 @@ class Validator:
         if m is None:
             return AuditConfig()
         file = self.path(m["file"]) if m.get("file") is not None else None
-        if file is not None and not file.parent.is_dir():
-            self.error(f"{path}.file", f"folder not found: {file.parent}")
+        problem = write_problem(file) if file is not None else None
+        if problem is not None:
+            # The one file the gateway writes: checked as the user running this, which must be
+            # the service's own user for check-config to speak for serve.
+            self.error(f"{path}.file", f"cannot write {file} as uid {os.geteuid()}: {problem}")
         return AuditConfig(
             enabled=self.value(m, "enabled", path, _bool, True),
             file=file,

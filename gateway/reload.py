@@ -106,11 +106,13 @@ class Runtime:
     def _build(self, config: Config) -> tuple[Generation, dict[str, ConnectionPool]]:
         """A generation for ``config``, and the pools it uses; shared state is not touched."""
         auth = Authenticator(config, clock=self.clock)
+        # Opened before any connection pool, so that a file it cannot open leaves none behind.
+        audit = AuditLog(config.audit)
         pools: dict[str, ConnectionPool] = {}
         upstreams: dict[str, Upstream] = {}
         if self._fixed_upstreams is not None:
             upstreams.update(self._fixed_upstreams)
-            return Generation(config, auth, upstreams, AuditLog(config.audit), time.time()), pools
+            return Generation(config, auth, upstreams, audit, time.time()), pools
         try:
             for name, cfg in config.upstreams.items():
                 old = self._pools.get(name)
@@ -131,7 +133,7 @@ class Runtime:
                 if pool is not self._pools.get(name):
                     asyncio.get_running_loop().create_task(pool.close())
             raise
-        return Generation(config, auth, upstreams, AuditLog(config.audit), time.time()), pools
+        return Generation(config, auth, upstreams, audit, time.time()), pools
 
     def _breaker(self, cfg: UpstreamConfig) -> CircuitBreaker:
         """One breaker per upstream for the process's life; a reload may change its limits."""

@@ -99,6 +99,8 @@ def resolve(raw: Any, *, base_dir: Path | None = None) -> tuple[Secret, SecretRe
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SecretError(f"cannot read secret file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise SecretError(f"secret file {path} is not UTF-8 text") from None
     if text.endswith("\n"):
         text = text[:-1]
         if text.endswith("\r"):

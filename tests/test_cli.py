@@ -211,3 +211,102 @@ def test_check_config_warns_about_risky_setups(tmp_path: Path) -> None:
         assert any(w.startswith(expected) for w in warnings), (expected, warnings)
     for secret in (weak, "Redis-Pw_77", "FromFile_123"):
         assert secret not in res.stdout + res.stderr
+
+
+# --- paths the gateway writes to, and startups that fail ----------------------------------------
+
+
+def _doc_file(tmp_path: Path, doc: dict[str, object]) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["a folder", "under a file", "read-only file"])
+def test_check_config_and_serve_refuse_an_audit_file_they_cannot_write(
+    tmp_path: Path, kind: str
+) -> None:
+    if kind == "a folder":
+        target = tmp_path / "logs"
+        target.mkdir()
+    elif kind == "under a file":
+        (tmp_path / "plain").write_text("x")
+        target = tmp_path / "plain" / "audit.log"
+    else:
+        # A file nobody may write: root may still write it, so mark it immutable-in-effect by
+        # pointing at a path in /proc, which no user can create files in.
+        target = Path("/proc/vicigw-audit.log")
+    doc = config_dict()
+    doc["audit"] = {"file": str(target)}
+    doc["server"]["port"] = free_port()
+    path = _doc_file(tmp_path, doc)
+    res = _vicigw("check-config", str(path))
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert any(line.startswith("audit.file:") for line in res.stdout.splitlines()), res.stdout
+    res = _vicigw("serve", "--config", str(path))
+    assert res.returncode == 1, res.stderr
+    assert "Traceback" not in res.stderr and "Unclosed" not in res.stderr, res.stderr
+    assert "audit.file:" in res.stderr
+
+
+def test_serve_that_cannot_start_says_why_in_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        doc = config_dict()
+        doc["server"]["port"] = taken.getsockname()[1]
+        path = _doc_file(tmp_path, doc)
+        res = _vicigw("serve", "--config", str(path))
+    assert res.returncode == 1, res.stderr
+    assert "Traceback" not in res.stderr and "Unclosed" not in res.stderr, res.stderr
+    assert "cannot start" in res.stderr and str(doc["server"]["port"]) in res.stderr
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "missing file",
+        "a folder",
+        "not yaml",
+        "a yaml list",
+        "secret file missing",
+        "tls key missing",
+        "binary",
+        "binary secret file",
+    ],
+)
+def test_check_config_and_serve_never_end_in_a_traceback(tmp_path: Path, broken: str) -> None:
+    path = tmp_path / "config.yaml"
+    doc = config_dict()
+    doc["server"]["port"] = free_port()
+    if broken == "missing file":
+        path = tmp_path / "nowhere.yaml"
+    elif broken == "a folder":
+        path = tmp_path
+    elif broken == "not yaml":
+        path.write_text("server: {host: [\n")
+    elif broken == "a yaml list":
+        path.write_text("- 1\n- 2\n")
+    elif broken == "binary":
+        path.write_bytes(b"\xff\xfe\x00\x01garbage")
+    else:
+        if broken == "secret file missing":
+            doc["apps"]["crm"]["keys"][0]["secret"] = {"file": str(tmp_path / "nope")}
+        elif broken == "binary secret file":
+            (tmp_path / "secret").write_bytes(b"\xff\xfe")
+            (tmp_path / "secret").chmod(0o600)
+            doc["apps"]["crm"]["keys"][0]["secret"] = {"file": str(tmp_path / "secret")}
+        else:
+            doc["server"]["tls"] = {
+                "cert_file": str(tmp_path / "cert.pem"),
+                "key_file": str(tmp_path / "key.pem"),
+            }
+        path.write_text(yaml.safe_dump(doc))
+    for args in (("check-config", str(path)), ("serve", "--config", str(path))):
+        res = _vicigw(*args)
+        assert res.returncode in (1, 2), (args, res.stdout, res.stderr)
+        out = res.stdout + res.stderr
+        assert "Traceback" not in out and "Unclosed" not in out, (args, out)
+        assert out.strip(), args  # it says why
