@@ -29,8 +29,9 @@ Rules (RFC 8725, JWT best current practice):
   when present (not after ``now + leeway``), and the lifetime cap
   ``exp - (iat or now) <= max_token_lifetime + leeway``. Times must be finite numbers.
 * Every failure is :class:`~gateway.errors.Unauthorized` with a ``reason`` (a stable code, see
-  :data:`REASONS`) and a ``WWW-Authenticate`` header (``Bearer`` when no bearer credentials were
-  sent, ``Bearer error="invalid_token"`` otherwise, RFC 6750 §3). The caller is only told
+  :data:`REASONS`; ``missing`` when no header came, ``not_bearer`` for another scheme or a token
+  without ``Bearer``) and a ``WWW-Authenticate`` header (``Bearer`` when no bearer credentials
+  were sent, ``Bearer error="invalid_token"`` otherwise, RFC 6750 §3). The caller is only told
   "invalid token": the reason goes to the log and the ``auth_failures`` metric, so a refusal
   does not tell an unknown ``kid`` from a bad signature. Nothing raised here contains the token,
   a header value from it, a key or a secret.
@@ -69,7 +70,9 @@ MAX_TOKEN_CHARS = 8192
 #: Every ``reason`` code :meth:`Authenticator.authenticate` can raise, with its meaning.
 REASONS: Mapping[str, str] = MappingProxyType(
     {
-        "missing": "no bearer credentials (no Authorization header, or another scheme)",
+        "missing": "no Authorization header (or an empty one)",
+        "not_bearer": "the Authorization header must be Bearer <token> (another scheme, or a "
+        "token without the Bearer prefix)",
         "malformed": "Authorization header or token is not well-formed",
         "token_too_large": f"token longer than {MAX_TOKEN_CHARS} characters",
         "missing_kid": "token header has no kid",
@@ -130,7 +133,8 @@ class _Entry:
 
 
 def _fail(reason: str, *, claim: str | None = None) -> NoReturn:
-    challenge = "Bearer" if reason == "missing" else 'Bearer error="invalid_token"'
+    # No bearer credentials came (RFC 6750 §3.1): the challenge carries no error code.
+    challenge = "Bearer" if reason in ("missing", "not_bearer") else 'Bearer error="invalid_token"'
     raise Unauthorized(reason, claim=claim, challenge=challenge)
 
 
@@ -232,7 +236,8 @@ class Authenticator:
             _fail("token_too_large")
         parts = authorization.split()
         if parts[0].lower() != "bearer":
-            _fail("missing")  # another scheme: no bearer credentials (RFC 6750 §3)
+            # Another scheme, or a bare token: credentials came, but not as Bearer ones.
+            _fail("not_bearer")
         if len(parts) != 2:
             _fail("malformed")
         token = parts[1]
