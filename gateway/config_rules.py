@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import jwt
@@ -137,8 +137,16 @@ class Validator:
             return default
 
     def secret(
-        self, raw: Any, path: str, *, public: bool = False
+        self,
+        raw: Any,
+        path: str,
+        *,
+        kind: Literal["secret", "public_key", "name"] = "secret",
     ) -> tuple[Secret, SecretRef] | None:
+        """A value given as a secret reference ({env}, {file} or inline). Only a true secret
+        (a password, an HMAC secret) is warned about when inline or in a file others can read;
+        a public key file must not be writable by others; a name (the VICIdial username, kept
+        out of replies but no secret) is checked for neither."""
         try:
             secret, ref = resolve(raw, base_dir=self.base_dir)
         except SecretError as exc:
@@ -146,11 +154,11 @@ class Validator:
             return None
         if ref.kind == "file":
             self.files.append(Path(ref.where))
-            if public:
+            if kind == "public_key":
                 self.trusted_file(Path(ref.where), path, "key file")
-            else:
+            elif kind == "secret":
                 self.private_file(Path(ref.where), path, "secret file")
-        if ref.kind == "literal":
+        if ref.kind == "literal" and kind == "secret":
             self.warnings.append(
                 f"{path}: inline secret literal; use {{env: NAME}} or {{file: PATH}} outside demos"
             )
@@ -422,7 +430,7 @@ class Validator:
         name = self.value(m, "name", path, _str, "")
         if name and not NAME_RE.fullmatch(name):
             self.error(f"{path}.name", f"must match {NAME_RE.pattern}, got {name!r}")
-        user = self.secret(m["user"], f"{path}.user")
+        user = self.secret(m["user"], f"{path}.user", kind="name")
         password = self.secret(m["pass"], f"{path}.pass")
         if user is not None and not VICIDIAL_LOGIN_RE.fullmatch(user[0].reveal()):
             self.error(f"{path}.user", "VICIdial user must be 1-20 characters of [-_0-9A-Za-z]")
@@ -664,7 +672,7 @@ class Validator:
         got = (
             (Secret(m["public_key"]), SecretRef("literal", ""))
             if literal_ok
-            else self.secret(m["public_key"], f"{path}.public_key", public=True)
+            else self.secret(m["public_key"], f"{path}.public_key", kind="public_key")
         )
         if got is None:
             return None
