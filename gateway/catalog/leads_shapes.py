@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .fields import field_type
+from .fields import field_type, is_zero_date
 from .parser import parse_reply
 from .reply import ParsedReply, ReplyShapeError
 from .spec import FunctionSpec, Template
@@ -60,7 +60,8 @@ _FORMATS: Mapping[str, re.Pattern[str]] = {
 
 
 def typed(spec: FunctionSpec, name: str, text: str) -> Any:
-    """A database value as JSON: numbers for counts and measures, "" as None, else the text."""
+    """A database value as JSON: numbers for counts and measures, "" (and MySQL's zero date in
+    a date column) as None, else the text."""
     if text == "":
         return None
     kind = field_type(name, spec.field_types)
@@ -75,7 +76,7 @@ def typed(spec: FunctionSpec, name: str, text: str) -> Any:
     shape = _FORMATS.get(kind)
     if shape is not None and not shape.fullmatch(text):
         raise ReplyShapeError(f"{name} is not a MySQL {kind}", text)
-    return text
+    return None if is_zero_date(kind, text) else text
 
 
 def status_reply(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
