@@ -12,6 +12,9 @@ The shapes:
   other way to tell (a value never ends with a LF unless the data does).
 - ``lead_status_search``: ``;---------- START OF RECORD n ----------`` then ``name => value``
   lines in a fixed order (then custom fields). A LF inside a free-text value continues it.
+- ``lead_search``: pipe rows, one per number searched; when no number has a lead VICIdial prints
+  ``NO MATCHES FOUND`` instead, read as the zero-count row of each number (a search that finds
+  nothing is no error, and the reply has the same shape however many numbers matched).
 - ``batch_update_lead``: a status line whose last field is a comma-separated id list; an empty
   body means "leads found, but no field to change was given" (nothing changed).
 - ``sounds_list``: tab rows (the format the gateway asks for) or link lines.
@@ -170,6 +173,31 @@ def lead_id_read(text: str, params: Mapping[str, str]) -> bool:
     """The recheck read the lead's id: the lead exists and is readable, so no status applied."""
     asked = params.get("lead_id", "")
     return text.isdigit() and asked.isdigit() and int(text) == int(asked)
+
+
+# --- lead_search -------------------------------------------------------------------------------
+
+LEAD_SEARCH_NO_MATCHES = "NO MATCHES FOUND IN THE SYSTEM"
+
+
+def searched_numbers(phone_number: str) -> list[str]:
+    """The numbers lead_search prints a row for: the comma-separated items of 6-18 characters,
+    in order, repeats kept (VICIdial skips other items)."""
+    return [item for item in phone_number.split(",") if 5 < len(item) < 19]
+
+
+def parse_lead_search(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
+    """One row per number searched, always; ``NO MATCHES FOUND`` becomes the rows VICIdial
+    prints for numbers without a lead when another one matches: ``records_found`` 0,
+    ``lead_ids`` empty."""
+    reply = parse_reply(dataclasses.replace(spec, custom_parse=None), text, params=params)
+    if reply.result != "ERROR" or reply.generic or reply.message != LEAD_SEARCH_NO_MATCHES:
+        return reply
+    rows: list[dict[str, Any]] = [
+        {"search_key": number, "records_found": 0, "lead_ids": []}
+        for number in searched_numbers(params.get("phone_number", ""))
+    ]
+    return ParsedReply("SUCCESS", None, rows, reply.notices, None)
 
 
 # --- lead_status_search ------------------------------------------------------------------------
