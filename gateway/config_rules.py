@@ -79,7 +79,7 @@ PUBLIC_KEY_ALGS: dict[str, tuple[type, ...]] = {
     "ES384": (ec.EllipticCurvePublicKey,),
     "EdDSA": (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey),
 }
-_CURVES = {"ES256": "secp256r1", "ES384": "secp384r1"}
+CURVES = {"ES256": "secp256r1", "ES384": "secp384r1"}
 
 
 T = TypeVar("T")
@@ -688,11 +688,11 @@ class Validator:
             self.error(f"{path}.public_key", f"RSA keys need >= 2048 bits, got {key.key_size}")
             return None
         if (
-            alg in _CURVES
+            alg in CURVES
             and isinstance(key, ec.EllipticCurvePublicKey)
-            and key.curve.name != _CURVES[alg]
+            and key.curve.name != CURVES[alg]
         ):
-            self.error(f"{path}.public_key", f"{alg} needs a {_CURVES[alg]} key")
+            self.error(f"{path}.public_key", f"{alg} needs a {CURVES[alg]} key")
             return None
         return got[0]
 
