@@ -152,7 +152,7 @@ def cmd_token(args: argparse.Namespace) -> int:
     if from_config == bool(key_refs) or len(key_refs) > 1:
         args.usage("give --config and --app, or one of --key-file/--key-env with --kid and --alg")
     if from_config and (args.config is None or args.app is None or args.alg is not None):
-        args.usage("--config needs --app (the key's alg comes from the config)")
+        args.usage("--config needs --app; the key and its alg come from the config (no --alg)")
     if key_refs and (args.kid is None or args.alg is None):
         args.usage("--key-file/--key-env need --kid and --alg")
     try:
