@@ -205,9 +205,8 @@ def error_response(request: web.Request, exc: GatewayError) -> web.Response:
         function=_function_of(request),
         request_id=request.get(REQUEST_ID),
         result=exc.result or "ERROR",
+        notices=exc.notices,
     )
-    if exc.notices:
-        body["notices"] = exc.notices
     return web.json_response(body, status=exc.status, headers=exc.headers)
 
 
@@ -657,9 +656,9 @@ def reply_json(spec: FunctionSpec, parsed: ParsedReply) -> tuple[int, dict[str, 
     details = (
         parsed.data if cls.status in _DETAIL_STATUSES and isinstance(parsed.data, dict) else {}
     )
-    body = error_body(cls.type, message, details=details, function=spec.name)
-    body["notices"] = notices
-    return cls.status, body
+    return cls.status, error_body(
+        cls.type, message, details=details, function=spec.name, notices=notices
+    )
 
 
 def _retry_after(payload: Mapping[str, Any], status: int) -> dict[str, str]:

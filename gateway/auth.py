@@ -29,13 +29,16 @@ Rules (RFC 8725, JWT best current practice):
   when present (not after ``now + leeway``), and the lifetime cap
   ``exp - (iat or now) <= max_token_lifetime + leeway``. Times must be finite numbers.
 * Every failure is :class:`~gateway.errors.Unauthorized` with a ``reason`` (a stable code, see
-  :data:`REASONS`) and a ``WWW-Authenticate`` header (``Bearer`` when no bearer credentials were
-  sent, ``Bearer error="invalid_token"`` otherwise, RFC 6750 §3). The caller is only told
+  :data:`REASONS`; ``missing`` when no header came, ``not_bearer`` for another scheme or a token
+  without ``Bearer``) and a ``WWW-Authenticate`` header (``Bearer`` when no bearer credentials
+  were sent, ``Bearer error="invalid_token"`` otherwise, RFC 6750 §3). The caller is only told
   "invalid token": the reason goes to the log and the ``auth_failures`` metric, so a refusal
   does not tell an unknown ``kid`` from a bad signature. Nothing raised here contains the token,
   a header value from it, a key or a secret.
 
-:func:`mint_token` issues tokens for apps with an HMAC key (demos, tests, the CLI). An
+:func:`mint_token` issues tokens for apps with an HMAC key in the config (demos, tests, the CLI);
+:func:`sign_token` signs with any key material the gateway accepts (an HMAC secret, or the
+private half of a configured public key), so it needs no config at all. An
 :class:`Authenticator` is immutable: build a new one when the configuration is reloaded.
 """
 
@@ -49,19 +52,33 @@ import re
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NoReturn, TypeAlias
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from jwt.algorithms import get_default_algorithms
 
-from .config import AppConfig, Config, KeyConfig
+from .config import AppConfig, AuthConfig, Config, KeyConfig
+from .config_rules import CURVES, HMAC_ALGS, PUBLIC_KEY_ALGS
 from .errors import Unauthorized
 
-__all__ = ["MAX_TOKEN_CHARS", "REASONS", "Authenticator", "Caller", "mint_token"]
+__all__ = [
+    "MAX_TOKEN_CHARS",
+    "REASONS",
+    "SIGNING_ALGS",
+    "Authenticator",
+    "Caller",
+    "mint_app_token",
+    "mint_token",
+    "sign_token",
+]
+
+#: Algorithms a token may be signed with (the ones a configured key may have).
+SIGNING_ALGS: tuple[str, ...] = (*HMAC_ALGS, *PUBLIC_KEY_ALGS)
 
 #: Longest accepted token (characters of the compact serialization), checked before decoding.
 MAX_TOKEN_CHARS = 8192
@@ -69,7 +86,9 @@ MAX_TOKEN_CHARS = 8192
 #: Every ``reason`` code :meth:`Authenticator.authenticate` can raise, with its meaning.
 REASONS: Mapping[str, str] = MappingProxyType(
     {
-        "missing": "no bearer credentials (no Authorization header, or another scheme)",
+        "missing": "no Authorization header (or an empty one)",
+        "not_bearer": "the Authorization header must be Bearer <token> (another scheme, or a "
+        "token without the Bearer prefix)",
         "malformed": "Authorization header or token is not well-formed",
         "token_too_large": f"token longer than {MAX_TOKEN_CHARS} characters",
         "missing_kid": "token header has no kid",
@@ -130,7 +149,8 @@ class _Entry:
 
 
 def _fail(reason: str, *, claim: str | None = None) -> NoReturn:
-    challenge = "Bearer" if reason == "missing" else 'Bearer error="invalid_token"'
+    # No bearer credentials came (RFC 6750 §3.1): the challenge carries no error code.
+    challenge = "Bearer" if reason in ("missing", "not_bearer") else 'Bearer error="invalid_token"'
     raise Unauthorized(reason, claim=claim, challenge=challenge)
 
 
@@ -232,7 +252,8 @@ class Authenticator:
             _fail("token_too_large")
         parts = authorization.split()
         if parts[0].lower() != "bearer":
-            _fail("missing")  # another scheme: no bearer credentials (RFC 6750 §3)
+            # Another scheme, or a bare token: credentials came, but not as Bearer ones.
+            _fail("not_bearer")
         if len(parts) != 2:
             _fail("malformed")
         token = parts[1]
@@ -373,54 +394,134 @@ def mint_token(
     subject: str | None = None,
     now: float | None = None,
 ) -> str:
-    """Issue a token for ``app`` signed with one of its HMAC keys.
+    """Issue a token for ``app`` signed with one of its HMAC keys in ``config``.
 
-    ``kid`` defaults to the app's last-listed HMAC key (the newest, when rotating by appending a
-    key). Claims: ``iss``/``aud`` from ``config.auth``, ``sub`` (default: the app name), integer
-    ``iat``/``nbf`` (``now``, floored) and ``exp`` (``iat + floor(ttl)``, so the lifetime never
-    exceeds ``ttl``), and a random ``jti``. Header: ``kid``, ``typ: JWT``, ``alg`` = the key's.
-
-    Raises ValueError for an unknown app or kid, a key without an HMAC secret (public keys cannot
-    sign), or a ``ttl`` below 1 second or above ``auth.max_token_lifetime``.
+    See :func:`mint_app_token`; raises ValueError for an unknown app too.
     """
     app_config = config.apps.get(app)
     if app_config is None:
         raise ValueError(f"unknown app {app!r}")
+    return mint_app_token(
+        config.auth, app, app_config.keys, kid=kid, ttl=ttl, subject=subject, now=now
+    )
+
+
+def mint_app_token(
+    auth: AuthConfig,
+    app: str,
+    keys: Sequence[KeyConfig],
+    *,
+    kid: str | None = None,
+    ttl: float = 3600.0,
+    subject: str | None = None,
+    now: float | None = None,
+) -> str:
+    """Issue a token for ``app`` signed with one of its HMAC ``keys``.
+
+    ``kid`` defaults to the app's last-listed HMAC key (the newest, when rotating by appending a
+    key). The claims are those of :func:`sign_token`, with ``sub`` defaulting to the app name.
+
+    Raises ValueError for an unknown kid, a key without an HMAC secret (public keys cannot
+    sign), or a ``ttl`` below 1 second or above ``auth.max_token_lifetime``.
+    """
     if kid is None:
-        hmac_keys = [k for k in app_config.keys if k.secret is not None]
+        hmac_keys = [k for k in keys if k.secret is not None]
         if not hmac_keys:
             raise ValueError(f"app {app!r} has no HMAC key to sign with")
         key = hmac_keys[-1]
     else:
-        found = [k for k in app_config.keys if k.kid == kid]
+        found = [k for k in keys if k.kid == kid]
         if not found:
             raise ValueError(f"app {app!r} has no key with kid {kid!r}")
         key = found[0]
     if key.secret is None:
         raise ValueError(
-            f"key {key.kid!r} is {key.alg} (public key only); only HMAC keys can mint tokens"
+            f"key {key.kid!r} is {key.alg} (public key only); sign with the app's private key "
+            "(vicigw token --key-file) or use an HMAC key"
         )
+    return sign_token(
+        key.secret.reveal(),
+        key.alg,
+        key.kid,
+        issuer=auth.issuer,
+        audience=auth.audience,
+        ttl=ttl,
+        max_lifetime=auth.max_token_lifetime,
+        max_lifetime_name="auth.max_token_lifetime",
+        subject=app if subject is None else subject,
+        now=now,
+    )
+
+
+def sign_token(
+    key: str,
+    alg: str,
+    kid: str,
+    *,
+    issuer: str,
+    audience: str,
+    ttl: float,
+    max_lifetime: float,
+    max_lifetime_name: str = "the maximum lifetime",
+    subject: str | None = None,
+    now: float | None = None,
+) -> str:
+    """A token the gateway accepts for the key ``kid``: ``key`` is the HMAC secret (HS*) or the
+    PEM private key (RS*, PS*, ES*, EdDSA) whose public half the gateway holds.
+
+    Header: ``kid``, ``typ: JWT``, ``alg``. Claims: ``iss``, ``aud``, ``sub`` (when given),
+    integer ``iat``/``nbf`` (``now``, floored), ``exp`` (``iat + floor(ttl)``, so the lifetime
+    never exceeds ``ttl``) and a random ``jti``. Raises ValueError (never holding the key) for
+    an algorithm the gateway does not accept, key material that does not fit it, or a ``ttl``
+    below 1 second or above ``max_lifetime``.
+    """
+    if alg not in SIGNING_ALGS:
+        raise ValueError(f"unsupported algorithm {alg!r} (one of {', '.join(SIGNING_ALGS)})")
+    if alg in HMAC_ALGS:
+        if len(key.encode()) < HMAC_ALGS[alg]:
+            raise ValueError(f"{alg} needs a secret of at least {HMAC_ALGS[alg]} bytes")
+    else:
+        _check_private_key(key, alg)
     if not math.isfinite(ttl) or ttl < 1:
         raise ValueError(f"ttl must be at least 1 second, got {ttl!r}")
-    if ttl > config.auth.max_token_lifetime:
+    if ttl > max_lifetime:
         raise ValueError(
-            f"ttl {ttl:g}s exceeds auth.max_token_lifetime ({config.auth.max_token_lifetime:g}s)"
+            f"ttl {_duration(ttl)} exceeds {max_lifetime_name} ({_duration(max_lifetime)})"
         )
     if subject is not None and not subject:
         raise ValueError("subject must not be empty")
     issued = math.floor(time.time() if now is None else now)
-    payload = {
-        "iss": config.auth.issuer,
-        "aud": config.auth.audience,
-        "sub": app if subject is None else subject,
+    payload: dict[str, Any] = {"iss": issuer, "aud": audience}
+    if subject is not None:
+        payload["sub"] = subject
+    payload |= {
         "iat": issued,
         "nbf": issued,
         "exp": issued + math.floor(ttl),
         "jti": secrets.token_urlsafe(16),
     }
-    return jwt.encode(
-        payload,
-        key.secret.reveal().encode(),
-        algorithm=key.alg,
-        headers={"kid": key.kid, "typ": "JWT"},
-    )
+    signing_key: Any = key.encode() if alg in HMAC_ALGS else key
+    return jwt.encode(payload, signing_key, algorithm=alg, headers={"kid": kid, "typ": "JWT"})
+
+
+def _check_private_key(key: str, alg: str) -> None:
+    """The PEM private key fits ``alg`` as the gateway's check of its public half would."""
+    try:
+        loaded = serialization.load_pem_private_key(key.encode(), password=None)
+    except (ValueError, TypeError):
+        raise ValueError(f"{alg} needs an unencrypted PEM private key") from None
+    public = loaded.public_key()
+    if not isinstance(public, PUBLIC_KEY_ALGS[alg]):
+        raise ValueError(f"the private key does not fit {alg}")
+    if isinstance(public, rsa.RSAPublicKey) and public.key_size < 2048:
+        raise ValueError(f"RSA keys need >= 2048 bits, got {public.key_size}")
+    curve = CURVES.get(alg)
+    if isinstance(public, ec.EllipticCurvePublicKey) and public.curve.name != curve:
+        raise ValueError(f"{alg} needs a {curve} key")
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"

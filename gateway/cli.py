@@ -2,7 +2,8 @@
 
 vicigw serve --config FILE          run the gateway
 vicigw demo                         simulator + gateway on loopback, prints curl commands
-vicigw token --config FILE --app NAME [--kid KID] [--ttl 1h]
+vicigw token --config FILE --app NAME [--kid KID] [--ttl 1h]     (reads auth + the app's keys)
+vicigw token --key-file FILE|--key-env VAR --kid KID --alg ALG [--ttl 1h] [--max-lifetime 24h]
 vicigw check-config FILE            prints OK, or every error (exit 1)
 vicigw functions                    the whole catalog, as JSON
 vicigw sim [--host H] [--port P]    the VICIdial simulator alone
@@ -27,13 +28,21 @@ from aiohttp import web
 
 from . import __version__
 from .app import create_app
-from .auth import mint_token
+from .auth import mint_app_token, mint_token, sign_token
 from .catalog import CATALOG
 from .catalog.describe import describe
-from .config import Config, ServerConfig, load_config, parse_duration
+from .config import (
+    AuthConfig,
+    Config,
+    ServerConfig,
+    load_config,
+    load_signing_keys,
+    parse_duration,
+)
 from .errors import ConfigError, GatewayError
 from .logs import setup_logging
 from .refusal import REASONS
+from .secrets import SecretError, resolve
 from .server import Listener, handler_args, serve, start_listener
 from .sim import RunningSim, SimState, start_simulator
 from .upstream import VicidialUpstream
@@ -68,12 +77,26 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--sim-port", type=int, default=DEMO_SIM_PORT)
     s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("token", help="mint a token for an app with an HMAC key")
-    s.add_argument("--config", required=True, type=Path)
-    s.add_argument("--app", required=True)
+    s = sub.add_parser(
+        "token",
+        help="mint a token: from the config's auth and one app's HMAC key, or from key material",
+    )
+    s.add_argument("--config", type=Path, help="read only auth and --app's keys from this file")
+    s.add_argument("--app")
+    s.add_argument("--key-file", help="HMAC secret or PEM private key (no config)")
+    s.add_argument("--key-env", metavar="VAR", help="the same, from an environment variable")
     s.add_argument("--kid")
+    s.add_argument("--alg", help="with --key-file/--key-env: HS256, RS256, ES256, EdDSA, ...")
+    s.add_argument("--iss", default=AuthConfig.issuer, help="default: %(default)s")
+    s.add_argument("--aud", default=AuthConfig.audience, help="default: %(default)s")
+    s.add_argument(
+        "--max-lifetime",
+        default="24h",
+        help="the gateway's auth.max_token_lifetime, when not read from --config (default 24h)",
+    )
+    s.add_argument("--sub", help="subject claim (default: the app name with --config)")
     s.add_argument("--ttl", default="1h", help="lifetime, e.g. 15m, 1h (default 1h)")
-    s.set_defaults(func=cmd_token)
+    s.set_defaults(func=cmd_token, usage=s.error)
 
     s = sub.add_parser("check-config", help="validate a config file")
     s.add_argument("file", type=Path)
@@ -120,10 +143,45 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    cfg = _load(args.config)
+    """Print a token. ``--config``: signed with the app's HMAC key, within the file's
+    ``auth.max_token_lifetime``; only ``auth`` and that app's keys are read. ``--key-file`` /
+    ``--key-env``: no config at all, any key the gateway accepts (an app's private key too)."""
+    from_config = args.config is not None or args.app is not None
+    key_refs = [{"file": args.key_file}] if args.key_file else []
+    key_refs += [{"env": args.key_env}] if args.key_env else []
+    if from_config == bool(key_refs) or len(key_refs) > 1:
+        args.usage("give --config and --app, or one of --key-file/--key-env with --kid and --alg")
+    if from_config and (args.config is None or args.app is None or args.alg is not None):
+        args.usage("--config needs --app; the key and its alg come from the config (no --alg)")
+    if key_refs and (args.kid is None or args.alg is None):
+        args.usage("--key-file/--key-env need --kid and --alg")
     try:
         ttl = parse_duration(args.ttl)
-        token = mint_token(cfg, args.app, kid=args.kid, ttl=ttl)
+        if from_config:
+            try:
+                auth, keys = load_signing_keys(args.config, args.app)
+            except ConfigError as exc:
+                for line in exc.errors:
+                    print(line, file=sys.stderr)
+                return 1
+            token = mint_app_token(auth, args.app, keys, kid=args.kid, ttl=ttl, subject=args.sub)
+        else:
+            try:
+                key = resolve(key_refs[0])[0]
+            except SecretError as exc:
+                print(f"vicigw token: {exc}", file=sys.stderr)
+                return 1
+            token = sign_token(
+                key.reveal(),
+                args.alg,
+                args.kid,
+                issuer=args.iss,
+                audience=args.aud,
+                ttl=ttl,
+                max_lifetime=parse_duration(args.max_lifetime),
+                max_lifetime_name="--max-lifetime, the gateway's auth.max_token_lifetime",
+                subject=args.sub,
+            )
     except ValueError as exc:
         print(f"vicigw token: {exc}", file=sys.stderr)
         return 2

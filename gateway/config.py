@@ -229,6 +229,39 @@ class Config:
 def load_config(path: str | Path) -> Config:
     """Read and validate a YAML config file."""
     path = Path(path)
+    cfg = parse_config(_read_document(path), base_dir=path.parent)
+    return dataclasses.replace(cfg, path=path)
+
+
+def load_signing_keys(path: str | Path, app: str) -> tuple[AuthConfig, tuple[KeyConfig, ...]]:
+    """Only ``auth`` and ``apps.<app>.keys`` of a config file: what minting a token for ``app``
+    needs (``vicigw token --config``). No other secret is resolved, so the host that mints
+    needs neither the VICIdial passwords nor the other apps' keys; those parts are not checked.
+    """
+    from .config_rules import Validator
+
+    path = Path(path)
+    data = _read_document(path)
+    v = Validator(path.parent)
+    root = v.mapping(data, "")
+    apps = v.mapping(root.get("apps"), "apps") if root is not None else None
+    auth = v.auth(root.get("auth", {}), "auth") if root is not None else None
+    keys: tuple[KeyConfig, ...] = ()
+    if apps is not None:
+        if app not in apps:
+            v.error(f"apps.{app}", "no such app")
+        else:
+            body = v.mapping(apps[app], f"apps.{app}")
+            if body is not None and "keys" not in body:
+                v.error(f"apps.{app}.keys", "the app has no keys (a jwks_file holds public keys)")
+            elif body is not None:
+                keys = v.keys(body["keys"], f"apps.{app}.keys")
+    if v.errors or auth is None:
+        raise ConfigError(v.errors)
+    return auth, keys
+
+
+def _read_document(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -236,14 +269,12 @@ def load_config(path: str | Path) -> Config:
     except UnicodeDecodeError as exc:
         raise ConfigError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
     try:
-        data = load_yaml(text)  # safe_load, but a key given twice is an error
+        return load_yaml(text)  # safe_load, but a key given twice is an error
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError([f"{path}:{where}: {problem}"]) from None
-    cfg = parse_config(data, base_dir=path.parent)
-    return dataclasses.replace(cfg, path=path)
 
 
 def parse_config(data: Any, *, base_dir: Path | None = None) -> Config:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import jwt
@@ -81,7 +81,7 @@ PUBLIC_KEY_ALGS: dict[str, tuple[type, ...]] = {
     "ES384": (ec.EllipticCurvePublicKey,),
     "EdDSA": (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey),
 }
-_CURVES = {"ES256": "secp256r1", "ES384": "secp384r1"}
+CURVES = {"ES256": "secp256r1", "ES384": "secp384r1"}
 
 
 T = TypeVar("T")
@@ -139,8 +139,16 @@ class Validator:
             return default
 
     def secret(
-        self, raw: Any, path: str, *, public: bool = False
+        self,
+        raw: Any,
+        path: str,
+        *,
+        kind: Literal["secret", "public_key", "name"] = "secret",
     ) -> tuple[Secret, SecretRef] | None:
+        """A value given as a secret reference ({env}, {file} or inline). Only a true secret
+        (a password, an HMAC secret) is warned about when inline or in a file others can read;
+        a public key file must not be writable by others; a name (the VICIdial username, kept
+        out of replies but no secret) is checked for neither."""
         try:
             secret, ref = resolve(raw, base_dir=self.base_dir)
         except SecretError as exc:
@@ -148,11 +156,11 @@ class Validator:
             return None
         if ref.kind == "file":
             self.files.append(Path(ref.where))
-            if public:
+            if kind == "public_key":
                 self.trusted_file(Path(ref.where), path, "key file")
-            else:
+            elif kind == "secret":
                 self.private_file(Path(ref.where), path, "secret file")
-        if ref.kind == "literal":
+        if ref.kind == "literal" and kind == "secret":
             self.warnings.append(
                 f"{path}: inline secret literal; use {{env: NAME}} or {{file: PATH}} outside demos"
             )
@@ -427,7 +435,7 @@ class Validator:
         name = self.value(m, "name", path, _str, "")
         if name and not NAME_RE.fullmatch(name):
             self.error(f"{path}.name", f"must match {NAME_RE.pattern}, got {name!r}")
-        user = self.secret(m["user"], f"{path}.user")
+        user = self.secret(m["user"], f"{path}.user", kind="name")
         password = self.secret(m["pass"], f"{path}.pass")
         if user is not None and not VICIDIAL_LOGIN_RE.fullmatch(user[0].reveal()):
             self.error(f"{path}.user", "VICIdial user must be 1-20 characters of [-_0-9A-Za-z]")
@@ -669,7 +677,7 @@ class Validator:
         got = (
             (Secret(m["public_key"]), SecretRef("literal", ""))
             if literal_ok
-            else self.secret(m["public_key"], f"{path}.public_key", public=True)
+            else self.secret(m["public_key"], f"{path}.public_key", kind="public_key")
         )
         if got is None:
             return None
@@ -685,11 +693,11 @@ class Validator:
             self.error(f"{path}.public_key", f"RSA keys need >= 2048 bits, got {key.key_size}")
             return None
         if (
-            alg in _CURVES
+            alg in CURVES
             and isinstance(key, ec.EllipticCurvePublicKey)
-            and key.curve.name != _CURVES[alg]
+            and key.curve.name != CURVES[alg]
         ):
-            self.error(f"{path}.public_key", f"{alg} needs a {_CURVES[alg]} key")
+            self.error(f"{path}.public_key", f"{alg} needs a {CURVES[alg]} key")
             return None
         return got[0]
 

@@ -10,16 +10,22 @@ middleware in :mod:`gateway.app` turns any of them into the JSON error body::
     ├── Forbidden                (403 forbidden)
     ├── UnknownFunction          (404 unknown_function)
     ├── NotFound                 (404 not_found)        VICIdial: not found / no matches
-    ├── Conflict                 (409 conflict)         VICIdial: duplicate
     ├── MethodNotAllowed         (405 method_not_allowed)
     ├── RequestTimeout           (408 request_timeout)  the client was too slow sending
+    ├── Conflict                 (409 conflict)         VICIdial: duplicate, already exists
+    ├── IdempotencyInProgress    (409 idempotency_in_progress)  the key's first call still runs
     ├── TooLarge                 (413 too_large)
     ├── InvalidInput             (422 invalid_input)    VICIdial rejected the input
+    ├── IdempotencyKeyReused     (422 idempotency_key_reused)   the key came with another request
     ├── NotConfigured            (422 not_configured)   VICIdial is not set up for the option
     ├── RateLimited              (429 rate_limited)
     ├── UpstreamError            (502 upstream_error)   login/permission failure, unparseable reply
     ├── Unavailable              (503 unavailable)
     └── UpstreamTimeout          (504 upstream_timeout)
+
+Each ``type`` has one meaning, so one reaction: ``conflict`` is never worth retrying (the lead
+or user exists), ``idempotency_in_progress`` is (after ``Retry-After``); ``invalid_input`` needs
+another value, ``idempotency_key_reused`` another key. The README's error table lists them all.
 
 Messages must never contain a secret: they are shown to callers and written to logs as they are.
 """
@@ -114,6 +120,14 @@ class Conflict(GatewayError):
     type = "conflict"
 
 
+class IdempotencyInProgress(GatewayError):
+    """A call with this Idempotency-Key is still running: retry after ``Retry-After`` and get
+    its outcome (unlike ``conflict``, which no retry changes)."""
+
+    status = 409
+    type = "idempotency_in_progress"
+
+
 class TooLarge(GatewayError):
     status = 413
     type = "too_large"
@@ -122,6 +136,14 @@ class TooLarge(GatewayError):
 class InvalidInput(GatewayError):
     status = 422
     type = "invalid_input"
+
+
+class IdempotencyKeyReused(GatewayError):
+    """The Idempotency-Key was first used with another request (function or parameters): the
+    caller reused a key, VICIdial was not asked (unlike ``invalid_input``)."""
+
+    status = 422
+    type = "idempotency_key_reused"
 
 
 class NotConfigured(GatewayError):
@@ -164,8 +186,10 @@ ERROR_TYPES: dict[str, type[GatewayError]] = {
         UnknownFunction,
         NotFound,
         Conflict,
+        IdempotencyInProgress,
         TooLarge,
         InvalidInput,
+        IdempotencyKeyReused,
         NotConfigured,
         RateLimited,
         UpstreamError,
@@ -183,13 +207,16 @@ def error_body(
     function: str | None = None,
     request_id: str | None = None,
     result: str = "ERROR",
+    notices: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The JSON error body, the same wherever the refusal happens."""
+    """The JSON error body, the same keys wherever the refusal happens (``notices`` is empty
+    unless VICIdial printed more lines than its error)."""
     return {
         "ok": False,
         "function": function,
         "result": result,
         "error": {"type": error_type, "message": message, "details": dict(details or {})},
+        "notices": list(notices or []),
         "request_id": request_id,
     }
 

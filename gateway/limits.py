@@ -10,11 +10,13 @@
   process (each replica protects its own share).
 - **Idempotency keys** (``Idempotency-Key`` header on a mutating call): the first outcome is
   stored per app and key for 24 hours with a fingerprint of the request. A replay gets the stored
-  JSON (``Idempotent-Replayed: true``); the same key with another request is 422; a replay while
-  the first call is still running is 409. If the shared store cannot be reached, idempotent calls
-  *fail closed* (503): without the store the gateway cannot promise "at most once". So do they
-  when the memory store is full of records it must keep (``state.max_entries``): a finished
-  call's record is never dropped to make room (see :class:`~gateway.store.MemoryStore`).
+  JSON (``Idempotent-Replayed: true``); the same key with another request is 422
+  ``idempotency_key_reused``; a replay while the first call is still running is 409
+  ``idempotency_in_progress`` (with ``Retry-After``). If the shared store cannot be reached,
+  idempotent calls *fail closed* (503): without the store the gateway cannot promise "at most
+  once". So do they when the memory store is full of records it must keep
+  (``state.max_entries``): a finished call's record is never dropped to make room (see
+  :class:`~gateway.store.MemoryStore`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,13 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 from .config import AppConfig, UpstreamConfig
-from .errors import BadRequest, Conflict, InvalidInput, RateLimited, Unavailable
+from .errors import (
+    BadRequest,
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
+    RateLimited,
+    Unavailable,
+)
 from .metrics import Metrics
 from .store import Store, StoredResponse, StoreFull, StoreUnavailable
 
@@ -187,12 +195,12 @@ async def begin_idempotent(
     if got == "new":
         return IdempotentCall(store, store_key, fingerprint)
     if got == "mismatch":
-        raise InvalidInput(
+        raise IdempotencyKeyReused(
             "this Idempotency-Key was used with a different request",
             details={"header": "Idempotency-Key"},
         )
     if got == "in_flight":
-        raise Conflict(
+        raise IdempotencyInProgress(
             "a call with this Idempotency-Key is still in progress",
             details={"header": "Idempotency-Key"},
             headers={"Retry-After": "1"},

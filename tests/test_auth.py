@@ -115,7 +115,7 @@ def expect(auth: Authenticator, authorization: str | None, reason: str) -> Unaut
     assert err.status == 401
     # The reason is for the gateway's log and metric; the caller is told nothing more.
     assert (err.reason, err.message, err.details) == (reason, "invalid token", {})
-    challenge = "Bearer" if reason == "missing" else 'Bearer error="invalid_token"'
+    challenge = "Bearer" if reason in ("missing", "not_bearer") else 'Bearer error="invalid_token"'
     assert err.headers == {"WWW-Authenticate": challenge}
     texts = [err.message, str(err), repr(err), json.dumps(err.details)]
     forbidden = list(SENSITIVE)
@@ -251,12 +251,16 @@ def test_no_header_is_missing(auth: Authenticator, value: str | None) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["Basic", "Token", "Digest", "JWT", "Bearer:"])
-def test_other_scheme_is_missing(auth: Authenticator, scheme: str) -> None:
-    expect(auth, f"{scheme} {hs()}", "missing")
+def test_other_scheme_is_not_bearer(auth: Authenticator, scheme: str) -> None:
+    # Credentials came, but not as a bearer token: said precisely in the log and the metric
+    # (the caller is still told only "invalid token").
+    expect(auth, f"{scheme} {hs()}", "not_bearer")
 
 
-def test_bare_token_without_scheme_is_missing(auth: Authenticator) -> None:
-    expect(auth, hs(), "missing")
+def test_bare_token_without_scheme_is_not_bearer(auth: Authenticator) -> None:
+    # The commonest client mistake: "Authorization: <token>" without "Bearer ".
+    expect(auth, hs(), "not_bearer")
+    assert "Bearer" in REASONS["not_bearer"]
 
 
 @pytest.mark.parametrize("value", ["Bearer", "Bearer ", "bearer    ", "Bearer\t"])
@@ -803,6 +807,7 @@ def test_mint_token_errors_never_contain_secrets(config: Config) -> None:
 def test_every_reason_code_is_documented() -> None:
     assert set(REASONS) >= {
         "missing",
+        "not_bearer",
         "malformed",
         "unknown_kid",
         "bad_signature",

@@ -47,6 +47,29 @@ def test_inline_secrets_warn_without_the_value() -> None:
     assert API_PASS not in repr(cfg)
 
 
+def test_only_secrets_warn_when_written_inline(tmp_path: Path) -> None:
+    """A VICIdial username and a public key are no secrets: written inline, they are not
+    reported as "inline secret literal" (on every load and reload); the password and an HMAC
+    secret written inline are."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    public = ec.generate_private_key(ec.SECP256R1()).public_key()
+    pem = public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    doc = config_dict()
+    doc["apps"]["reports"]["keys"].append({"kid": "reports-es", "alg": "ES256", "public_key": pem})
+    inline = [w for w in warnings_of(doc) if "inline secret literal" in w]
+    assert [w.split(":", 1)[0] for w in inline] == [
+        "upstreams.main.credentials[0].pass",
+        "apps.crm.keys[0].secret",
+        "apps.reports.keys[0].secret",
+    ]
+    # The username alone inline, the password from a file: no warning about either.
+    _private_file(tmp_path / "pass.txt", "FromFile_123\n")
+    doc["upstreams"]["main"]["credentials"][0]["pass"] = {"file": "pass.txt"}
+    assert not any("credentials[0]" in w for w in warnings_of(doc, tmp_path))
+
+
 def test_env_and_file_references(tmp_path: Path) -> None:
     _private_file(tmp_path / "pass.txt", "FromFile_123\n")
     os.environ["VG_TEST_USER"] = "7777"

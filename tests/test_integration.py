@@ -64,6 +64,8 @@ async def test_add_lead_then_search_update_and_read(gateway: Gateway) -> None:
     assert lead["first_name"] == "Ada" and lead["city"] == "Evanston"
     assert lead["comments"] == "called | twice"
     assert lead["phone_number"] == "3125559876"
+    # Added without a date of birth: VICIdial stores MySQL's zero date, the README promises null.
+    assert lead["date_of_birth"] is None
 
 
 async def test_campaigns_list(gateway: Gateway) -> None:
@@ -98,12 +100,33 @@ async def test_list_info(gateway: Gateway) -> None:
 
 
 async def test_not_found_is_404(gateway: Gateway) -> None:
-    status, body, _ = await gateway.call("lead_search", {"phone_number": "9995550000"})
+    status, body, _ = await gateway.call("agent_status", {"agent_user": "9999"})
     assert status == 404
     assert body["ok"] is False and body["error"]["type"] == "not_found"
-    assert body["error"]["message"] == "NO MATCHES FOUND IN THE SYSTEM"
-    status, body, _ = await gateway.call("agent_status", {"agent_user": "9999"})
+    assert body["error"]["message"] == "AGENT NOT FOUND"
+    status, body, _ = await gateway.call("lead_all_info", {"lead_id": 999999})
     assert (status, body["error"]["type"]) == (404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [["9995550000"], ["9995550000", "9995550001"], ["3125550001", "9995550000"]],
+    ids=["one-none", "several-none", "several-some"],
+)
+async def test_lead_search_is_200_with_a_row_per_number(
+    gateway: Gateway, numbers: list[str]
+) -> None:
+    """One rule for lead_search, however many numbers and whatever matched: 200, one row per
+    number searched, records_found 0 and lead_ids [] where a number has no lead."""
+    status, body, _ = await gateway.call("lead_search", {"phone_number": numbers})
+    assert status == 200, body
+    assert body["ok"] is True and body["result"] == "SUCCESS"
+    assert [row["search_key"] for row in body["data"]] == numbers
+    for row in body["data"]:
+        if row["search_key"].startswith("999"):
+            assert (row["records_found"], row["lead_ids"]) == (0, [])
+        else:
+            assert row["records_found"] >= 1 and len(row["lead_ids"]) == row["records_found"]
 
 
 async def test_duplicate_is_409_with_existing_lead(gateway: Gateway) -> None:

@@ -859,6 +859,20 @@ def test_lead_field_info_value_or_status_line() -> None:
     assert reply.generic and reply.error_type == "upstream_error"
 
 
+def test_zero_dates_of_key_value_and_raw_replies_are_null() -> None:
+    """lead_status_search's records and lead_field_info's bare value: MySQL's zero date is
+    VICIdial's empty date, so null."""
+    zero = {"date_of_birth": "0000-00-00", "last_local_call_time": "0000-00-00 00:00:00"}
+    reply = parse("lead_status_search", _record(1, "7", **zero), lead_id="7")
+    assert isinstance(reply.data, list)
+    assert [reply.data[0][k] for k in zero] == [None, None]
+    for name, value in zero.items():
+        assert parse("lead_field_info", value, field_name=name).data == {name: None}
+    assert parse("lead_field_info", "1980-01-15", field_name="date_of_birth").data == {
+        "date_of_birth": "1980-01-15"
+    }
+
+
 def _record(n: int, lead_id: str, **values: str) -> str:
     fields = {k: "" for k in RECORD_5001} | {"lead_id": lead_id, "called_count": "0"} | values
     return f";---------- START OF RECORD {n} ----------\n" + "".join(

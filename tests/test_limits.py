@@ -391,7 +391,8 @@ async def test_idempotency_key_with_another_request_is_422(
             "add_lead", {**LEAD, "first_name": "Bob"}, headers=key
         )
         assert status == 422, body
-        assert body["error"]["type"] == "invalid_input"
+        # Not invalid_input (VICIdial refused a value): the key is the caller's mistake.
+        assert body["error"]["type"] == "idempotency_key_reused"
         assert body["error"]["details"] == {"header": "Idempotency-Key"}
         assert "Idempotent-Replayed" not in headers
         assert sim.state.hits("add_lead") == 1
@@ -405,7 +406,8 @@ async def test_idempotency_key_in_flight_is_409(sim: RunningSim, state_cfg: dict
         await asyncio.sleep(0.3)
         status, body, headers = await gw.call("add_lead", LEAD, headers=key)
         assert status == 409, body
-        assert body["error"]["type"] == "conflict"
+        # Not conflict (a duplicate: never retry): this one is to be retried shortly.
+        assert body["error"]["type"] == "idempotency_in_progress"
         assert body["error"]["details"] == {"header": "Idempotency-Key"}
         assert headers["Retry-After"] == "1"
         status, done, _ = await first

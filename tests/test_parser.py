@@ -19,6 +19,7 @@ from gateway.catalog import CATALOG
 from gateway.catalog import functions as core_functions
 from gateway.catalog import generic as g
 from gateway.catalog.fields import field_type
+from gateway.catalog.leads_shapes import LEAD_SEARCH_NO_MATCHES
 from gateway.catalog.parser import Notice, ParsedReply, ReplyShapeError, parse_reply
 from gateway.catalog.spec import Template
 
@@ -215,11 +216,12 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "LEAD HAS BEEN UPDATED",
         {"lead_id": "5002", "vl_affected_rows": 1, "cb_archived_rows": None},
     ),
+    # A search that finds nothing is no error: the row VICIdial prints for a number without
+    # leads when another number matches (records_found 0), for every number searched.
     "lead_search__err_no_matches": expect(
-        "ERROR",
-        "NO MATCHES FOUND IN THE SYSTEM",
-        {"lead_id": None, "vendor_lead_code": None, "phone_number": "9995550000"},
-        error_type="not_found",
+        "SUCCESS",
+        None,
+        [{"search_key": "9995550000", "records_found": 0, "lead_ids": []}],
     ),
     "lead_search__ok_archived": expect(
         "SUCCESS",
@@ -661,6 +663,10 @@ def test_api_user_never_in_data_of_any_status_template() -> None:
             values.update(_numeric_samples(spec, template))
             reply = parse_reply(spec, template.render(values) + "\n", params={})
             assert "APIUSERX" not in repr(reply), (spec.name, template.text)
+            if (spec.name, template.message) == ("lead_search", LEAD_SEARCH_NO_MATCHES):
+                # Read as the zero-count row of each number searched (none here).
+                assert (reply.result, reply.data, reply.error_type) == ("SUCCESS", [], None)
+                continue
             main = {"result": reply.result, "message": reply.message}
             assert main == {"result": template.result, "message": template.message}
 
@@ -1423,3 +1429,94 @@ def test_comment_spelling_a_whole_lead_row_cannot_forge_a_lead(params: dict[str,
     text = lead_text(fields, delim="\t", header=header)
     reply = parse("lead_all_info", text, stage="tab", **params)
     assert reply.data == [{**LEAD_5001, "comments": fields[25]}]
+
+
+# --- lead_search: one row per number searched, always ----------------------------------------
+
+NO_MATCHES = "ERROR: lead_search NO MATCHES FOUND IN THE SYSTEM: |6666|||{numbers}\n"
+
+
+@pytest.mark.parametrize(
+    ("numbers", "keys"),
+    [
+        ("3125550001", ["3125550001"]),
+        ("3125550001,3125550002", ["3125550001", "3125550002"]),
+        # VICIdial searches (and prints rows for) numbers of 6-18 characters only, repeats kept.
+        ("3125550001,12345,3125550001,1234567890123456789", ["3125550001", "3125550001"]),
+    ],
+)
+def test_lead_search_without_any_match_is_a_row_per_number(numbers: str, keys: list[str]) -> None:
+    reply = parse("lead_search", NO_MATCHES.format(numbers=numbers), phone_number=numbers)
+    assert shape(reply) == expect(
+        "SUCCESS", None, [{"search_key": k, "records_found": 0, "lead_ids": []} for k in keys]
+    )
+    # The same shape VICIdial prints when one of the numbers matches.
+    some = parse("lead_search", "3125550001|1|5001\n3125550002|0|\n", phone_number=numbers)
+    assert isinstance(some.data, list) and some.data[1] == {
+        "search_key": "3125550002",
+        "records_found": 0,
+        "lead_ids": [],
+    }
+
+
+def test_lead_search_errors_other_than_no_matches_stay_errors() -> None:
+    text = "ERROR: lead_search NO VALID SEARCH METHOD - 6666|PHONE_NUMBER|(0)|(0)|123(0)\n"
+    reply = parse("lead_search", text, phone_number="123")
+    assert (reply.result, reply.error_type) == ("ERROR", "invalid_input")
+    denied = "ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION: |6666|lead_search|\n"
+    reply = parse("lead_search", denied, phone_number="3125550001")
+    assert (reply.result, reply.generic) == ("ERROR", True)
+
+
+# --- MySQL zero dates are empty ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delim", ["|", "\t"])
+def test_mysql_zero_dates_are_null(delim: str) -> None:
+    """VICIdial stores an empty date as MySQL's zero date (add_lead without date_of_birth):
+    it is returned as null, like every other empty value."""
+    fields = list(LEAD_5001_FIELDS)
+    fields[21] = "0000-00-00"  # date_of_birth (DATE)
+    fields[27] = "0000-00-00 00:00:00"  # last_local_call_time (DATETIME)
+    stage = {"|": "pipe", "\t": "tab"}[delim]
+    reply = parse("lead_all_info", delim.join(fields) + "\n", lead_id="5001", stage=stage)
+    want = {**LEAD_5001, "date_of_birth": None, "last_local_call_time": None}
+    assert reply.data == [want]
+    # A zero date still counts as a date when the parser tells free text from typed columns.
+    fields[25] = f"wants{delim}premium"
+    reply = parse("lead_all_info", delim.join(fields) + "\n", lead_id="5001", stage=stage)
+    assert reply.data == [{**want, "comments": f"wants{delim}premium"}]
+
+
+def test_zero_dates_in_status_lines_and_single_rows_are_null() -> None:
+    text = (
+        "SUCCESS: add_lead LEAD HAS BEEN ADDED - 3125557006|101|5026|-6.00|6666\n"
+        "NOTICE: add_lead SCHEDULED CALLBACK ADDED - 5026|TESTCAMP|0000-00-00 00:00:00|USERONLY"
+        "|1001|CALLBK\n"
+    )
+    reply = parse("add_lead", text)
+    assert reply.notices[0].data["callback_datetime"] is None
+    row = "101|Test list 101|TESTCAMP|Y|0000-00-00 00:00:00|0000-00-00 00:00:00|0000-00-00|1|\n"
+    reply = parse("list_info", row, list_id="101")
+    assert isinstance(reply.data, dict)
+    assert [reply.data[k] for k in ("list_changedate", "list_lastcalldate", "expiration_date")] == [
+        None,
+        None,
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("date_of_birth", "2024-00-00"),
+        ("date_of_birth", "0000-01-01"),
+        ("last_local_call_time", "0000-00-00 10:00:00"),
+        ("last_local_call_time", "2024-06-03 00:00:00"),
+    ],
+)
+def test_only_the_whole_zero_date_is_empty(column: str, value: str) -> None:
+    fields = list(LEAD_5001_FIELDS)
+    fields[LEAD_HEADER.index(column)] = value
+    reply = parse("lead_all_info", "|".join(fields) + "\n", lead_id="5001")
+    assert isinstance(reply.data, list) and reply.data[0][column] == value

@@ -181,7 +181,7 @@ async def test_idempotency_key_used_on_one_replica_is_replayed_by_the_other(
         # Another request under the same key is refused on B too.
         other = {**LEAD, "first_name": "Bob"}
         status, body, _ = await pair.call(pair.b, "add_lead", other, headers=key)
-        assert (status, body["error"]["type"]) == (422, "invalid_input")
+        assert (status, body["error"]["type"]) == (422, "idempotency_key_reused")
         assert sim.state.hits("add_lead") == 1
         # In flight on A means in flight on B.
         sim.state.faults = Faults("slow", delay=1.0, functions=frozenset({"add_lead"}))
@@ -190,7 +190,7 @@ async def test_idempotency_key_used_on_one_replica_is_replayed_by_the_other(
         on_a = asyncio.create_task(pair.call(pair.a, "add_lead", lead, headers=key))
         await asyncio.sleep(0.4)
         status, body, headers = await pair.call(pair.b, "add_lead", lead, headers=key)
-        assert (status, body["error"]["type"]) == (409, "conflict"), body
+        assert (status, body["error"]["type"]) == (409, "idempotency_in_progress"), body
         status, done, _ = await on_a
         assert status == 200, done
         status, body, headers = await pair.call(pair.b, "add_lead", lead, headers=key)

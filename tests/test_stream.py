@@ -16,7 +16,8 @@ from gateway.catalog.reply import ReplyShapeError
 from gateway.catalog.stream import RowStream, split_leading_status, streamable
 
 CAMPAIGNS = dataclasses.replace(CATALOG["campaigns_list"], stream=True)
-SEARCH = dataclasses.replace(CATALOG["lead_search"], stream=True)
+# lead_search's rows (pipe-delimited, a list column) streamed, without its no-match reading.
+SEARCH = dataclasses.replace(CATALOG["lead_search"], stream=True, custom_parse=None)
 COLUMNS = CAMPAIGNS.rows.columns  # type: ignore[union-attr]
 
 
@@ -123,7 +124,9 @@ _field = st.text(alphabet=st.sampled_from(list('ab \t\n"\\é0129-:.\x01')), max_
 @given(
     rows=st.lists(
         st.tuples(
-            st.sampled_from(["2024-06-04 10:00:00", "", "2024-6-4", "x"]),
+            st.sampled_from(
+                ["2024-06-04 10:00:00", "", "2024-6-4", "x", "0000-00-00 00:00:00", "0000-00-00"]
+            ),
             _field,
             st.sampled_from(["17", "", "007", "-3", "1e3", "x"]),
             st.sampled_from(["5001", "", "0", "12345678901234567890"]),
@@ -179,3 +182,29 @@ def test_a_batch_of_plain_rows_is_one_substitution() -> None:
     rs = RowStream(RECORDINGS, {"stage": "tab"})
     out = rs.feed_many_json(lines)
     assert len(out) == 50 and json.loads(out[3])["location"] == 'http://h/"3".mp3'
+
+
+def test_zero_dates_stream_as_null_on_every_path() -> None:
+    """MySQL's zero date is VICIdial's empty date: null, as the whole-text parser says, whether
+    a row takes the batch regex, the per-line regex, the per-field encoders or the dict path."""
+    zero = "0000-00-00 00:00:00\t1001\t7\t5001\thttp://h/7.mp3"
+    plain = "2024-06-04 10:00:00\t1001\t8\t5001\thttp://h/8.mp3"
+    want = {
+        "start_time": None,
+        "user": "1001",
+        "recording_id": "7",
+        "lead_id": "5001",
+        "location": "http://h/7.mp3",
+    }
+    params = {"stage": "tab"}
+    whole = parse_reply(RECORDINGS, zero + "\n" + plain + "\n", params=params).data
+    assert isinstance(whole, list) and whole[0] == want
+    for batch in ([zero, plain], [plain, zero], [zero]):
+        rs = RowStream(RECORDINGS, params)
+        rows = [json.loads(r) for t in rs.feed_many_json(batch) for r in t.split("\n")]
+        assert want in rows and all(r["start_time"] != "0000-00-00 00:00:00" for r in rows)
+    assert json.loads(RowStream(RECORDINGS, params).feed_json(zero)[0]) == want
+    assert RowStream(RECORDINGS, params).feed(zero) == [want]
+    did = CATALOG["did_log_export"]
+    row = "3125550001\t3125559999\t0000-00-00 00:00:00\t30"
+    assert json.loads(RowStream(did, params).feed_json(row)[0])["call_date"] is None

@@ -2,7 +2,8 @@
 
 The rule (also in the README): counts, amounts and measures are JSON numbers; identifiers,
 phone numbers, codes, dates and free text are strings (ids can carry leading zeros, phone numbers
-are not numbers); an empty value is ``null``. A function can override a name in its own spec.
+are not numbers); an empty value is ``null``, and so is MySQL's zero date in a date column
+(:data:`ZERO_DATES`). A function can override a name in its own spec.
 """
 
 from __future__ import annotations
@@ -79,6 +80,16 @@ FIELD_TYPES: Mapping[str, FieldType] = {
     "expiration_date": "date",
     "date_of_birth": "date",
 }
+
+
+# MySQL's "zero" DATE and DATETIME: what such a column holds when VICIdial stored an empty value
+# in it (add_lead without date_of_birth; MySQL outside strict mode). VICIdial's empty, so null.
+# Only the whole zero value: "2024-00-00" or "0000-00-00 10:00:00" stay as they are.
+ZERO_DATES: Mapping[FieldType, str] = {"date": "0000-00-00", "datetime": "0000-00-00 00:00:00"}
+
+
+def is_zero_date(kind: FieldType, value: str) -> bool:
+    return ZERO_DATES.get(kind) == value
 
 
 # Fields whose value is a VICIdial user id. VICIdial stores the user that made a record (a lead's

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .leads_shapes import parse_lead_search
 from .spec import FunctionSpec, Param, Rows, SqlWhen, Template
 
 # The gateway owns the delimiter and header options of row functions.
@@ -467,7 +468,10 @@ UPDATE_LEAD = FunctionSpec(
 
 LEAD_SEARCH = FunctionSpec(
     name="lead_search",
-    summary="Count and list the lead_ids matching phone numbers (one row per number searched).",
+    summary=(
+        "Count and list the lead_ids matching phone numbers: one row per number searched, "
+        "always (records_found 0 for a number without leads, never a 404)."
+    ),
     effect="read_only",
     idempotent=True,
     params=(
@@ -484,6 +488,8 @@ LEAD_SEARCH = FunctionSpec(
         split_columns=(("lead_ids", "-"),),
     ),
     field_types={"search_key": "phone", "lead_ids": "text"},
+    # NO MATCHES FOUND is read as a zero-count row per number (leads_shapes.parse_lead_search).
+    custom_parse=parse_lead_search,
     templates=(
         _err(
             "ERROR: lead_search USER DOES NOT HAVE PERMISSION TO SEARCH FOR LEADS: "

@@ -12,6 +12,9 @@ The shapes:
   other way to tell (a value never ends with a LF unless the data does).
 - ``lead_status_search``: ``;---------- START OF RECORD n ----------`` then ``name => value``
   lines in a fixed order (then custom fields). A LF inside a free-text value continues it.
+- ``lead_search``: pipe rows, one per number searched; when no number has a lead VICIdial prints
+  ``NO MATCHES FOUND`` instead, read as the zero-count row of each number (a search that finds
+  nothing is no error, and the reply has the same shape however many numbers matched).
 - ``batch_update_lead``: a status line whose last field is a comma-separated id list; an empty
   body means "leads found, but no field to change was given" (nothing changed).
 - ``sounds_list``: tab rows (the format the gateway asks for) or link lines.
@@ -31,7 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .fields import field_type
+from .fields import field_type, is_zero_date
 from .parser import parse_reply
 from .reply import ParsedReply, ReplyShapeError
 from .spec import FunctionSpec, Template
@@ -60,7 +63,8 @@ _FORMATS: Mapping[str, re.Pattern[str]] = {
 
 
 def typed(spec: FunctionSpec, name: str, text: str) -> Any:
-    """A database value as JSON: numbers for counts and measures, "" as None, else the text."""
+    """A database value as JSON: numbers for counts and measures, "" (and MySQL's zero date in
+    a date column) as None, else the text."""
     if text == "":
         return None
     kind = field_type(name, spec.field_types)
@@ -75,7 +79,7 @@ def typed(spec: FunctionSpec, name: str, text: str) -> Any:
     shape = _FORMATS.get(kind)
     if shape is not None and not shape.fullmatch(text):
         raise ReplyShapeError(f"{name} is not a MySQL {kind}", text)
-    return text
+    return None if is_zero_date(kind, text) else text
 
 
 def status_reply(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
@@ -169,6 +173,31 @@ def lead_id_read(text: str, params: Mapping[str, str]) -> bool:
     """The recheck read the lead's id: the lead exists and is readable, so no status applied."""
     asked = params.get("lead_id", "")
     return text.isdigit() and asked.isdigit() and int(text) == int(asked)
+
+
+# --- lead_search -------------------------------------------------------------------------------
+
+LEAD_SEARCH_NO_MATCHES = "NO MATCHES FOUND IN THE SYSTEM"
+
+
+def searched_numbers(phone_number: str) -> list[str]:
+    """The numbers lead_search prints a row for: the comma-separated items of 6-18 characters,
+    in order, repeats kept (VICIdial skips other items)."""
+    return [item for item in phone_number.split(",") if 5 < len(item) < 19]
+
+
+def parse_lead_search(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
+    """One row per number searched, always; ``NO MATCHES FOUND`` becomes the rows VICIdial
+    prints for numbers without a lead when another one matches: ``records_found`` 0,
+    ``lead_ids`` empty."""
+    reply = parse_reply(dataclasses.replace(spec, custom_parse=None), text, params=params)
+    if reply.result != "ERROR" or reply.generic or reply.message != LEAD_SEARCH_NO_MATCHES:
+        return reply
+    rows: list[dict[str, Any]] = [
+        {"search_key": number, "records_found": 0, "lead_ids": []}
+        for number in searched_numbers(params.get("phone_number", ""))
+    ]
+    return ParsedReply("SUCCESS", None, rows, reply.notices, None)
 
 
 # --- lead_status_search ------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import generic
-from .fields import field_type
+from .fields import field_type, is_zero_date
 from .reply import Notice, ParsedReply, ReplyShapeError
 from .spec import API_USER_FIELD, FieldType, FunctionSpec, Rows, Template
 
@@ -127,6 +127,8 @@ def _convert(name: str, value: str, spec: FunctionSpec, *, row: bool) -> Any:
         fmt = _ROW_FORMATS.get(kind)
         if fmt is not None and not fmt.fullmatch(value):
             raise _Misfit(name)
+    if is_zero_date(kind, value):
+        return None  # MySQL's zero date: VICIdial's empty date
     return value
 
 

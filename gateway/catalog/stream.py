@@ -20,7 +20,7 @@ from json.encoder import encode_basestring
 from typing import Any, TypeVar
 
 from . import parser as _p
-from .fields import USER_ID_FIELDS, field_type
+from .fields import USER_ID_FIELDS, ZERO_DATES, field_type
 from .reply import Notice, ReplyShapeError, hide_login
 from .spec import FunctionSpec
 
@@ -274,10 +274,11 @@ def _encoder(name: str, spec: FunctionSpec, sep: str | None) -> Encoder:
     row_format = _p._ROW_FORMATS.get(kind)
     if row_format is not None:
         match = row_format.fullmatch
+        zero = ZERO_DATES.get(kind)
 
         def date_json(value: str) -> str:
-            if value == "":
-                return "null"
+            if value == "" or value == zero:
+                return "null"  # empty, or MySQL's zero date (VICIdial's empty date)
             if match(value) is None:
                 raise _p._Misfit(name)
             return '"' + value + '"'  # digits, "-", ":" and " " need no escaping
@@ -292,8 +293,9 @@ def _line_template(
     """A regex for a row whose every field is present and plain, and the %-template of its JSON.
 
     Integers must be canonical (no sign, no leading zero) and dates in MySQL's format, exactly
-    what the field converters accept; anything else (an empty value, a quote, a decimal column)
-    does not match and takes the per-field path. None when a column can never take this path.
+    what the field converters accept; anything else (an empty value, MySQL's zero date, which is
+    null, a quote, a decimal column) does not match and takes the per-field path. None when a
+    column can never take this path.
     """
     parts: list[str] = []
     fmt: list[str] = []
@@ -309,7 +311,8 @@ def _line_template(
             parts.append("(0|[1-9][0-9]*)")
             fmt.append(key + "%s")
         elif kind in _p._ROW_FORMATS:
-            parts.append("(" + _p._ROW_FORMATS[kind].pattern + ")")
+            not_zero = "(?!" + re.escape(ZERO_DATES[kind]) + ")"
+            parts.append("(" + not_zero + _p._ROW_FORMATS[kind].pattern + ")")
             fmt.append(key + '"%s"')
         else:
             parts.append("(" + plain + ")")

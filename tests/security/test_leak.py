@@ -136,7 +136,7 @@ async def test_a_whole_session_leaks_no_secret(
         checks += [
             (await gw.call("add_lead", {**lead, "duplicate_check": "DUPLIST"}), 409, "conflict"),
             (await gw.call("add_lead", bad_phone), 422, "invalid_input"),
-            (await gw.call("lead_search", {"phone_number": "9995550000"}), 404, "not_found"),
+            (await gw.call("agent_status", {"agent_user": "9999"}), 404, "not_found"),
             (await gw.call("campaigns_list", authorization=forged), 401, "unauthorized"),
             (await gw.call("campaigns_list", send_auth=False), 401, "unauthorized"),
             (await gw.call("add_lead", lead, app="reports"), 403, "forbidden"),
@@ -148,6 +148,11 @@ async def test_a_whole_session_leaks_no_secret(
             (await gw.get("/v1/non-agent/add_lead"), 405, "method_not_allowed"),
             (await gw.get("/nope"), 404, "not_found"),
         ]
+        key = {"Idempotency-Key": "leak-1"}
+        keyed = {**lead, "phone_number": "3125557789"}
+        assert (await gw.call("add_lead", keyed, headers=key)).status == 200
+        reused = await gw.call("add_lead", {**keyed, "first_name": "Bob"}, headers=key)
+        checks.append((reused, 422, "idempotency_key_reused"))
         for reply, status, error_type in checks:
             assert (reply.status, reply.error_type) == (status, error_type), reply.text
         functions = await gw.get("/v1/functions", headers={"Authorization": f"Bearer {gw.token()}"})
