@@ -90,6 +90,9 @@ class Credential:
     password: Secret
     user_ref: SecretRef
     pass_ref: SecretRef
+    # On hold (``hold: true``): the gateway sends nothing with it, no call and no probe, until
+    # a config without the hold is loaded (the rotation runbook in docs/operations.md).
+    hold: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,39 @@ class Config:
 def load_config(path: str | Path) -> Config:
     """Read and validate a YAML config file."""
     path = Path(path)
+    cfg = parse_config(_read_yaml(path), base_dir=path.parent)
+    return dataclasses.replace(cfg, path=path)
+
+
+@dataclass(frozen=True)
+class UpstreamsOnly:
+    """The VICIdial side of a config file: its upstreams and where shared state lives."""
+
+    upstreams: Mapping[str, UpstreamConfig]
+    state: StateConfig
+    warnings: tuple[str, ...] = ()
+
+
+def load_upstreams(path: str | Path) -> UpstreamsOnly:
+    """Read and validate only ``upstreams`` and ``state`` of a config file (the other sections
+    are neither checked nor resolved: no app's key secret needs to be present), for tools that
+    talk to VICIdial alone (``vicigw credentials check``)."""
+    from .config_rules import Validator
+
+    path = Path(path)
+    data = _read_yaml(path)
+    v = Validator(path.parent)
+    root = v.mapping(data, "", required={"upstreams"})
+    if root is None:
+        raise ConfigError(v.errors)
+    state = v.state(root.get("state", {}), "state")
+    upstreams = v.upstreams(root.get("upstreams"), "upstreams")
+    if v.errors:
+        raise ConfigError(v.errors)
+    return UpstreamsOnly(MappingProxyType(upstreams), state, tuple(v.warnings))
+
+
+def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -240,8 +276,7 @@ def load_config(path: str | Path) -> Config:
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError([f"{path}:{where}: {problem}"]) from None
-    cfg = parse_config(data, base_dir=path.parent)
-    return dataclasses.replace(cfg, path=path)
+    return data
 
 
 def parse_config(data: Any, *, base_dir: Path | None = None) -> Config:
