@@ -52,6 +52,7 @@ from .catalog.spec import CustomParse, FunctionSpec
 from .catalog.stream import streamable
 from .client_writes import send
 from .config import AppConfig, Config
+from .credentials import NoCredential
 from .custom_fields import Lookup, take
 from .custom_fields import describe as describe_custom
 from .errors import (
@@ -76,7 +77,7 @@ from .policy import build_params, gateway_params
 from .refusal import refusal_reply
 from .reload import Generation, Runtime
 from .store import StoredResponse
-from .upstream import NotSent, Upstream, UpstreamReply, function_class
+from .upstream import NotSent, Upstream, UpstreamReply, credential_used, function_class
 
 log = logging.getLogger("gateway.app")
 
@@ -236,8 +237,10 @@ def make_readyz_details(api: web.Application) -> Handler:
 async def _readiness(app: web.Application, gen: Generation, *, details: bool) -> web.Response:
     # The checks name the VICIdial version and how many credentials are in service: what an
     # attacker probing the API listener would like to know, so they are not shown there.
-    ok, checks = await app[READINESS_KEY].check(gen)
-    body: dict[str, Any] = {"ok": ok, "status": "ready" if ok else "not ready"}
+    rejected = app[RUNTIME_KEY].rejected_on_disk()
+    ok, checks = await app[READINESS_KEY].check(gen, rejected)
+    status = ("degraded" if rejected is not None else "ready") if ok else "not ready"
+    body: dict[str, Any] = {"ok": ok, "status": status}
     if details:
         body["checks"] = checks
     return web.json_response(body, status=200 if ok else 503)
@@ -329,6 +332,9 @@ async def non_agent_call(request: web.Request) -> web.StreamResponse:
         return response
     except GatewayError as exc:
         record.status, record.outcome = exc.status, exc.type
+        record.credential = record.credential or credential_used()
+        if isinstance(exc, NoCredential):
+            record.reason = exc.reason
         raise
     finally:
         if record.app is not None:
@@ -444,16 +450,22 @@ async def _upstream_call(
                 )
             except Buffered as buffered:
                 parsed, record.credential = buffered.parsed, buffered.credential
+                retry_after, record.reason = buffered.retry_after, buffered.reason
             else:
                 record.credential = export.credential
                 record.upstream_seconds = time.monotonic() - sent
                 record.result, record.rows = "SUCCESS", export.rows
                 if export.cut:
                     record.outcome = "client_timeout"
-                metrics.upstream_duration.labels(upstream_name, spec.name).observe(
-                    record.upstream_seconds
-                )
-                metrics.upstream_requests.labels(upstream_name, spec.name, "SUCCESS").inc()
+                metrics.upstream_duration.labels(
+                    upstream=upstream_name, credential=export.credential, function=spec.name
+                ).observe(record.upstream_seconds)
+                metrics.upstream_requests.labels(
+                    upstream=upstream_name,
+                    credential=export.credential,
+                    function=spec.name,
+                    result="SUCCESS",
+                ).inc()
                 return export.response, True
             finally:
                 inflight.dec()
@@ -475,6 +487,7 @@ async def _upstream_call(
             else await runtime.cache.get_or_call(upstream_name, spec.name, params, ttl, call)
         )
         record.credential = reply.credential
+        retry_after, record.reason = reply.retry_after, reply.reason
         parsed = (
             refusal_reply(reply.refusal)
             if reply.refusal is not None
@@ -487,15 +500,20 @@ async def _upstream_call(
     record.upstream_seconds = time.monotonic() - sent
     record.result = parsed.result
     record.note_ids(parsed.data if isinstance(parsed.data, dict) else None)
-    metrics.upstream_duration.labels(upstream_name, spec.name).observe(record.upstream_seconds)
-    metrics.upstream_requests.labels(upstream_name, spec.name, parsed.result).inc()
+    labels = {
+        "upstream": upstream_name,
+        "credential": record.credential or "",
+        "function": spec.name,
+    }
+    metrics.upstream_duration.labels(**labels).observe(record.upstream_seconds)
+    metrics.upstream_requests.labels(**labels, result=parsed.result).inc()
     if after is not None and not parsed.generic:
         parsed = await after(parsed)
     status, payload = reply_json(spec, parsed)
     if status != 200:
         record.outcome = str(payload["error"]["type"])
     payload["request_id"] = request[REQUEST_ID]
-    response = web.json_response(payload, status=status, headers=_retry_after(payload, status))
+    response = web.json_response(payload, status=status, headers=_retry_after(status, retry_after))
     return response, not parsed.generic
 
 
@@ -518,12 +536,14 @@ def _own_calls(request: web.Request, caller: Caller) -> Lookup:
             if reply.refusal is not None
             else _parse(request, spec, reply.status, reply.text, form)
         )
-        metrics.upstream_requests.labels(name, spec.name, parsed.result).inc()
+        metrics.upstream_requests.labels(
+            upstream=name, credential=reply.credential, function=spec.name, result=parsed.result
+        ).inc()
         if parsed.generic:
             status, payload = reply_json(spec, parsed)
             error = payload["error"]
             cls = ERROR_TYPES.get(error["type"], UpstreamError)
-            raise cls(error["message"], headers=_retry_after(payload, status))
+            raise cls(error["message"], headers=_retry_after(status, reply.retry_after))
         return parsed
 
     return call
@@ -661,8 +681,9 @@ def reply_json(spec: FunctionSpec, parsed: ParsedReply) -> tuple[int, dict[str, 
     )
 
 
-def _retry_after(payload: Mapping[str, Any], status: int) -> dict[str, str]:
-    # VICIdial's lock lasts 15 minutes from the last successful login.
-    if status == 503:
-        return {"Retry-After": "900"}
+def _retry_after(status: int, seconds: int | None) -> dict[str, str]:
+    """A 503 from VICIdial's answer (its lock of the gateway's login) says the wait the
+    credential pool computed when the call ran out of credentials (the reply carries it)."""
+    if status == 503 and seconds is not None:
+        return {"Retry-After": str(seconds)}
     return {}

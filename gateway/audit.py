@@ -2,9 +2,10 @@
 
 Each record has the time, request id, app, function, its effect (read-only or mutating), the
 outcome (``ok`` or the error type) and HTTP status, the class of VICIdial's answer (SUCCESS /
-ERROR / NOTICE), the credential's name (never its value), the upstream and total latency, and
-the identifiers a support person needs: ``lead_id``, ``list_id`` and ``campaign_id`` from the
-request or the reply.
+ERROR / NOTICE), the name of the credential the call was sent with (never its value; also when
+the call then failed), the upstream and total latency, and the identifiers a support person
+needs: ``lead_id``, ``list_id`` and ``campaign_id`` from the request or the reply. A 503 because
+no credential was usable has a ``reason``: each credential and its state, by name.
 
 Parameter values are not written, except those the catalog's kinds make safe (flags, numbers,
 ids, codes and dates, never free text) and never anything whose name says it is a password.
@@ -79,6 +80,8 @@ class AuditRecord:
     outcome: str = "internal_error"
     result: str | None = None  # VICIdial's answer class
     credential: str | None = None
+    # Why no credential could serve the call (a 503): each credential's state, by name.
+    reason: str | None = None
     upstream_seconds: float | None = None
     rows: int | None = None
     params: dict[str, str] = field(default_factory=dict)
@@ -109,6 +112,8 @@ class AuditRecord:
             "total_ms": round((time.monotonic() - self.started) * 1000, 1),
             **self.ids,
         }
+        if self.reason is not None:
+            out["reason"] = self.reason
         if self.rows is not None:
             out["rows"] = self.rows
         if self.params:

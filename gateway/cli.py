@@ -5,6 +5,8 @@ vicigw demo                         simulator + gateway on loopback, prints curl
 vicigw token --config FILE --app NAME [--kid KID] [--ttl 1h]     (reads auth + the app's keys)
 vicigw token --key-file FILE|--key-env VAR --kid KID --alg ALG [--ttl 1h] [--max-lifetime 24h]
 vicigw check-config FILE            prints OK, or every error (exit 1)
+vicigw credentials check --config FILE [--force]
+                                    one login per VICIdial credential, within the lockout guard
 vicigw functions                    the whole catalog, as JSON
 vicigw sim [--host H] [--port P]    the VICIdial simulator alone
 """
@@ -35,16 +37,21 @@ from .config import (
     AuthConfig,
     Config,
     ServerConfig,
+    StateConfig,
+    UpstreamsOnly,
     load_config,
     load_signing_keys,
+    load_upstreams,
     parse_duration,
 )
+from .credentials import MAX_FAILURES, NoCredential
 from .errors import ConfigError, GatewayError
 from .logs import setup_logging
 from .refusal import REASONS
 from .secrets import SecretError, resolve
 from .server import Listener, handler_args, serve, start_listener
 from .sim import RunningSim, SimState, start_simulator
+from .store import MemoryStore, RedisStore, Store
 from .upstream import VicidialUpstream
 
 log = logging.getLogger("gateway.cli")
@@ -107,8 +114,18 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("credentials", help="VICIdial credential tools")
     creds = s.add_subparsers(required=True, metavar="ACTION")
-    c = creds.add_parser("check", help="log in once with each credential (stops at a failure)")
+    c = creds.add_parser(
+        "check",
+        help="log in once with each credential (stops at a failure; skips credentials the "
+        "gateway knows are refused)",
+    )
     c.add_argument("--config", required=True, type=Path)
+    c.add_argument(
+        "--force",
+        action="store_true",
+        help="also try a refused credential whose cool-down is not over (never beyond 3 failed "
+        "logins in 15 minutes)",
+    )
     c.set_defaults(func=cmd_credentials_check)
 
     s = sub.add_parser("sim", help="run the VICIdial simulator")
@@ -193,39 +210,80 @@ def cmd_credentials_check(args: argparse.Namespace) -> int:
     """One cheap, read-only call per credential, in order; stop at the first login failure.
 
     The call is ``agent_status`` without an agent: VICIdial checks the login, then answers
-    ``INVALID SEARCH PARAMETERS`` (or a permission error) without touching any data. Stopping at
-    the first failure spends at most one of VICIdial's ten allowed failures.
+    ``INVALID SEARCH PARAMETERS`` (or a permission error) without touching any data. Only the
+    ``upstreams`` and ``state`` sections are read: no app's key secret is needed.
+
+    The check goes through the gateway's own lockout guard (gateway.credentials): with
+    ``state.backend: redis`` it shares the gateway's knowledge of each credential, so it skips
+    a credential the gateway knows is refused until its cool-down is over (``--force``: at once,
+    but never beyond 3 failed logins in 15 minutes), and what it finds counts for the gateway
+    too. Stopping at the first failure spends at most one of VICIdial's ten allowed failures
+    per run; nothing is retried.
     """
-    cfg = _load(args.config)
-    rows = asyncio.run(check_credentials(cfg))
+    try:
+        cfg = load_upstreams(args.config)
+    except ConfigError as exc:
+        for line in exc.errors:
+            print(line, file=sys.stderr)
+        return 1
+    if cfg.state.backend != "redis":
+        print(
+            "note: state.backend is memory: this check cannot see what a running gateway knows "
+            "about these credentials, nor tell it what it finds. Each run with a wrong password "
+            "costs one of VICIdial's 10 failed logins: do not repeat it (docs/operations.md).",
+            file=sys.stderr,
+        )
+    rows = asyncio.run(check_credentials(cfg, force=args.force))
     width = max([len("credential"), *(len(r[0]) for r in rows)])
-    print(f"{'credential':<{width}}  result  reason")
-    for name, ok, reason in rows:
-        print(f"{name:<{width}}  {'ok' if ok else 'FAILED':<6}  {reason}")
-    return 0 if rows and all(ok for _, ok, _ in rows) else 1
+    print(f"{'credential':<{width}}  result   reason")
+    for name, result, reason in rows:
+        print(f"{name:<{width}}  {result:<7}  {reason}")
+    return 0 if rows and all(result == "ok" for _, result, _ in rows) else 1
 
 
-async def check_credentials(cfg: Config) -> list[tuple[str, bool, str]]:
-    rows: list[tuple[str, bool, str]] = []
-    for up_name, up_cfg in cfg.upstreams.items():
-        for cred in up_cfg.credentials:
-            single = dataclasses.replace(up_cfg, credentials=(cred,))
-            client = VicidialUpstream(single)
-            label = f"{up_name}/{cred.name}"
-            try:
-                reply = await client.call("agent_status", {}, source="vicigwcheck")
-            except GatewayError as exc:
-                rows.append((label, False, exc.message))
-                return rows
-            finally:
-                await client.close()
-            if reply.refusal is not None:
-                rows.append((label, False, f"VICIdial: {REASONS[reply.refusal]}"))
-                return rows
-            if reply.status != 200:
-                rows.append((label, False, f"VICIdial answered HTTP {reply.status}"))
-                return rows
-            rows.append((label, True, "login accepted"))
+def _store(state: StateConfig) -> Store:
+    if state.backend == "redis" and state.url:
+        password = state.password.reveal() if state.password is not None else None
+        return RedisStore(state.url, state.prefix, password=password)
+    return MemoryStore()
+
+
+async def check_credentials(
+    cfg: UpstreamsOnly, *, force: bool = False
+) -> list[tuple[str, str, str]]:
+    """(``upstream/credential``, ``ok`` | ``FAILED`` | ``skipped``, reason) per credential, in
+    order, up to the first failure."""
+    rows: list[tuple[str, str, str]] = []
+    store = _store(cfg.state)
+    try:
+        for up_name, up_cfg in cfg.upstreams.items():
+            for cred in up_cfg.credentials:
+                single = dataclasses.replace(up_cfg, credentials=(cred,))
+                client = VicidialUpstream(single, store=store)
+                client.credentials.ignore_cooldown = force
+                label = f"{up_name}/{cred.name}"
+                try:
+                    reply = await client.call("agent_status", {}, source="vicigwcheck")
+                except NoCredential as exc:
+                    # --force skips a cool-down, never the failure budget.
+                    spent = len(client.credentials.state(cred.name).failures) >= MAX_FAILURES
+                    hint = "" if force or spent else "; --force to try now"
+                    rows.append((label, "skipped", f"not tried: {exc.reason}{hint}"))
+                    continue
+                except GatewayError as exc:
+                    rows.append((label, "FAILED", exc.message))
+                    return rows
+                finally:
+                    await client.close()
+                if reply.refusal is not None:
+                    rows.append((label, "FAILED", f"VICIdial: {REASONS[reply.refusal]}"))
+                    return rows
+                if reply.status != 200:
+                    rows.append((label, "FAILED", f"VICIdial answered HTTP {reply.status}"))
+                    return rows
+                rows.append((label, "ok", "login accepted"))
+    finally:
+        await store.close()
     return rows
 
 

@@ -90,6 +90,9 @@ class Credential:
     password: Secret
     user_ref: SecretRef
     pass_ref: SecretRef
+    # On hold (``hold: true``): the gateway sends nothing with it, no call and no probe, until
+    # a config without the hold is loaded (the rotation runbook in docs/operations.md).
+    hold: bool = False
 
 
 @dataclass(frozen=True)
@@ -259,6 +262,34 @@ def load_signing_keys(path: str | Path, app: str) -> tuple[AuthConfig, tuple[Key
     if v.errors or auth is None:
         raise ConfigError(v.errors)
     return auth, keys
+
+
+@dataclass(frozen=True)
+class UpstreamsOnly:
+    """The VICIdial side of a config file: its upstreams and where shared state lives."""
+
+    upstreams: Mapping[str, UpstreamConfig]
+    state: StateConfig
+    warnings: tuple[str, ...] = ()
+
+
+def load_upstreams(path: str | Path) -> UpstreamsOnly:
+    """Read and validate only ``upstreams`` and ``state`` of a config file (the other sections
+    are neither checked nor resolved: no app's key secret needs to be present), for tools that
+    talk to VICIdial alone (``vicigw credentials check``)."""
+    from .config_rules import Validator
+
+    path = Path(path)
+    data = _read_document(path)
+    v = Validator(path.parent)
+    root = v.mapping(data, "", required={"upstreams"})
+    if root is None:
+        raise ConfigError(v.errors)
+    state = v.state(root.get("state", {}), "state")
+    upstreams = v.upstreams(root.get("upstreams"), "upstreams")
+    if v.errors:
+        raise ConfigError(v.errors)
+    return UpstreamsOnly(MappingProxyType(upstreams), state, tuple(v.warnings))
 
 
 def _read_document(path: Path) -> Any:

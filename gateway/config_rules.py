@@ -429,9 +429,10 @@ class Validator:
         )
 
     def credential(self, raw: Any, path: str) -> Credential | None:
-        m = self.mapping(raw, path, required={"name", "user", "pass"})
+        m = self.mapping(raw, path, required={"name", "user", "pass"}, optional={"hold"})
         if m is None or not {"name", "user", "pass"} <= set(m):
             return None
+        hold = self.value(m, "hold", path, _bool, False)
         name = self.value(m, "name", path, _str, "")
         if name and not NAME_RE.fullmatch(name):
             self.error(f"{path}.name", f"must match {NAME_RE.pattern}, got {name!r}")
@@ -453,7 +454,7 @@ class Validator:
             )
         if user is None or password is None:
             return None
-        return Credential(name, user[0], password[0], user[1], password[1])
+        return Credential(name, user[0], password[0], user[1], password[1], hold=hold)
 
     def apps(
         self, raw: Any, path: str, upstreams: Mapping[str, UpstreamConfig]

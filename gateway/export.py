@@ -66,10 +66,20 @@ def wants_ndjson(request: web.Request) -> bool:
 class Buffered(Exception):
     """The reply turned out to hold no rows: handle it as an ordinary reply."""
 
-    def __init__(self, parsed: ParsedReply, credential: str) -> None:
+    def __init__(
+        self,
+        parsed: ParsedReply,
+        credential: str,
+        *,
+        retry_after: int | None = None,
+        reason: str | None = None,
+    ) -> None:
         super().__init__("buffered")
         self.parsed = parsed
         self.credential = credential
+        # As in UpstreamReply: a refusal with no credential left (the 503's wait, and why).
+        self.retry_after = retry_after
+        self.reason = reason
 
 
 def _notices_json(notices: tuple[Notice, ...]) -> list[dict[str, Any]]:
@@ -114,7 +124,12 @@ async def stream_export(
         async with _vicidial_by(deadline):
             up = await stack.enter_async_context(upstream.stream(spec.name, params, source=source))
             if up.refusal is not None:
-                raise Buffered(refusal_reply(up.refusal), up.credential)
+                raise Buffered(
+                    refusal_reply(up.refusal),
+                    up.credential,
+                    retry_after=up.retry_after,
+                    reason=up.reason,
+                )
             if up.status != 200:
                 raise UpstreamError(f"VICIdial answered HTTP {up.status}")
             head, first = await _read_head(spec, up)

@@ -3,6 +3,9 @@
 Labels come only from config (app, upstream, credential names) and the catalog (function names)
 or from small fixed sets (outcome, result, reason), never from raw request input, so a caller
 cannot blow up the series count or smuggle text into ``/metrics``.
+
+The series of a credential (its gauges) are removed when a reload drops the credential from the
+config (:meth:`Metrics.retain_credentials`); counters keep their history until a restart.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .credentials import CredentialState
+
+# The values of vicigw_credential_state's `state` label (see gateway.credentials).
+CREDENTIAL_STATES = ("unverified", "healthy", "failed", "held")
 
 # VICIdial answers in milliseconds for simple reads and in tens of seconds for big exports.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -41,14 +47,15 @@ class Metrics:
         )
         self.upstream_requests = Counter(
             "vicigw_upstream_requests",
-            "Calls sent to VICIdial, by the class of VICIdial's answer.",
-            ["upstream", "function", "result"],
+            "Calls sent to VICIdial, by the credential that served them and the class of "
+            "VICIdial's answer.",
+            ["upstream", "credential", "function", "result"],
             registry=r,
         )
         self.upstream_duration = Histogram(
             "vicigw_upstream_duration_seconds",
-            "Time VICIdial took to answer.",
-            ["upstream", "function"],
+            "Time VICIdial took to answer, by the credential that served the call.",
+            ["upstream", "credential", "function"],
             buckets=LATENCY_BUCKETS,
             registry=r,
         )
@@ -98,7 +105,22 @@ class Metrics:
         )
         self.credential_last_change = Gauge(
             "vicigw_credential_last_change_timestamp_seconds",
-            "When the credential's current secret was first seen by the gateway.",
+            "When the credential's current secret last changed: the modification time of its "
+            "secret file ({file: ...}); for env and inline secrets, when the process first saw it.",
+            ["upstream", "credential"],
+            registry=r,
+        )
+        self.credential_state_info = Gauge(
+            "vicigw_credential_state",
+            "1 for the credential's current state (unverified, healthy, failed, held), 0 for "
+            "the others.",
+            ["upstream", "credential", "state"],
+            registry=r,
+        )
+        self.credential_in_flight = Gauge(
+            "vicigw_credential_calls_in_flight",
+            "Calls holding the credential: chosen for the call, VICIdial's answer to its login "
+            "not yet read (they may still send it).",
             ["upstream", "credential"],
             registry=r,
         )
@@ -126,6 +148,13 @@ class Metrics:
             "When the configuration in use was loaded.",
             registry=r,
         )
+        self.config_last_reload_ok = Gauge(
+            "vicigw_config_last_reload_successful",
+            "0 while the last reload attempt was rejected (the old configuration serves on), 1 "
+            "otherwise.",
+            registry=r,
+        )
+        self.config_last_reload_ok.set(1)
         self.build_info = Gauge("vicigw_build_info", "Gateway version.", ["version"], registry=r)
         self.build_info.labels(version=__version__).set(1)
 
@@ -137,3 +166,26 @@ class Metrics:
             0 if state.status == "failed" else 1
         )
         self.credential_last_change.labels(upstream, credential).set(state.changed_at)
+        for name in CREDENTIAL_STATES:
+            self.credential_state_info.labels(upstream, credential, name).set(
+                1 if state.label == name else 0
+            )
+        self.credential_in_flight.labels(upstream, credential).set(state.in_flight)
+
+    def retain_credentials(self, configured: set[tuple[str, str]]) -> None:
+        """Remove the gauges of every (upstream, credential) not in ``configured``."""
+        per_credential = (
+            self.credential_healthy,
+            self.credential_last_change,
+            self.credential_in_flight,
+        )
+        present = {
+            (s.labels["upstream"], s.labels["credential"])
+            for metric in self.credential_healthy.collect()
+            for s in metric.samples
+        }
+        for upstream, credential in present - configured:
+            for gauge in per_credential:
+                gauge.remove(upstream, credential)
+            for name in CREDENTIAL_STATES:
+                self.credential_state_info.remove(upstream, credential, name)

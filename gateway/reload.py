@@ -7,7 +7,10 @@ never changes the rules under a call in flight; new calls get the new generation
 
 A reload loads and validates the new file completely first. If anything is wrong, nothing
 changes: the old generation stays, the reason is logged and ``config_reloads_total{result=
-"failure"}`` counts it. What a reload keeps:
+"failure"}`` counts it; until the files change again, :meth:`Runtime.rejected_on_disk` says so
+(``/readyz`` shows it as degraded) and ``config_last_reload_successful`` is 0. Each reload logs
+what triggered it (``SIGHUP``, ``file`` with the files that changed, or ``api``) and what it
+changed, by name (:mod:`gateway.config_diff`). What a reload keeps:
 
 - connection pools, for upstreams whose TLS settings did not change (and whose CA / client
   certificate files did not change);
@@ -17,7 +20,10 @@ changes: the old generation stays, the reason is logged and ``config_reloads_tot
 - the old passwords, which stay on the scrub list, so a reply to a call sent with a rotated
   password is still scrubbed.
 
-Pools no longer used are closed once the calls of the old generations have finished.
+Pools no longer used are closed once the calls of the old generations have finished. The metric
+series of credentials no longer configured are removed. Credentials a reload made unverified (a
+new secret, a hold released, a new credential) are verified at once with a login that runs
+nothing, so their state is known without waiting for a call.
 """
 
 from __future__ import annotations
@@ -31,12 +37,14 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .audit import AuditLog
 from .auth import Authenticator
 from .breaker import CircuitBreaker
 from .cache import ReplyCache
 from .config import Config, UpstreamConfig, load_config
+from .config_diff import config_changes
 from .credentials import FAILURE_WINDOW, CredentialState
 from .custom_fields import CustomFields
 from .errors import ConfigError
@@ -47,6 +55,19 @@ from .store import MemoryStore, RedisStore, Store
 from .upstream import ConnectionPool, Upstream, VicidialUpstream, pool_key
 
 log = logging.getLogger("gateway.reload")
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """The last reload attempt failed: when, what triggered it, why, and the files it read."""
+
+    at: float
+    trigger: str
+    errors: tuple[str, ...]
+    stamps: Mapping[Path, Stamp]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"at": self.at, "trigger": self.trigger, "errors": list(self.errors)}
 
 
 @dataclass
@@ -83,6 +104,8 @@ class Runtime:
         self._retired: list[tuple[Generation, list[ConnectionPool]]] = []
         self._lock = asyncio.Lock()
         self._stamps: dict[Path, Stamp] = {}
+        self.rejected: Rejected | None = None
+        self._verifying: set[asyncio.Task[None]] = set()
         # Outlive every generation: shared state, concurrency slots, breakers, the reply cache.
         self.state_config = config.state
         password = config.state.password
@@ -125,6 +148,7 @@ class Runtime:
                     breaker=self._breaker(cfg),
                     store=self.store,
                     clock=self.clock,
+                    recheck=config.server.config_watch_interval,
                 )
                 upstreams[name] = client
                 pools[name] = client.pool
@@ -163,7 +187,16 @@ class Runtime:
         self._stamps = self._file_stamps(gen.config)
         self.custom_fields.retain(gen.config.upstreams)
         self.metrics.config_last_reload.set(gen.loaded_at)
+        self.metrics.retain_credentials(self._configured())
         return old
+
+    def _configured(self) -> set[tuple[str, str]]:
+        """(upstream, credential) of the current configuration."""
+        return {
+            (name, cred.name)
+            for name, cfg in self.current.config.upstreams.items()
+            for cred in cfg.credentials
+        }
 
     @staticmethod
     def _file_stamps(config: Config) -> dict[Path, Stamp]:
@@ -193,39 +226,56 @@ class Runtime:
 
     # -- reloading ----------------------------------------------------------------------------
 
-    def changed_files(self) -> bool:
-        return any(file_stamp(f) != s for f, s in self._stamps.items())
+    def changed_files(self) -> list[Path]:
+        """The config's files (itself and those it references) changed since the last load."""
+        return [f for f, s in self._stamps.items() if file_stamp(f) != s]
 
-    async def reload(self, path: Path | None = None) -> bool:
-        """Load, validate and swap in the config file; keep the old one on any error."""
+    def rejected_on_disk(self) -> Rejected | None:
+        """The last reload attempt, if it failed and its files are still the ones on disk."""
+        rejected = self.rejected
+        if rejected is None:
+            return None
+        if any(file_stamp(f) != s for f, s in rejected.stamps.items()):
+            return None  # changed since: a reload is due (the watcher will try it)
+        return rejected
+
+    async def reload(
+        self, path: Path | None = None, *, trigger: str = "api", files: list[Path] | None = None
+    ) -> bool:
+        """Load, validate and swap in the config file; keep the old one on any error.
+
+        ``trigger`` (``SIGHUP``, ``file``, ``api``) and ``files`` (those whose change triggered
+        it) are for the log line.
+        """
         async with self._lock:
             path = path or self.current.config.path
             if path is None:
                 log.error("config reload impossible: the config was not loaded from a file")
                 return False
             stamps = self._file_stamps(self.current.config)
+            why = {"trigger": trigger, "files": [str(f) for f in files or ()]}
             try:
                 config = await asyncio.to_thread(load_config, path)
                 new, pools = self._build(config)
             except ConfigError as exc:
-                self._stamps = stamps  # do not retry the same broken files in a loop
-                self.metrics.config_reloads.labels("failure").inc()
+                self._rejected(stamps, trigger, exc.errors)
                 log.error(
                     "config reload rejected; the old config stays in use",
-                    extra={"errors": exc.errors},
+                    extra={**why, "errors": exc.errors},
                 )
                 return False
             except Exception as exc:  # building clients: a bad certificate file, ...
-                self._stamps = stamps
-                self.metrics.config_reloads.labels("failure").inc()
+                self._rejected(stamps, trigger, [f"cannot build the clients: {type(exc).__name__}"])
                 log.error(
                     "config reload failed; the old config stays in use",
-                    extra={"error": type(exc).__name__},
+                    extra={**why, "error": type(exc).__name__},
                 )
                 return False
             if config.state != self.state_config:
                 log.warning("state backend changes take effect at the next restart")
             old = self._commit(new, pools)
+            self.rejected = None
+            self.metrics.config_last_reload_ok.set(1)
             self.metrics.config_reloads.labels("success").inc()
             for warning in config.warnings:
                 log.warning(warning)
@@ -236,8 +286,24 @@ class Runtime:
                 if isinstance(u, VicidialUpstream) and id(u.pool) not in in_use
             ]
             self._retire(old, unused)
-            log.info("config reloaded", extra={"path": str(path)})
+            changes = config_changes(old.config, config)
+            log.info("config reloaded", extra={"path": str(path), **why, "changes": changes})
+            self._verify_fresh(new)
             return True
+
+    def _rejected(self, stamps: dict[Path, Stamp], trigger: str, errors: list[str]) -> None:
+        self._stamps = stamps  # do not retry the same broken files in a loop
+        self.rejected = Rejected(time.time(), trigger, tuple(errors), stamps)
+        self.metrics.config_reloads.labels("failure").inc()
+        self.metrics.config_last_reload_ok.set(0)
+
+    def _verify_fresh(self, gen: Generation) -> None:
+        """Verify, in the background, the credentials this reload made unverified."""
+        for upstream in gen.upstreams.values():
+            if isinstance(upstream, VicidialUpstream) and upstream.credentials.fresh:
+                task = asyncio.get_running_loop().create_task(upstream.verify_fresh())
+                self._verifying.add(task)
+                task.add_done_callback(self._verifying.discard)
 
     def _retire(self, gen: Generation, pools: list[ConnectionPool]) -> None:
         """Close what only ``gen`` used, once its last call has finished."""
@@ -247,6 +313,7 @@ class Runtime:
         async def close_when_idle() -> None:
             await gen.idle.wait()
             self._forget_credentials(retiring=gen)
+            self.metrics.retain_credentials(self._configured())
             gen.audit.close()
             for pool in pools:
                 await pool.close()
@@ -278,15 +345,22 @@ class Runtime:
         """Reload when the config file or a file it references changes (polled)."""
         while True:
             await asyncio.sleep(interval)
-            if self.changed_files():
-                await self.reload()
+            changed = self.changed_files()
+            if changed:
+                await self.reload(trigger="file", files=changed)
 
     def install_sighup(self) -> None:
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(self.reload()))
+            loop.add_signal_handler(
+                signal.SIGHUP, lambda: loop.create_task(self.reload(trigger="SIGHUP"))
+            )
 
     async def close(self) -> None:
+        for task in list(self._verifying):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         self.current.audit.close()
         await self.store.close()
         pools = {id(p): p for p in self._pools.values()}

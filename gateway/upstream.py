@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextvars
+import dataclasses
 import hashlib
 import logging
 import random
@@ -43,8 +45,8 @@ from .breaker import CircuitBreaker
 from .catalog import CATALOG
 from .catalog.spec import FunctionSpec
 from .config import Credential, UpstreamConfig
-from .credentials import CredentialPool, CredentialState, Lease
-from .errors import Unavailable, UpstreamError, UpstreamTimeout
+from .credentials import DEFAULT_RECHECK, CredentialPool, CredentialState, Lease, NoCredential
+from .errors import UpstreamError, UpstreamTimeout
 from .files import file_stamp
 from .metrics import Metrics
 from .store import Store
@@ -58,6 +60,19 @@ MAX_REPLY_BYTES = 64 * 1024 * 1024
 # Streamed exports are read in chunks of this size; no single line may exceed MAX_LINE_CHARS.
 STREAM_CHUNK_BYTES = 256 * 1024
 MAX_LINE_CHARS = 4 * 1024 * 1024
+# The source label of the gateway's own logins that run nothing (verifying a new secret).
+VERIFY_SOURCE = "vicigw"
+
+# The credential the last call to VICIdial in this request leased (each aiohttp request runs in
+# a task of its own): the audit record names it also when the call then ends in an error.
+_credential_used: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "vicigw_credential_used", default=None
+)
+
+
+def credential_used() -> str | None:
+    """The name of the credential the last VICIdial call of this request was sent with."""
+    return _credential_used.get()
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,10 @@ class UpstreamReply:
     # VICIdial refused the login itself, confirmed (see gateway.refusal); the text is then only
     # the refusal line, never to be parsed as the function's reply.
     refusal: refusal.Kind | None = None
+    # With a refusal and no other credential left: the wait until one may be usable (the
+    # Retry-After of a 503) and why none is (for the audit log).
+    retry_after: int | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,8 @@ class UpstreamStream:
     started: float  # time.monotonic() when the request was sent
     batches: AsyncIterator[list[str]]
     refusal: refusal.Kind | None = None  # as in UpstreamReply
+    retry_after: int | None = None
+    reason: str | None = None
 
 
 class Upstream(Protocol):
@@ -108,6 +129,10 @@ class Upstream(Protocol):
 
     def usable_credentials(self) -> int:
         """How many credentials are in service now."""
+        ...
+
+    def held_credentials(self) -> int:
+        """How many credentials are on hold (``hold: true``)."""
         ...
 
 
@@ -240,6 +265,7 @@ class VicidialUpstream:
         breaker: CircuitBreaker | None = None,
         store: Store | None = None,
         clock: Callable[[], float] = time.time,
+        recheck: float = DEFAULT_RECHECK,
     ) -> None:
         self.cfg = cfg
         self.breaker = breaker or CircuitBreaker(cfg.breaker_failures, cfg.breaker_open_for)
@@ -253,6 +279,7 @@ class VicidialUpstream:
             cfg.credentials,
             states=states,
             cooldown=cfg.credential_cooldown,
+            recheck=recheck,
             clock=clock,
             on_change=self._credential_changed,
             store=store,
@@ -360,7 +387,7 @@ class VicidialUpstream:
             yield batch
 
     async def _login_failed(self, lease: Lease, kind: refusal.Kind) -> None:
-        await self.credentials.login_failed(lease, refusal.REASONS[kind])
+        await self.credentials.login_failed(lease, kind)
         if self.metrics is not None:
             self.metrics.upstream_login_failures.labels(self.name, lease.credential.name).inc()
 
@@ -420,6 +447,7 @@ class VicidialUpstream:
         transport failure or a reply that is not VICIdial's (a web-server 5xx page, an empty
         500). A mutating call is re-sent only if it never left (no connection was made).
         """
+        _credential_used.set(None)
         read_only = self._read_only(function)
         attempts = 1 + self.cfg.retries
         for attempt in range(attempts):
@@ -458,11 +486,13 @@ class VicidialUpstream:
         while True:
             try:
                 lease = await self.credentials.acquire(tried)
-            except Unavailable:
+            except NoCredential as exc:
                 if refused is None:
                     raise
-                return refused  # this call saw VICIdial refuse the login: say so (502)
+                # This call saw VICIdial refuse the login: say so (502; a lock is a 503).
+                return dataclasses.replace(refused, retry_after=exc.retry_after, reason=exc.reason)
             cred = lease.credential
+            _credential_used.set(cred.name)
             try:
                 async with self._post(cred, function, params, source, timeout) as resp:
                     body = await _read_body(resp)
@@ -501,6 +531,7 @@ class VicidialUpstream:
         self, function: str, params: Mapping[str, str], *, source: str
     ) -> AsyncIterator[UpstreamStream]:
         """The reply line by line; the first lines are read before deciding about the login."""
+        _credential_used.set(None)
         await self.breaker.before_call(self.ping)
         timeout = self._timeout(function)
         started = time.monotonic()
@@ -509,12 +540,13 @@ class VicidialUpstream:
         while True:
             try:
                 lease = await self.credentials.acquire(tried)
-            except Unavailable:
+            except NoCredential as exc:
                 if refused is None:
                     raise
-                yield refused
+                yield dataclasses.replace(refused, retry_after=exc.retry_after, reason=exc.reason)
                 return
             cred = lease.credential
+            _credential_used.set(cred.name)
             decided = False
             try:
                 async with self._post(cred, function, params, source, timeout) as resp:
@@ -583,6 +615,36 @@ class VicidialUpstream:
 
     def usable_credentials(self) -> int:
         return self.credentials.usable_count()
+
+    def held_credentials(self) -> int:
+        return self.credentials.held_count()
+
+    async def verify(self, name: str) -> None:
+        """Log in once with an unverified credential (a new secret, a hold released), with a
+        function VICIdial does not have, so nothing runs: its state is then known without
+        waiting for a call. Skipped if anything else decides its state (a call, a replica)."""
+        lease = await self.credentials.probe_lease(name)
+        if lease is None:
+            return
+        timeout = aiohttp.ClientTimeout(
+            total=min(self.cfg.timeout, 10.0), connect=self.cfg.connect_timeout
+        )
+        try:
+            verdict = await self._probe(lease.credential, VERIFY_SOURCE, timeout)
+        except BaseException:
+            await self.credentials.released(lease)
+            raise
+        if verdict == "login_ok":
+            await self.credentials.succeeded(lease)
+        elif verdict is None:
+            await self.credentials.released(lease)
+        else:
+            await self._login_failed(lease, verdict)
+
+    async def verify_fresh(self) -> None:
+        """:meth:`verify` each credential this configuration made unverified, in order."""
+        for name in self.credentials.fresh:
+            await self.verify(name)
 
     async def close(self) -> None:
         await self.pool.close()

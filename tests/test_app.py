@@ -29,8 +29,16 @@ class FakeUpstream:
 
     async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
         self.calls.append((function, dict(params), source))
+        # As the real client with its only credential refused: the wait until its next probe.
+        retry_after = 900 if self.refusal is not None else None
         return UpstreamReply(
-            self.status, "text/html; charset=utf-8", self.text, "api-a", 0.01, self.refusal
+            self.status,
+            "text/html; charset=utf-8",
+            self.text,
+            "api-a",
+            0.01,
+            self.refusal,
+            retry_after=retry_after,
         )
 
 

@@ -178,13 +178,19 @@ async def test_credential_failure_times_are_bounded_and_the_lockout_rule_unchang
     failed_at = []
     for _ in range(200):  # e.g. many calls in flight when the password was changed
         failed_at.append(clock.now)
-        await pool.login_failed(Lease(cred, probe=False), "BAD")
+        lease = Lease(cred, probe=False, state=pool.state(cred.name))
+        await pool.login_failed(lease, "ip_blocked")
         clock.now += 1.0
     state = pool.state(cred.name)
     assert len(state.failures) == MAX_FAILURES
     # No probe until the third most recent failure has left VICIdial's 15-minute window.
     assert pool.usable_count() == 0
     assert pool.retry_after() == failed_at[-MAX_FAILURES] + FAILURE_WINDOW - clock.now
+    # A refused password may also come back sooner: when its secret changes (seen within
+    # `recheck`, the config watch interval).
+    state.kind = "bad_login"
+    assert pool.retry_after() == pool.recheck
+    state.kind = "ip_blocked"
     clock.now = failed_at[-MAX_FAILURES] + FAILURE_WINDOW - 0.5
     assert pool.usable_count() == 0
     clock.now = failed_at[-MAX_FAILURES] + FAILURE_WINDOW + 0.5
