@@ -4,10 +4,10 @@
 
 "before" is the store as it was until the size limit came (a dict whose writes, past 100,000
 entries, each scanned the whole dict for expired entries on the event loop); "after" is
-``gateway.store.MemoryStore``: a heap of expiry times and an eviction order, with
-``max_entries`` set just above the size (no eviction), then at the size (every write evicts).
-Each store is filled with N live entries first; the numbers are microseconds per ``cache_set``
-(put, a new key) and ``cache_get`` (get, an existing key).
+``gateway.store_memory.MemoryTable`` (here under the reply cache's store): a heap of expiry times
+and an eviction order, with ``max_entries`` set just above the size (no eviction), then at the
+size (every write evicts). Each store is filled with N live entries first; the numbers are
+microseconds per ``set`` (put, a new key) and ``get`` (get, an existing key).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from gateway.store import MemoryStore
+from gateway.store_memory import MemoryReplyCacheStore, MemoryTable
 
 TTL = 24 * 3600.0
 
@@ -46,11 +46,11 @@ class BeforeStore:
             for k in [k for k, (exp, _v) in self._values.items() if exp <= now]:
                 del self._values[k]
 
-    async def cache_get(self, key: str) -> bytes | None:
+    async def get(self, key: str) -> bytes | None:
         value = self._get(key)
         return value if isinstance(value, bytes) else None
 
-    async def cache_set(self, key: str, value: bytes, ttl: float) -> None:
+    async def set(self, key: str, value: bytes, ttl: float) -> None:
         self._put(key, value, ttl)
 
 
@@ -58,18 +58,18 @@ async def per_op(store: Any, size: int, ops: int) -> tuple[float, float]:
     """Microseconds per put (new keys) and per get (existing keys)."""
     t0 = time.perf_counter()
     for i in range(ops):
-        await store.cache_set(f"new:{i}", b"v", TTL)
+        await store.set(f"new:{i}", b"v", TTL)
     put = (time.perf_counter() - t0) / ops * 1e6
     t0 = time.perf_counter()
     for i in range(ops):
-        await store.cache_get(f"k:{(i * 7919) % size}")
+        await store.get(f"k:{(i * 7919) % size}")
     get = (time.perf_counter() - t0) / ops * 1e6
     return put, get
 
 
-async def fill_after(store: MemoryStore, size: int) -> None:
+async def fill_after(store: MemoryReplyCacheStore, size: int) -> None:
     for i in range(size):
-        await store.cache_set(f"k:{i}", b"v", TTL)
+        await store.set(f"k:{i}", b"v", TTL)
 
 
 async def main() -> None:
@@ -90,11 +90,11 @@ async def main() -> None:
         slow_ops = 20 if size > 100_000 else 200
         b_put, b_get = await per_op(before, size, slow_ops if size >= 100_000 else 5000)
         del before
-        roomy = MemoryStore(max_entries=size + 10_000)
+        roomy = MemoryReplyCacheStore(MemoryTable(max_entries=size + 10_000))
         await fill_after(roomy, size)
         a_put, a_get = await per_op(roomy, size, 5000)
         del roomy
-        full = MemoryStore(max_entries=size)
+        full = MemoryReplyCacheStore(MemoryTable(max_entries=size))
         await fill_after(full, size)
         f_put, _ = await per_op(full, size, 5000)
         del full

@@ -365,7 +365,7 @@ async def _call(
     audit = gen.config.audit
     record.params = loggable_params(spec, params, audit.phone_digits, audit.personal_data)
     record.note_ids(params)
-    await check_rate(runtime.store, caller.app, metrics)
+    await check_rate(runtime.state.rate_limits, caller.app, metrics)
     upstream_cfg = gen.config.upstreams[caller.app.upstream]
     plan = await runtime.custom_fields.plan(
         caller.app, upstream_cfg, spec, params, custom, _own_calls(request, caller)
@@ -375,7 +375,7 @@ async def _call(
     key = request.headers.get("Idempotency-Key")
     if key is not None and spec.effect == "mutating":
         started = await begin_idempotent(
-            runtime.store, caller.app, key, spec.name, plan.fingerprint
+            runtime.state.idempotency, caller.app, key, spec.name, plan.fingerprint
         )
         if isinstance(started, StoredResponse):
             record.outcome = "replayed"

@@ -5,7 +5,8 @@ second. For a function listed in the upstream's ``cache`` (with a time to live):
 
 - identical calls that arrive while one is already on its way to VICIdial wait for that one and
   share its reply (coalescing; always on for listed functions, even with a TTL of 0);
-- a reply is then served from the cache for its TTL, from the shared store, so replicas share it.
+- a reply is then served from the cache for its TTL, from the shared store (a
+  :class:`~gateway.store.ReplyCacheStore`), so replicas share it.
 
 "Identical" means same upstream, function and parameters: the app's allowlist and rules have
 already been applied, so sharing a reply never shows an app more than it may see. Only ordinary
@@ -21,14 +22,14 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 from .metrics import Metrics
-from .store import Store, StoreUnavailable
+from .store import ReplyCacheStore, StoreUnavailable
 from .upstream import UpstreamReply
 
 log = logging.getLogger("gateway.cache")
 
 
 class ReplyCache:
-    def __init__(self, store: Store, metrics: Metrics) -> None:
+    def __init__(self, store: ReplyCacheStore, metrics: Metrics) -> None:
         self.store = store
         self.metrics = metrics
         self._inflight: dict[str, asyncio.Future[UpstreamReply]] = {}
@@ -36,7 +37,7 @@ class ReplyCache:
     @staticmethod
     def key(upstream: str, function: str, params: Mapping[str, str]) -> str:
         canonical = json.dumps([upstream, function, sorted(params.items())], separators=(",", ":"))
-        return "cache:" + hashlib.sha256(canonical.encode()).hexdigest()
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
     async def get_or_call(
         self,
@@ -75,7 +76,7 @@ class ReplyCache:
 
     async def _get(self, key: str) -> UpstreamReply | None:
         try:
-            raw = await self.store.cache_get(key)
+            raw = await self.store.get(key)
         except StoreUnavailable:
             return None  # no cache: call VICIdial
         if raw is None:
@@ -93,6 +94,6 @@ class ReplyCache:
             "credential": reply.credential,
         }
         try:
-            await self.store.cache_set(key, json.dumps(item).encode(), ttl)
+            await self.store.set(key, json.dumps(item).encode(), ttl)
         except StoreUnavailable:
             log.warning("reply not cached: shared store unreachable")

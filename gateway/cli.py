@@ -37,7 +37,6 @@ from .config import (
     AuthConfig,
     Config,
     ServerConfig,
-    StateConfig,
     UpstreamsOnly,
     load_config,
     load_signing_keys,
@@ -51,7 +50,7 @@ from .refusal import REASONS
 from .secrets import SecretError, resolve
 from .server import Listener, handler_args, serve, start_listener
 from .sim import RunningSim, SimState, start_simulator
-from .store import MemoryStore, RedisStore, Store
+from .state import open_state
 from .upstream import VicidialUpstream
 
 log = logging.getLogger("gateway.cli")
@@ -241,25 +240,18 @@ def cmd_credentials_check(args: argparse.Namespace) -> int:
     return 0 if rows and all(result == "ok" for _, result, _ in rows) else 1
 
 
-def _store(state: StateConfig) -> Store:
-    if state.backend == "redis" and state.url:
-        password = state.password.reveal() if state.password is not None else None
-        return RedisStore(state.url, state.prefix, password=password)
-    return MemoryStore()
-
-
 async def check_credentials(
     cfg: UpstreamsOnly, *, force: bool = False
 ) -> list[tuple[str, str, str]]:
     """(``upstream/credential``, ``ok`` | ``FAILED`` | ``skipped``, reason) per credential, in
     order, up to the first failure."""
     rows: list[tuple[str, str, str]] = []
-    store = _store(cfg.state)
+    state = open_state(cfg.state)
     try:
         for up_name, up_cfg in cfg.upstreams.items():
             for cred in up_cfg.credentials:
                 single = dataclasses.replace(up_cfg, credentials=(cred,))
-                client = VicidialUpstream(single, store=store)
+                client = VicidialUpstream(single, store=state.credentials)
                 client.credentials.ignore_cooldown = force
                 label = f"{up_name}/{cred.name}"
                 try:
@@ -283,7 +275,7 @@ async def check_credentials(
                     return rows
                 rows.append((label, "ok", "login accepted"))
     finally:
-        await store.close()
+        await state.close()
     return rows
 
 

@@ -51,7 +51,7 @@ from typing import Literal
 from .config import Credential
 from .errors import Unavailable
 from .refusal import REASONS, Kind
-from .store import Store, StoreUnavailable
+from .store import CredentialStateStore, StoreUnavailable
 
 log = logging.getLogger("gateway.credentials")
 # How long the record of a credential's state lives in the shared store without updates.
@@ -157,7 +157,7 @@ class CredentialPool:
         recheck: float = DEFAULT_RECHECK,
         clock: Callable[[], float] = time.time,
         on_change: Callable[[str, CredentialState], None] | None = None,
-        store: Store | None = None,
+        store: CredentialStateStore | None = None,
     ) -> None:
         self.upstream = upstream
         self.credentials = tuple(credentials)
@@ -314,7 +314,7 @@ class CredentialPool:
     # -- shared state -------------------------------------------------------------------------
 
     def _key(self, name: str) -> str:
-        return f"cred:{self.upstream}:{name}"
+        return f"{self.upstream}:{name}"
 
     async def refresh(self, name: str) -> None:
         """Adopt what the shared store knows about this credential (same secret only)."""
@@ -322,7 +322,7 @@ class CredentialPool:
             return
         state = self.state(name)
         try:
-            record = await self.store.get_json(self._key(name))
+            record = await self.store.get(self._key(name))
         except StoreUnavailable:
             return  # fall back to what this process knows
         if not record or record.get("fp") != state.fingerprint:
@@ -354,7 +354,7 @@ class CredentialPool:
             "kind": state.kind,
         }
         try:
-            await self.store.set_json(self._key(name), record, SHARED_TTL)
+            await self.store.set(self._key(name), record, SHARED_TTL)
         except StoreUnavailable:
             log.warning(
                 "credential state not shared: store unreachable",
@@ -365,14 +365,14 @@ class CredentialPool:
         if self.store is None:
             return True
         try:
-            return await self.store.lock(f"{self._key(name)}:probe", PROBE_LOCK_SECONDS)
+            return await self.store.lock(self._key(name), PROBE_LOCK_SECONDS)
         except StoreUnavailable:
             return True  # this process alone decides; its own probe is still single
 
     async def _unlock_probe(self, name: str) -> None:
         if self.store is not None:
             with contextlib.suppress(StoreUnavailable):
-                await self.store.unlock(f"{self._key(name)}:probe")
+                await self.store.unlock(self._key(name))
 
     # -- leasing --------------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """Third step of the data path: protect the dialer, and never do a write twice.
 
 - **Rate limits** per app (``rate_limit: {per_second, burst}``): a token bucket, shared by all
-  replicas through the store. Over the limit: 429 ``rate_limited`` with ``Retry-After``. If the
-  shared store cannot be reached, rate limits *fail open* (calls go through, a warning is
-  logged): a Redis outage must not stop the call center.
+  replicas through the store (a :class:`~gateway.store.RateLimiter`). Over the limit: 429
+  ``rate_limited`` with ``Retry-After``. If the shared store cannot be reached, rate limits
+  *fail open* (calls go through, a warning is logged): a Redis outage must not stop the call
+  center.
 - **Concurrency caps** per upstream (``max_concurrency``), per app (``max_concurrency``) and per
   function class of an upstream (``class_concurrency: {export, read, write}``), each waiting at
   most ``queue_timeout`` for a slot: then 503 ``unavailable`` with ``Retry-After``. They are per
@@ -16,7 +17,8 @@
   idempotent calls *fail closed* (503): without the store the gateway cannot promise "at most
   once". So do they when the memory store is full of records it must keep
   (``state.max_entries``): a finished call's record is never dropped to make room (see
-  :class:`~gateway.store.MemoryStore`).
+  :class:`~gateway.store_memory.MemoryTable`). The records are kept by an
+  :class:`~gateway.store.IdempotencyStore`.
 """
 
 from __future__ import annotations
@@ -39,7 +41,14 @@ from .errors import (
     Unavailable,
 )
 from .metrics import Metrics
-from .store import Store, StoredResponse, StoreFull, StoreUnavailable
+from .store import (
+    IDEMPOTENCY,
+    IdempotencyStore,
+    RateLimiter,
+    StoredResponse,
+    StoreFull,
+    StoreUnavailable,
+)
 
 log = logging.getLogger("gateway.limits")
 
@@ -49,12 +58,12 @@ IN_FLIGHT_TTL = 15 * 60.0
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:")
 
 
-async def check_rate(store: Store, app: AppConfig, metrics: Metrics) -> None:
+async def check_rate(limiter: RateLimiter, app: AppConfig, metrics: Metrics) -> None:
     limit = app.rate_limit
     if limit is None:
         return
     try:
-        wait = await store.take_token(f"rate:{app.name}", limit.per_second, limit.burst)
+        wait = await limiter.take(app.name, limit.per_second, limit.burst)
     except StoreUnavailable as exc:
         log.warning(
             "rate limit not checked: shared store unreachable (failing open)",
@@ -143,23 +152,24 @@ class _Slot:
 class IdempotentCall:
     """A started idempotent call: finish() stores its outcome, abort() frees the key."""
 
-    store: Store
-    key: str
+    store: IdempotencyStore
+    key: str  # <app>:<sha256 of the Idempotency-Key>
     fingerprint: str
 
     async def finish(self, status: int, body: Mapping[str, object]) -> None:
         try:
-            await self.store.idem_finish(
+            await self.store.finish(
                 self.key, self.fingerprint, StoredResponse(status, dict(body)), IDEMPOTENCY_TTL
             )
         except StoreUnavailable:
             log.error(
-                "idempotency record not stored: shared store unreachable", extra={"key": self.key}
+                "idempotency record not stored: shared store unreachable",
+                extra={"key": IDEMPOTENCY + self.key},
             )
 
     async def abort(self) -> None:
         with contextlib.suppress(StoreUnavailable):
-            await self.store.idem_abort(self.key, self.fingerprint)
+            await self.store.abort(self.key, self.fingerprint)
 
 
 def request_fingerprint(function: str, params: Mapping[str, str]) -> str:
@@ -168,7 +178,7 @@ def request_fingerprint(function: str, params: Mapping[str, str]) -> str:
 
 
 async def begin_idempotent(
-    store: Store, app: AppConfig, key: str, function: str, params: Mapping[str, str]
+    store: IdempotencyStore, app: AppConfig, key: str, function: str, params: Mapping[str, str]
 ) -> IdempotentCall | StoredResponse:
     """Start the call under ``key``, or return the stored outcome of its first run."""
     if not 1 <= len(key) <= 255 or not set(key) <= _KEY_CHARS:
@@ -177,10 +187,10 @@ async def begin_idempotent(
             details={"header": "Idempotency-Key"},
         )
     digest = hashlib.sha256(key.encode()).hexdigest()
-    store_key = f"idem:{app.name}:{digest}"
+    store_key = f"{app.name}:{digest}"
     fingerprint = request_fingerprint(function, params)
     try:
-        got = await store.idem_begin(store_key, fingerprint, IN_FLIGHT_TTL)
+        got = await store.begin(store_key, fingerprint, IN_FLIGHT_TTL)
     except StoreFull:
         log.error("idempotent call refused: the memory store is full (state.max_entries)")
         raise Unavailable(

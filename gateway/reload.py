@@ -51,7 +51,7 @@ from .errors import ConfigError
 from .files import Stamp, file_stamp
 from .limits import Concurrency
 from .metrics import Metrics
-from .store import MemoryStore, RedisStore, Store
+from .state import open_state
 from .upstream import ConnectionPool, Upstream, VicidialUpstream, pool_key
 
 log = logging.getLogger("gateway.reload")
@@ -108,18 +108,9 @@ class Runtime:
         self._verifying: set[asyncio.Task[None]] = set()
         # Outlive every generation: shared state, concurrency slots, breakers, the reply cache.
         self.state_config = config.state
-        password = config.state.password
-        self.store: Store = (
-            RedisStore(
-                config.state.url,
-                config.state.prefix,
-                password=password.reveal() if password is not None else None,
-            )
-            if config.state.backend == "redis" and config.state.url
-            else MemoryStore(max_entries=config.state.max_entries)
-        )
+        self.state = open_state(config.state)
         self.concurrency = Concurrency()
-        self.cache = ReplyCache(self.store, metrics)
+        self.cache = ReplyCache(self.state.reply_cache, metrics)
         self.custom_fields = CustomFields(clock)  # the custom field labels of each list
         self._breakers: dict[str, CircuitBreaker] = {}
         self._commit(*self._build(config))
@@ -146,7 +137,7 @@ class Runtime:
                     previous_secrets=self._secrets.get(name, ()),
                     metrics=self.metrics,
                     breaker=self._breaker(cfg),
-                    store=self.store,
+                    store=self.state.credentials,
                     clock=self.clock,
                     recheck=config.server.config_watch_interval,
                 )
@@ -362,7 +353,7 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self.current.audit.close()
-        await self.store.close()
+        await self.state.close()
         pools = {id(p): p for p in self._pools.values()}
         for _gen, retired in list(self._retired):
             for p in retired:

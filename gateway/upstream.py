@@ -49,7 +49,7 @@ from .credentials import DEFAULT_RECHECK, CredentialPool, CredentialState, Lease
 from .errors import UpstreamError, UpstreamTimeout
 from .files import file_stamp
 from .metrics import Metrics
-from .store import Store
+from .store import CredentialStateStore
 
 log = logging.getLogger("gateway.upstream")
 
@@ -263,7 +263,7 @@ class VicidialUpstream:
         previous_secrets: Iterable[str] = (),
         metrics: Metrics | None = None,
         breaker: CircuitBreaker | None = None,
-        store: Store | None = None,
+        store: CredentialStateStore | None = None,
         clock: Callable[[], float] = time.time,
         recheck: float = DEFAULT_RECHECK,
     ) -> None:

@@ -1,8 +1,8 @@
 """Every per-key structure the gateway keeps in memory has a bound (docs/operations.md lists them).
 
 One test per bound: the memory store (``state.max_entries``, end to end here; the eviction order
-is in ``test_store.py``), request coalescing, concurrency semaphores, credential state and its
-failure times, and the verified-token cache.
+is in ``test_store_memory.py``), request coalescing, concurrency semaphores, credential state and
+its failure times, and the verified-token cache.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from gateway.errors import ConfigError, Unavailable
 from gateway.limits import Concurrency
 from gateway.metrics import Metrics
 from gateway.sim import RunningSim
-from gateway.store import MemoryStore
+from gateway.store_memory import MemoryReplyCacheStore
 from gateway.upstream import UpstreamReply
 
 from .conftest import API_PASS, config_dict
@@ -96,7 +96,7 @@ async def test_full_memory_store_refuses_new_idempotent_calls_and_forgets_none(
 async def test_coalescing_keeps_an_entry_only_while_its_call_runs() -> None:
     """At most one entry per distinct call in progress: none once the calls have ended,
     however they ended (answer, failure, cancelled caller)."""
-    cache = ReplyCache(MemoryStore(), Metrics())
+    cache = ReplyCache(MemoryReplyCacheStore(), Metrics())
     release = asyncio.Event()
 
     async def answer() -> UpstreamReply:
