@@ -67,13 +67,15 @@ def ping(port: int, timeout: float = 0.5) -> bool:
 class RedisServer:
     """One redis-server process; :meth:`start` returns once it answers PING.
 
-    ``args`` are added to the command line, e.g. ``("--requirepass", pw)``.
+    ``args`` are added to the command line, e.g. ``("--requirepass", pw)``. ``port``: listen
+    there (e.g. where a client already tried to connect); by default a free port is picked.
     """
 
-    def __init__(self, binary: str, args: Sequence[str] = ()) -> None:
+    def __init__(self, binary: str, args: Sequence[str] = (), *, port: int = 0) -> None:
         self.binary = binary
         self.args = tuple(args)
-        self.port = 0
+        self.port = port
+        self._fixed_port = port != 0
         self._proc: subprocess.Popen[bytes] | None = None
         self._dir: Path | None = None
 
@@ -84,8 +86,10 @@ class RedisServer:
     def start(self) -> RedisServer:
         self._dir = Path(tempfile.mkdtemp(prefix="vicigw-redis-"))
         last_error = ""
-        for _ in range(3):  # another process may grab the free port in between: bounded retry
-            self.port = free_port()
+        # Another process may grab the free port in between: bounded retry (a given port: once).
+        for _ in range(1 if self._fixed_port else 3):
+            if not self._fixed_port:
+                self.port = free_port()
             log = self._dir / "redis.log"
             self._proc = subprocess.Popen(
                 [
