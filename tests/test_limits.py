@@ -10,6 +10,7 @@ the reply cache) run against both backends: ``memory`` and a private ``redis-ser
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -21,8 +22,12 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from gateway.config import parse_config
+from gateway.config import AppConfig, RateLimit, parse_config
+from gateway.errors import RateLimited, Unavailable
+from gateway.limits import IdempotentCall, begin_idempotent, check_rate
+from gateway.metrics import Metrics
 from gateway.sim import Faults, RunningSim
+from gateway.store import Begin, StoredResponse, StoreFull, StoreUnavailable
 
 from .conftest import CRM_SECRET, Gateway, config_dict, start_gateway
 from .redis_server import (  # noqa: F401  (fixtures)
@@ -149,6 +154,57 @@ async def test_rate_limit_429_after_the_burst_then_refills(
         assert (status, body["error"]["type"]) == (429, "rate_limited")
         assert sim.state.hits("version") == 4
         assert await metric(gw, "vicigw_rate_limited_total", app="crm") == 2
+
+
+class OwnRateLimiter:
+    """A rate-limit backend of its own: ``RateLimiter.take`` and nothing else."""
+
+    def __init__(self, answer: float | StoreUnavailable) -> None:
+        self.answer = answer
+        self.taken: list[tuple[str, float, int]] = []
+
+    async def take(self, key: str, rate: float, burst: int) -> float:
+        self.taken.append((key, rate, burst))
+        if isinstance(self.answer, StoreUnavailable):
+            raise self.answer
+        return self.answer
+
+
+def limited(metrics: Metrics) -> float | None:
+    return metrics.registry.get_sample_value("vicigw_rate_limited_total", {"app": "crm"})
+
+
+def limited_app(per_second: float, burst: int) -> AppConfig:
+    app = parse_config(config_dict()).apps["crm"]
+    return dataclasses.replace(app, rate_limit=RateLimit(per_second, burst))
+
+
+async def test_check_rate_asks_the_limiter_for_the_apps_bucket_and_rounds_the_wait_up() -> None:
+    metrics = Metrics()
+    allow = OwnRateLimiter(0.0)
+    await check_rate(allow, limited_app(2.5, 4), metrics)
+    assert allow.taken == [("crm", 2.5, 4)]
+    with pytest.raises(RateLimited) as info:
+        await check_rate(OwnRateLimiter(1.2), limited_app(2.5, 4), metrics)
+    assert info.value.headers == {"Retry-After": "2"}
+    with pytest.raises(RateLimited) as info:
+        await check_rate(OwnRateLimiter(0.01), limited_app(2.5, 4), metrics)
+    assert info.value.headers == {"Retry-After": "1"}  # never 0
+    assert limited(metrics) == 2
+    unlimited = OwnRateLimiter(5.0)
+    await check_rate(unlimited, parse_config(config_dict()).apps["crm"], metrics)
+    assert unlimited.taken == []  # no rate_limit: no bucket
+
+
+async def test_check_rate_fails_open_when_the_limiter_is_unreachable(
+    log_stream: io.StringIO,
+) -> None:
+    metrics = Metrics()
+    await check_rate(
+        OwnRateLimiter(StoreUnavailable("ConnectionError")), limited_app(1, 1), metrics
+    )
+    assert limited(metrics) is None  # never counted
+    assert "rate limit not checked: shared store unreachable" in log_stream.getvalue()
 
 
 async def test_unreachable_redis_rate_limit_fails_open_idempotency_fails_closed(
@@ -362,6 +418,46 @@ async def test_idempotent_replay_returns_the_stored_json(
         assert (status, again) == (422, refused)
         assert headers["Idempotent-Replayed"] == "true"
         assert sim.state.hits("add_lead") == 2
+
+
+class RefusingIdempotencyStore:
+    """An idempotency backend of its own that cannot take a record: ``IdempotencyStore``."""
+
+    def __init__(self, error: StoreUnavailable) -> None:
+        self.error = error
+
+    async def begin(self, key: str, fingerprint: str, ttl: float) -> Begin | StoredResponse:
+        raise self.error
+
+    async def finish(
+        self, key: str, fingerprint: str, response: StoredResponse, ttl: float
+    ) -> None:
+        raise self.error
+
+    async def abort(self, key: str, fingerprint: str) -> None:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "retry_after", "says"),
+    [
+        (StoreFull("full"), "60", "too many idempotency records"),
+        (StoreUnavailable("ConnectionError"), "5", "cannot be reached"),
+    ],
+)
+async def test_idempotent_calls_fail_closed_when_the_store_cannot_take_the_record(
+    error: StoreUnavailable, retry_after: str, says: str
+) -> None:
+    app = parse_config(config_dict()).apps["crm"]
+    store = RefusingIdempotencyStore(error)
+    with pytest.raises(Unavailable) as info:
+        await begin_idempotent(store, app, "order-1", "add_lead", {"phone_number": "1"})
+    assert info.value.headers == {"Retry-After": retry_after}
+    assert says in info.value.message
+    # A started call's finish and abort never raise: the outcome is already decided.
+    call = IdempotentCall(store, "crm:d", "fp")
+    await call.finish(200, {"ok": True})
+    await call.abort()
 
 
 async def test_successful_replay_is_counted_as_replayed(sim: RunningSim) -> None:
