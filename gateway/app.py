@@ -69,7 +69,7 @@ from .errors import (
     UpstreamTimeout,
     error_body,
 )
-from .export import Buffered, stream_export
+from .export import Export, stream_export
 from .health import Readiness
 from .limits import IdempotentCall, begin_idempotent, check_rate
 from .metrics import Metrics
@@ -448,10 +448,9 @@ async def _upstream_call(
                     write_timeout=gen.config.server.write_timeout,
                     logins=runtime.logins(upstream_name),
                 )
-            except Buffered as buffered:
-                parsed, record.credential = buffered.parsed, buffered.credential
-                retry_after, record.reason = buffered.retry_after, buffered.reason
-            else:
+            finally:
+                inflight.dec()
+            if isinstance(export, Export):
                 record.credential = export.credential
                 record.upstream_seconds = time.monotonic() - sent
                 record.result, record.rows = "SUCCESS", export.rows
@@ -467,8 +466,9 @@ async def _upstream_call(
                     result="SUCCESS",
                 ).inc()
                 return export.response, True
-            finally:
-                inflight.dec()
+        # No rows: answered like any other reply.
+        parsed, record.credential = export.parsed, export.credential
+        retry_after, record.reason = export.retry_after, export.reason
     else:
 
         async def call(form: Mapping[str, str] = params) -> UpstreamReply:
