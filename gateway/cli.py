@@ -44,8 +44,8 @@ from .config import (
     load_upstreams,
     parse_duration,
 )
-from .credentials import MAX_FAILURES, NoCredential
-from .errors import ConfigError, GatewayError
+from .credentials import MAX_FAILURES
+from .errors import ConfigError, GatewayError, NoCredential
 from .logs import setup_logging
 from .refusal import REASONS
 from .secrets import SecretError, resolve
