@@ -32,10 +32,6 @@ class CircuitBreaker:
     opened_at: float | None = None
     _probe: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    @property
-    def is_open(self) -> bool:
-        return self.opened_at is not None
-
     def _open(self) -> None:
         self.opened_at = self.clock()
         if self.on_change:

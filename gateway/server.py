@@ -272,9 +272,7 @@ async def start_listener(runner: web.AppRunner, cfg: ServerConfig) -> Listener:
     return listener
 
 
-async def _watch_tls(
-    ctx: ssl.SSLContext, tls: TLSConfig, *, on_reload: Callable[[bool], None] | None = None
-) -> None:
+async def _watch_tls(ctx: ssl.SSLContext, tls: TLSConfig) -> None:
     """Reload the certificate chain into ``ctx`` when its files change."""
     files = (tls.cert_file, tls.key_file)
     seen = [file_stamp(f) for f in files]
@@ -296,12 +294,8 @@ async def _watch_tls(
                 "new TLS certificate not loaded; keeping the old one",
                 extra={"error": type(exc).__name__, "cert_file": str(tls.cert_file)},
             )
-            if on_reload:
-                on_reload(False)
         else:
             log.info("TLS certificate reloaded", extra={"cert_file": str(tls.cert_file)})
-            if on_reload:
-                on_reload(True)
 
 
 async def serve(
