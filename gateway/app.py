@@ -12,7 +12,7 @@
     cache.ReplyCache                  coalescing / short cache (opt-in)
     upstream.Upstream.call            POST to VICIdial, scrubbed text    502 / 503 / 504
     catalog.parser.parse_reply        text → ParsedReply                 502 on an unknown shape
-    reply_json (here)                 ParsedReply → status + JSON body
+    reply_error / reply_json (here)   ParsedReply → error (see errors) or JSON body
     export.stream_export              (streamed exports instead of the last three)
 
 Each request runs on the configuration generation it started with (``reload.Runtime``), and
@@ -40,7 +40,6 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from . import __version__
 from .audit import AuditRecord, loggable_params
 from .auth import Caller
 from .catalog import CATALOG
@@ -52,15 +51,14 @@ from .catalog.spec import CustomParse, FunctionSpec
 from .catalog.stream import streamable
 from .client_writes import send
 from .config import AppConfig, Config
-from .credentials import NoCredential
 from .custom_fields import Lookup, take
 from .custom_fields import describe as describe_custom
 from .errors import (
     ERROR_TYPES,
     BadRequest,
     GatewayError,
-    MethodNotAllowed,
-    NotFound,
+    NoCredential,
+    NotSent,
     RequestTimeout,
     TooLarge,
     Unauthorized,
@@ -68,8 +66,11 @@ from .errors import (
     UpstreamError,
     UpstreamTimeout,
     error_body,
+    error_of_type,
+    error_response,
+    from_http_exception,
 )
-from .export import Buffered, stream_export
+from .export import Export, stream_export
 from .health import Readiness
 from .limits import IdempotentCall, begin_idempotent, check_rate
 from .metrics import Metrics
@@ -77,7 +78,8 @@ from .policy import build_params, gateway_params
 from .refusal import refusal_reply
 from .reload import Generation, Runtime
 from .store import StoredResponse
-from .upstream import NotSent, Upstream, UpstreamReply, credential_used, function_class
+from .upstream import Upstream, UpstreamReply, credential_used, function_class
+from .version import __version__
 
 log = logging.getLogger("gateway.app")
 
@@ -153,16 +155,16 @@ def make_error_middleware() -> Middleware:
                 request[GENERATION] = generation
                 response = await handler(request)
         except GatewayError as exc:
-            response = error_response(request, exc)
+            response = _error_response(request, exc)
         except web.HTTPException as exc:
-            response = error_response(request, _from_http_exception(exc))
+            response = _error_response(request, from_http_exception(exc))
         except Exception as exc:
             log.error(
                 "unexpected error",
                 extra={"request_id": request_id, "error": type(exc).__name__},
                 exc_info=False,
             )
-            response = error_response(request, GatewayError("internal error"))
+            response = _error_response(request, GatewayError("internal error"))
         if not response.prepared:
             response.headers["X-Request-ID"] = request_id
             timeout = request.app[RUNTIME_KEY].current.config.server.write_timeout
@@ -176,21 +178,6 @@ def make_error_middleware() -> Middleware:
     return error_middleware
 
 
-def _from_http_exception(exc: web.HTTPException) -> GatewayError:
-    if exc.status == 404:
-        return NotFound("no such endpoint")
-    if exc.status == 405:
-        allowed = getattr(exc, "allowed_methods", None) or ()
-        return MethodNotAllowed(
-            "method not allowed",
-            headers={"Allow": ", ".join(sorted(allowed))} if allowed else None,
-        )
-    if exc.status == 413:
-        return TooLarge("request body too large")
-    err = BadRequest(exc.reason or "bad request")
-    return err
-
-
 def _function_of(request: web.Request) -> str | None:
     """The catalog function a request is about (also for 405s, where the route did not match)."""
     prefix = "/v1/non-agent/"
@@ -198,17 +185,8 @@ def _function_of(request: web.Request) -> str | None:
     return name if name in CATALOG else None
 
 
-def error_response(request: web.Request, exc: GatewayError) -> web.Response:
-    body = error_body(
-        exc.type,
-        exc.message,
-        details=exc.details,
-        function=_function_of(request),
-        request_id=request.get(REQUEST_ID),
-        result=exc.result or "ERROR",
-        notices=exc.notices,
-    )
-    return web.json_response(body, status=exc.status, headers=exc.headers)
+def _error_response(request: web.Request, exc: GatewayError) -> web.Response:
+    return error_response(exc, function=_function_of(request), request_id=request.get(REQUEST_ID))
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -448,10 +426,9 @@ async def _upstream_call(
                     write_timeout=gen.config.server.write_timeout,
                     logins=runtime.logins(upstream_name),
                 )
-            except Buffered as buffered:
-                parsed, record.credential = buffered.parsed, buffered.credential
-                retry_after, record.reason = buffered.retry_after, buffered.reason
-            else:
+            finally:
+                inflight.dec()
+            if isinstance(export, Export):
                 record.credential = export.credential
                 record.upstream_seconds = time.monotonic() - sent
                 record.result, record.rows = "SUCCESS", export.rows
@@ -467,8 +444,9 @@ async def _upstream_call(
                     result="SUCCESS",
                 ).inc()
                 return export.response, True
-            finally:
-                inflight.dec()
+        # No rows: answered like any other reply.
+        parsed, record.credential = export.parsed, export.credential
+        retry_after, record.reason = export.retry_after, export.reason
     else:
 
         async def call(form: Mapping[str, str] = params) -> UpstreamReply:
@@ -509,11 +487,13 @@ async def _upstream_call(
     metrics.upstream_requests.labels(**labels, result=parsed.result).inc()
     if after is not None and not parsed.generic:
         parsed = await after(parsed)
-    status, payload = reply_json(spec, parsed)
-    if status != 200:
-        record.outcome = str(payload["error"]["type"])
-    payload["request_id"] = request[REQUEST_ID]
-    response = web.json_response(payload, status=status, headers=_retry_after(status, retry_after))
+    error = reply_error(parsed, retry_after)
+    if error is not None:
+        record.outcome = error.type
+        response = error_response(error, function=spec.name, request_id=request[REQUEST_ID])
+    else:
+        payload = {**reply_json(spec, parsed), "request_id": request[REQUEST_ID]}
+        response = web.json_response(payload)
     return response, not parsed.generic
 
 
@@ -539,11 +519,10 @@ def _own_calls(request: web.Request, caller: Caller) -> Lookup:
         metrics.upstream_requests.labels(
             upstream=name, credential=reply.credential, function=spec.name, result=parsed.result
         ).inc()
-        if parsed.generic:
-            status, payload = reply_json(spec, parsed)
-            error = payload["error"]
-            cls = ERROR_TYPES.get(error["type"], UpstreamError)
-            raise cls(error["message"], headers=_retry_after(status, reply.retry_after))
+        error = reply_error(parsed, reply.retry_after) if parsed.generic else None
+        if error is not None:
+            # What happened, not the own call's notices: they are not about the caller's request.
+            raise error_of_type(error.type, error.message, retry_after=error.retry_after)
         return parsed
 
     return call
@@ -652,18 +631,29 @@ def _parse_reply(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> Pa
     return parse_reply(spec, text, params=params)
 
 
-def reply_json(spec: FunctionSpec, parsed: ParsedReply) -> tuple[int, dict[str, Any]]:
-    """HTTP status and JSON body for a parsed reply (request_id is added by the caller)."""
-    notices = [{"result": n.result, "message": n.message, "data": n.data} for n in parsed.notices]
+def _notices(parsed: ParsedReply) -> list[dict[str, Any]]:
+    return [{"result": n.result, "message": n.message, "data": n.data} for n in parsed.notices]
+
+
+def reply_json(spec: FunctionSpec, parsed: ParsedReply) -> dict[str, Any]:
+    """The JSON body of a parsed reply that is no error (see :func:`reply_error`; request_id is
+    added by the caller)."""
+    return {
+        "ok": True,
+        "function": spec.name,
+        "result": parsed.result,
+        "message": parsed.message,
+        "data": parsed.data,
+        "notices": _notices(parsed),
+    }
+
+
+def reply_error(parsed: ParsedReply, retry_after: int | None = None) -> GatewayError | None:
+    """The error a parsed reply is, if it is one; ``retry_after`` is the wait the credential
+    pool computed when the call ran out of credentials (kept if the error carries one: a 503
+    for VICIdial's lock of the gateway's login)."""
     if parsed.result != "ERROR" or parsed.error_type is None:
-        return 200, {
-            "ok": True,
-            "function": spec.name,
-            "result": parsed.result,
-            "message": parsed.message,
-            "data": parsed.data,
-            "notices": notices,
-        }
+        return None
     cls = ERROR_TYPES.get(parsed.error_type, UpstreamError)
     if parsed.generic:
         message = CALLER_MESSAGES.get(
@@ -676,14 +666,10 @@ def reply_json(spec: FunctionSpec, parsed: ParsedReply) -> tuple[int, dict[str, 
     details = (
         parsed.data if cls.status in _DETAIL_STATUSES and isinstance(parsed.data, dict) else {}
     )
-    return cls.status, error_body(
-        cls.type, message, details=details, function=spec.name, notices=notices
+    return error_of_type(
+        parsed.error_type,
+        message,
+        details=details,
+        notices=_notices(parsed),
+        retry_after=retry_after,
     )
-
-
-def _retry_after(status: int, seconds: int | None) -> dict[str, str]:
-    """A 503 from VICIdial's answer (its lock of the gateway's login) says the wait the
-    credential pool computed when the call ran out of credentials (the reply carries it)."""
-    if status == 503 and seconds is not None:
-        return {"Retry-After": str(seconds)}
-    return {}

@@ -32,10 +32,6 @@ class CircuitBreaker:
     opened_at: float | None = None
     _probe: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    @property
-    def is_open(self) -> bool:
-        return self.opened_at is not None
-
     def _open(self) -> None:
         self.opened_at = self.clock()
         if self.on_change:
@@ -56,7 +52,7 @@ class CircuitBreaker:
         if remaining > 0:
             raise Unavailable(
                 "VICIdial is not answering; calls are paused (circuit breaker open)",
-                headers={"Retry-After": str(int(remaining) + 1)},
+                retry_after=int(remaining) + 1,
             )
         async with self._probe:
             if self.opened_at is None:
@@ -64,7 +60,7 @@ class CircuitBreaker:
             if self.opened_at + self.open_for > self.clock():
                 raise Unavailable(
                     "VICIdial is not answering; calls are paused (circuit breaker open)",
-                    headers={"Retry-After": str(int(self.open_for) + 1)},
+                    retry_after=int(self.open_for) + 1,
                 )
             try:
                 await ping()
@@ -72,7 +68,7 @@ class CircuitBreaker:
                 self._open()  # still down: another full period
                 raise Unavailable(
                     "VICIdial is not answering; calls are paused (circuit breaker open)",
-                    headers={"Retry-After": str(int(self.open_for) + 1)},
+                    retry_after=int(self.open_for) + 1,
                 ) from None
             self._close()
 

@@ -28,7 +28,6 @@ from types import MappingProxyType
 
 from aiohttp import web
 
-from . import __version__
 from .app import create_app
 from .auth import mint_app_token, mint_token, sign_token
 from .catalog import CATALOG
@@ -43,8 +42,8 @@ from .config import (
     load_upstreams,
     parse_duration,
 )
-from .credentials import MAX_FAILURES, NoCredential
-from .errors import ConfigError, GatewayError
+from .credentials import MAX_FAILURES
+from .errors import ConfigError, GatewayError, NoCredential
 from .logs import setup_logging
 from .refusal import REASONS
 from .secrets import SecretError, resolve
@@ -52,6 +51,7 @@ from .server import Listener, handler_args, serve, start_listener
 from .sim import RunningSim, SimState, start_simulator
 from .state import open_state
 from .upstream import VicidialUpstream
+from .version import __version__
 
 log = logging.getLogger("gateway.cli")
 

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .config import Credential
-from .errors import Unavailable
+from .errors import NoCredential
 from .refusal import REASONS, Kind
 from .store import CredentialStateStore, StoreUnavailable
 
@@ -129,19 +129,6 @@ class Lease:
     credential: Credential
     probe: bool
     state: CredentialState = field(compare=False, repr=False)
-
-
-class NoCredential(Unavailable):
-    """503: no credential of the upstream is usable now. ``reason`` names each credential and
-    its state (for the audit log, never the caller); ``retry_after`` is the wait in seconds."""
-
-    def __init__(self, reason: str, retry_after: int) -> None:
-        super().__init__(
-            "no VICIdial credential is usable now (all failed, locked out or on hold)",
-            headers={"Retry-After": str(retry_after)},
-        )
-        self.reason = reason
-        self.retry_after = retry_after
 
 
 class CredentialPool:

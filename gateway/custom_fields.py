@@ -360,10 +360,8 @@ async def _ask(lookup: Lookup, function: str, params: Mapping[str, str]) -> Pars
     try:
         return await lookup(CATALOG[function], params)
     except GatewayError as exc:
-        raise type(exc)(
-            f"the gateway's own {function} call (for custom fields) failed: {exc.message}",
-            details=exc.details,
-            headers=exc.headers,
+        raise exc.reworded(
+            f"the gateway's own {function} call (for custom fields) failed: {exc.message}"
         ) from None
 
 

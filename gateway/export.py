@@ -63,25 +63,6 @@ def wants_ndjson(request: web.Request) -> bool:
     return any(part.split(";")[0].strip().lower() == NDJSON for part in accept.split(","))
 
 
-class Buffered(Exception):
-    """The reply turned out to hold no rows: handle it as an ordinary reply."""
-
-    def __init__(
-        self,
-        parsed: ParsedReply,
-        credential: str,
-        *,
-        retry_after: int | None = None,
-        reason: str | None = None,
-    ) -> None:
-        super().__init__("buffered")
-        self.parsed = parsed
-        self.credential = credential
-        # As in UpstreamReply: a refusal with no credential left (the 503's wait, and why).
-        self.retry_after = retry_after
-        self.reason = reason
-
-
 def _notices_json(notices: tuple[Notice, ...]) -> list[dict[str, Any]]:
     return [{"result": n.result, "message": n.message, "data": n.data} for n in notices]
 
@@ -100,6 +81,18 @@ class Export:
     cut: bool = False
 
 
+@dataclass(frozen=True)
+class Buffered:
+    """The reply turned out to hold no rows (nothing was sent): the caller answers it as an
+    ordinary reply. ``retry_after`` and ``reason`` as in UpstreamReply (a refusal with no
+    credential left: the 503's wait, and why)."""
+
+    parsed: ParsedReply
+    credential: str
+    retry_after: int | None = None
+    reason: str | None = None
+
+
 async def stream_export(
     request: web.Request,
     spec: FunctionSpec,
@@ -111,30 +104,25 @@ async def stream_export(
     deadline: float,
     write_timeout: float,
     logins: Mapping[str, str],
-) -> Export:
+) -> Export | Buffered:
     """Send the export, all of it by ``deadline`` (event-loop time).
 
-    Raises :class:`Buffered` when the reply has no rows (the caller answers it like any other
-    reply) and gateway errors for failures before anything was sent. VICIdial not done by the
-    deadline is an upstream timeout (before the first row: 504; after: the document closes with
-    an error). A client that does not take a batch within ``write_timeout``, or the whole export
-    by the deadline, is cut off: the export ends there, with ``cut`` set.
+    :class:`Buffered` when the reply has no rows (nothing is sent: the caller answers it like
+    any other reply); gateway errors for failures before anything was sent. VICIdial not done
+    by the deadline is an upstream timeout (before the first row: 504; after: the document
+    closes with an error). A client that does not take a batch within ``write_timeout``, or the
+    whole export by the deadline, is cut off: the export ends there, with ``cut`` set.
     """
     async with contextlib.AsyncExitStack() as stack:
         async with _vicidial_by(deadline):
             up = await stack.enter_async_context(upstream.stream(spec.name, params, source=source))
             if up.refusal is not None:
-                raise Buffered(
-                    refusal_reply(up.refusal),
-                    up.credential,
-                    retry_after=up.retry_after,
-                    reason=up.reason,
-                )
+                return Buffered(refusal_reply(up.refusal), up.credential, up.retry_after, up.reason)
             if up.status != 200:
                 raise UpstreamError(f"VICIdial answered HTTP {up.status}")
             head, first = await _read_head(spec, up)
         if first is None:
-            raise Buffered(_parse_whole(spec, head, params), up.credential)
+            return Buffered(_parse_whole(spec, head, params), up.credential)
         notices, _ = split_leading_status(spec, head)
         notices = tuple(dataclasses.replace(n, data=hide_login(n.data, logins)) for n in notices)
         ndjson = wants_ndjson(request)

@@ -74,7 +74,7 @@ async def check_rate(limiter: RateLimiter, app: AppConfig, metrics: Metrics) -> 
         metrics.rate_limited.labels(app.name).inc()
         raise RateLimited(
             f"app {app.name!r} is over its rate limit",
-            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            retry_after=max(1, math.ceil(wait)),
         )
 
 
@@ -133,7 +133,7 @@ class Concurrency:
                     scope, name, _limit = key
                     raise Unavailable(
                         f"too many calls in progress ({scope} {name}); try again shortly",
-                        headers={"Retry-After": "1"},
+                        retry_after=1,
                     ) from None
                 taken.append((key, slot))
             yield
@@ -195,12 +195,12 @@ async def begin_idempotent(
         log.error("idempotent call refused: the memory store is full (state.max_entries)")
         raise Unavailable(
             "too many idempotency records are held; try again later",
-            headers={"Retry-After": "60"},
+            retry_after=60,
         ) from None
     except StoreUnavailable:
         raise Unavailable(
             "idempotency keys need the shared store, which cannot be reached",
-            headers={"Retry-After": "5"},
+            retry_after=5,
         ) from None
     if got == "new":
         return IdempotentCall(store, store_key, fingerprint)
@@ -213,7 +213,7 @@ async def begin_idempotent(
         raise IdempotencyInProgress(
             "a call with this Idempotency-Key is still in progress",
             details={"header": "Idempotency-Key"},
-            headers={"Retry-After": "1"},
+            retry_after=1,
         )
     assert isinstance(got, StoredResponse)
     return got

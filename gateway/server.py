@@ -20,20 +20,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import signal
 import ssl
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
 
 from .config import Config, ServerConfig, TLSConfig
-from .errors import error_body
+from .errors import GatewayError, Unavailable, error_response, from_http_layer
 from .files import file_stamp
 
 log = logging.getLogger("gateway.server")
@@ -41,14 +39,6 @@ log = logging.getLogger("gateway.server")
 # A connection over the limit on the TLS listener gets this long to finish its handshake and
 # receive its JSON 503; a stalled one is cut then, without holding a slot.
 REFUSE_HANDSHAKE_SECONDS = 0.25
-
-_ERROR_TYPES = {
-    400: "bad_request",
-    408: "request_timeout",
-    413: "too_large",
-    431: "too_large",
-    503: "unavailable",
-}
 
 
 def server_ssl_context(tls: TLSConfig) -> ssl.SSLContext:
@@ -62,19 +52,20 @@ def server_ssl_context(tls: TLSConfig) -> ssl.SSLContext:
     return ctx
 
 
-def _json_error(status: int, message: str) -> bytes:
-    """A complete raw HTTP response, for connections refused before aiohttp sees them."""
-    request_id = uuid.uuid4().hex
-    error_type = _ERROR_TYPES.get(status, "internal_error")
-    body = json.dumps(error_body(error_type, message, request_id=request_id)).encode()
-    head = (
-        f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
-        "Content-Type: application/json; charset=utf-8\r\n"
-        f"Content-Length: {len(body)}\r\nConnection: close\r\nX-Request-ID: {request_id}\r\n"
-    )
-    if status == 503:
-        head += "Retry-After: 1\r\n"
-    return (head + "\r\n").encode() + body
+def raw_error(exc: GatewayError) -> bytes:
+    """The error's reply as complete raw HTTP/1.1 bytes (the connection then closes), for
+    connections refused before aiohttp sees them."""
+    response = error_response(exc, request_id=uuid.uuid4().hex)
+    body = response.body
+    assert isinstance(body, bytes)
+    lines = [f"HTTP/1.1 {response.status} {response.reason}"]
+    lines += [f"{name}: {value}" for name, value in response.headers.items()]
+    lines += [f"Content-Length: {len(body)}", "Connection: close"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def _too_many_connections() -> bytes:
+    return raw_error(Unavailable("too many open connections"))
 
 
 class _Refuse(asyncio.Protocol):
@@ -82,7 +73,7 @@ class _Refuse(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.WriteTransport)
-        transport.write(_json_error(503, "too many open connections"))
+        transport.write(_too_many_connections())
         transport.close()
 
     def data_received(self, data: bytes) -> None:
@@ -113,19 +104,7 @@ class _Handler(web.RequestHandler):
             "request refused by the HTTP layer",
             extra={"status": status, "error": type(exc).__name__ if exc else None},
         )
-        text = {
-            400: "malformed HTTP request",
-            413: "request too large",
-            431: "request header too large",
-        }.get(status, "internal error")
-        if status == 400 and exc is not None and "bytes" in str(exc):
-            status, text = 431, "request line or header too large"
-        request_id = uuid.uuid4().hex
-        resp = web.json_response(
-            error_body(_ERROR_TYPES.get(status, "internal_error"), text, request_id=request_id),
-            status=status,
-            headers={"X-Request-ID": request_id},
-        )
+        resp = error_response(from_http_layer(status, exc), request_id=uuid.uuid4().hex)
         resp.force_close()
         return resp
 
@@ -194,7 +173,7 @@ class _TlsAccept(asyncio.Protocol):
         except (OSError, ssl.SSLError, TimeoutError, ConnectionError):
             transport.abort()
             return
-        tls.write(_json_error(503, "too many open connections"))
+        tls.write(_too_many_connections())
         tls.close()
 
     def data_received(self, data: bytes) -> None:
@@ -293,9 +272,7 @@ async def start_listener(runner: web.AppRunner, cfg: ServerConfig) -> Listener:
     return listener
 
 
-async def _watch_tls(
-    ctx: ssl.SSLContext, tls: TLSConfig, *, on_reload: Callable[[bool], None] | None = None
-) -> None:
+async def _watch_tls(ctx: ssl.SSLContext, tls: TLSConfig) -> None:
     """Reload the certificate chain into ``ctx`` when its files change."""
     files = (tls.cert_file, tls.key_file)
     seen = [file_stamp(f) for f in files]
@@ -317,12 +294,8 @@ async def _watch_tls(
                 "new TLS certificate not loaded; keeping the old one",
                 extra={"error": type(exc).__name__, "cert_file": str(tls.cert_file)},
             )
-            if on_reload:
-                on_reload(False)
         else:
             log.info("TLS certificate reloaded", extra={"cert_file": str(tls.cert_file)})
-            if on_reload:
-                on_reload(True)
 
 
 async def serve(

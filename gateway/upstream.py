@@ -45,8 +45,16 @@ from .breaker import CircuitBreaker
 from .catalog import CATALOG
 from .catalog.spec import FunctionSpec
 from .config import Credential, UpstreamConfig
-from .credentials import DEFAULT_RECHECK, CredentialPool, CredentialState, Lease, NoCredential
-from .errors import UpstreamError, UpstreamTimeout
+from .credentials import DEFAULT_RECHECK, CredentialPool, CredentialState, Lease
+from .errors import (
+    MaybeSent,
+    NoCredential,
+    NotSent,
+    ReplyTooLarge,
+    TLSRefused,
+    UpstreamError,
+    UpstreamTimeout,
+)
 from .files import file_stamp
 from .metrics import Metrics
 from .store import CredentialStateStore
@@ -650,10 +658,6 @@ class VicidialUpstream:
         await self.pool.close()
 
 
-class ReplyTooLarge(UpstreamError):
-    """A buffered reply over MAX_REPLY_BYTES (exports are streamed, not buffered)."""
-
-
 async def _read_body(resp: aiohttp.ClientResponse) -> bytes:
     """The whole body, up to EOF, at most MAX_REPLY_BYTES."""
     chunks: list[bytes] = []
@@ -664,18 +668,6 @@ async def _read_body(resp: aiohttp.ClientResponse) -> bytes:
             raise ReplyTooLarge("VICIdial reply too large")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-class NotSent(UpstreamError):
-    """No connection was made: VICIdial cannot have seen the call (safe to send again)."""
-
-
-class TLSRefused(NotSent):
-    """The TLS handshake failed verification (CA, host name or pin): nothing was sent."""
-
-
-class MaybeSent(UpstreamError):
-    """The connection failed after the request may have reached VICIdial."""
 
 
 FunctionClass = str  # "export" | "read" | "write"

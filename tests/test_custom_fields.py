@@ -529,3 +529,20 @@ async def test_a_custom_value_under_a_gateway_owned_name_is_refused(cf: CF) -> N
         assert body["error"]["details"] == {"parameter": f"custom_fields.{label}"}
         assert cf.state.requests == []
     assert cf.state.listadmin.custom_rows.get("94003", {}) == {}
+
+
+async def test_no_usable_credential_for_the_gateways_own_call_is_503() -> None:
+    """The gateway's own list_custom_fields call finds no usable credential: the caller gets
+    the 503 of any call then (with its wait), said to be about the own call; not a 500."""
+    held = [{"name": "api-a", "user": API_USER, "pass": API_PASS, "hold": True}]
+    async for cf in _cf(credentials=held):
+        status, body, headers = await cf.gateway.call(
+            "add_lead", {**ADD, "custom_fields": {"favorite_color": "a"}}
+        )
+        assert (status, body["error"]["type"]) == (503, "unavailable"), body
+        assert body["error"]["message"].startswith(
+            "the gateway's own list_custom_fields call (for custom fields) failed: no VICIdial "
+            "credential is usable now"
+        )
+        assert int(headers["Retry-After"]) >= 1
+        assert cf.state.requests == []

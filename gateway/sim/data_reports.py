@@ -199,11 +199,6 @@ class ReportData:
         self.recordings.append(row)
         return row
 
-    def add_inbound_call(self, row: InboundCall) -> InboundCall:
-        row.closecallid = 1 + max((c.closecallid for c in self.inbound_calls), default=0)
-        self.inbound_calls.append(row)
-        return row
-
     def add_agent_log(self, row: AgentLogEntry) -> AgentLogEntry:
         row.agent_log_id = 1 + max((a.agent_log_id for a in self.agent_log), default=0)
         self.agent_log.append(row)
