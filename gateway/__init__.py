@@ -10,7 +10,8 @@ __version__ = "0.1.0"
 
 from .app import create_app
 from .cli import main
-from .config import Config, load_config
+from .config import Config
+from .config_load import load_config
 from .errors import ConfigError, GatewayError
 
 __all__ = [

@@ -14,7 +14,9 @@ import pytest
 import yaml
 
 from gateway.catalog import CATALOG
-from gateway.config import ParamRule, load_config, parse_config, parse_duration
+from gateway.config import ParamRule
+from gateway.config_load import load_config, parse_config
+from gateway.config_values import parse_duration
 from gateway.errors import BadRequest, ConfigError, Forbidden
 from gateway.policy import build_params
 

@@ -21,7 +21,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.sim import Faults, RunningSim
 
 from .conftest import CRM_SECRET, Gateway, config_dict, start_gateway
