@@ -64,11 +64,12 @@ class SigningKeys:
                 check.error(f"{p}.kid", f"duplicate kid {kid!r}")
             kids.add(kid)
             alg = m["alg"]
-            if alg in HMAC_ALGS:
+            known = alg if isinstance(alg, str) else ""  # a list or mapping names no algorithm
+            if known in HMAC_ALGS:
                 key = self.hmac_key(m, p, alg)
                 if key is not None:
                     out.append(KeyConfig(kid, alg, secret=key))
-            elif alg in PUBLIC_KEY_ALGS:
+            elif known in PUBLIC_KEY_ALGS:
                 pem = self.public_key(m, p, alg)
                 if pem is not None:
                     out.append(KeyConfig(kid, alg, public_key=pem))
@@ -154,7 +155,7 @@ class SigningKeys:
                 check.error(where, "needs a kid")
                 continue
             alg = jwk.get("alg")
-            if alg not in PUBLIC_KEY_ALGS:
+            if not isinstance(alg, str) or alg not in PUBLIC_KEY_ALGS:
                 check.error(where, f"needs alg, one of {', '.join(PUBLIC_KEY_ALGS)}")
                 continue
             if jwk.get("use", "sig") != "sig" or "d" in jwk or jwk.get("kty") == "oct":
