@@ -16,7 +16,6 @@ import yaml
 from gateway.catalog import CATALOG
 from gateway.config import ParamRule
 from gateway.config_load import load_config, parse_config
-from gateway.config_values import parse_duration
 from gateway.errors import BadRequest, ConfigError, Forbidden
 from gateway.policy import build_params
 
@@ -179,14 +178,6 @@ def test_secret_values_never_in_errors() -> None:
     doc["upstreams"]["main"]["credentials"][0]["pass"] = "Leaky pass 99"
     errors = errors_of(doc)
     assert errors and all("Leaky pass 99" not in e for e in errors)
-
-
-@pytest.mark.parametrize(
-    ("raw", "seconds"),
-    [("30s", 30), ("5m", 300), ("1h", 3600), ("500ms", 0.5), (12, 12), ("2d", 172800)],
-)
-def test_durations(raw: object, seconds: float) -> None:
-    assert parse_duration(raw) == seconds
 
 
 def test_example_and_demo_configs_load(tmp_path: Path) -> None:
