@@ -102,4 +102,8 @@ def split_url_password(url: str) -> tuple[str, str | None]:
         query = urlencode([(k, v) for k, v in pairs if k != "password"])
     if netloc == parts.netloc and query == parts.query:
         return url, None
-    return urlunsplit(parts._replace(netloc=netloc, query=query)), password
+    out = urlunsplit(parts._replace(netloc=netloc, query=query))
+    rest = len(parts.scheme) + 1
+    if url[rest:].startswith("//") and not out[rest:].startswith("//"):
+        out = f"{out[:rest]}//{out[rest:]}"  # unix:///path: redis-py requires the "//"
+    return out, password

@@ -469,6 +469,15 @@ def test_a_password_in_the_state_url_is_taken_out_of_it() -> None:
     assert v.errors == []
 
 
+def test_a_socket_url_keeps_its_form_when_its_password_is_taken_out() -> None:
+    """redis-py takes unix:///path only; without its "//" the store could not start."""
+    v = Validator(None)
+    state = v.state({"backend": "redis", "url": "unix://:Hunter2-x@/run/redis.sock"}, "state")
+    assert state.url == "unix:///run/redis.sock"
+    assert state.password is not None and state.password.reveal() == "Hunter2-x"
+    assert v.errors == []
+
+
 @pytest.mark.parametrize(
     ("url", "insecure", "problem"),
     [
