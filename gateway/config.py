@@ -3,9 +3,10 @@
 A field given in YAML carries, in its metadata, how it is read (:class:`YamlKey`): a plain value
 is declared with :func:`setting` (its default and its reader from :mod:`gateway.config_values`),
 anything else (a nested mapping, a file, a secret) with ``field(metadata=yaml_key(...))`` and is
-built by a rule of :mod:`gateway.config_rules`. That declaration is the one place a key and its
-default are written: the rules accept exactly the keys declared here (:func:`accepted_keys`),
-read each plain one with its reader, and leave a missing one to the dataclass default.
+built by a rule of :mod:`gateway.config_rules` (keys: :mod:`gateway.config_keys`). That
+declaration is the one place a key and its default are written: the rules accept exactly the
+keys declared here (:func:`accepted_keys`), read each plain one with its reader, and leave a
+missing one to the dataclass default. A new plain key is one line here (and its documentation).
 
 The entry points that read a file and build these objects are in :mod:`gateway.config_load`; the
 shape is documented in ``config/example.yaml`` and the README.
