@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from gateway.app import create_app  # noqa: E402
 from gateway.auth import mint_token  # noqa: E402
-from gateway.config import parse_config  # noqa: E402
+from gateway.config_load import parse_config  # noqa: E402
 from gateway.sim import RunningSim, SimState, start_simulator  # noqa: E402
 
 API_USER, API_PASS = "6666", "Bench-Pass_01"

@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from gateway.auth import mint_token  # noqa: E402
-from gateway.config import parse_config  # noqa: E402
+from gateway.config_load import parse_config  # noqa: E402
 
 API_USER, API_PASS = "6666", "Bench-Pass_01"
 SECRET = "bench-hmac-secret-0123456789abcdef-0123456789"

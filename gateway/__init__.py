@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .app import create_app
 from .cli import main
-from .config import Config, load_config
+from .config import Config
+from .config_load import load_config
 from .errors import ConfigError, GatewayError
 from .version import __version__
 

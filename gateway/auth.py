@@ -63,7 +63,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from jwt.algorithms import get_default_algorithms
 
 from .config import AppConfig, AuthConfig, Config, KeyConfig
-from .config_rules import CURVES, HMAC_ALGS, PUBLIC_KEY_ALGS
+from .config_keys import CURVES, HMAC_ALGS, PUBLIC_KEY_ALGS
 from .errors import Unauthorized
 
 __all__ = [

@@ -32,16 +32,9 @@ from .app import create_app
 from .auth import mint_app_token, mint_token, sign_token
 from .catalog import CATALOG
 from .catalog.describe import describe
-from .config import (
-    AuthConfig,
-    Config,
-    ServerConfig,
-    UpstreamsOnly,
-    load_config,
-    load_signing_keys,
-    load_upstreams,
-    parse_duration,
-)
+from .config import AuthConfig, Config, ServerConfig
+from .config_load import UpstreamsOnly, load_config, load_signing_keys, load_upstreams
+from .config_values import parse_duration
 from .credentials import MAX_FAILURES
 from .errors import ConfigError, GatewayError, NoCredential
 from .logs import setup_logging

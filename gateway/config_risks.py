@@ -1,7 +1,8 @@
 """Setups that load but are risky: the tests behind the config's warnings.
 
-Pure functions over values, files and addresses; :class:`gateway.config_rules.Validator` calls
-them and turns what they find into ``"yaml.path: message"`` warnings (or errors). None of them
+Pure functions over values, files and addresses; the config rules (:mod:`gateway.config_check`,
+:mod:`gateway.config_rules`, :mod:`gateway.config_keys`) call them and turn what they find into
+``"yaml.path: message"`` warnings (or errors). None of them
 ever returns or formats a secret value. The thresholds are documented in the README
 ("Configuration") and SECURITY.md.
 """
@@ -101,4 +102,8 @@ def split_url_password(url: str) -> tuple[str, str | None]:
         query = urlencode([(k, v) for k, v in pairs if k != "password"])
     if netloc == parts.netloc and query == parts.query:
         return url, None
-    return urlunsplit(parts._replace(netloc=netloc, query=query)), password
+    out = urlunsplit(parts._replace(netloc=netloc, query=query))
+    rest = len(parts.scheme) + 1
+    if url[rest:].startswith("//") and not out[rest:].startswith("//"):
+        out = f"{out[:rest]}//{out[rest:]}"  # unix:///path: redis-py requires the "//"
+    return out, password

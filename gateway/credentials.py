@@ -48,7 +48,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .config import Credential
+from .config import Credential, ServerConfig, UpstreamConfig
 from .errors import NoCredential
 from .refusal import REASONS, Kind
 from .store import CredentialStateStore, StoreUnavailable
@@ -62,10 +62,10 @@ Status = Literal["unverified", "healthy", "failed"]
 
 MAX_FAILURES = 3
 FAILURE_WINDOW = 900.0  # VICIdial: LOCK_over = now - 900
-DEFAULT_COOLDOWN = 900.0
+DEFAULT_COOLDOWN = UpstreamConfig.credential_cooldown
 # How soon a changed config (a new secret, a hold released) can be seen: the default of
 # server.config_watch_interval.
-DEFAULT_RECHECK = 2.0
+DEFAULT_RECHECK = ServerConfig.config_watch_interval
 
 # A fingerprint tells "the secret changed" and lets replicas agree on a credential's state
 # without storing the secret: PBKDF2 over user and password, salted with where the credential is

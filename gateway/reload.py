@@ -43,8 +43,9 @@ from .audit import AuditLog
 from .auth import Authenticator
 from .breaker import CircuitBreaker
 from .cache import ReplyCache
-from .config import Config, UpstreamConfig, load_config
+from .config import Config, UpstreamConfig
 from .config_diff import config_changes
+from .config_load import load_config
 from .credentials import FAILURE_WINDOW, CredentialState
 from .custom_fields import CustomFields
 from .errors import ConfigError

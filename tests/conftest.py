@@ -25,7 +25,8 @@ from hypothesis import settings
 from gateway.app import create_app
 from gateway.auth import mint_token
 from gateway.catalog import CATALOG
-from gateway.config import Config, parse_config
+from gateway.config import Config
+from gateway.config_load import parse_config
 from gateway.logs import setup_logging
 from gateway.sim import RunningSim, SimState, start_simulator
 

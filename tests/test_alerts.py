@@ -13,7 +13,7 @@ import yaml
 from aiohttp import web
 
 from gateway.app import RUNTIME_KEY, create_app
-from gateway.config import load_config, parse_config
+from gateway.config_load import load_config, parse_config
 from gateway.metrics import Metrics
 from gateway.sim import RunningSim
 

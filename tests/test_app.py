@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 import gateway
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.refusal import Kind
 from gateway.upstream import UpstreamReply
 

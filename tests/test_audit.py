@@ -15,7 +15,7 @@ from gateway.audit import loggable_params, mask_phone
 from gateway.catalog import CATALOG
 from gateway.catalog.personal import CATEGORIES, LOGGABLE, PERSONAL, category
 from gateway.catalog.spec import ParamKind
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.sim import RunningSim
 
 from .conftest import API_PASS, API_USER, CRM_SECRET, Gateway, config_dict, start_gateway

@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from gateway.auth import MAX_TOKEN_CHARS, REASONS, Authenticator, Caller, mint_token
-from gateway.config import Config, parse_config
+from gateway.config import Config
+from gateway.config_load import parse_config
 from gateway.errors import Unauthorized
 
 T0 = 1_700_000_000.0  # fake "now"

@@ -17,7 +17,7 @@ import pytest
 from gateway.app import RUNTIME_KEY
 from gateway.auth import Authenticator, mint_token
 from gateway.cache import ReplyCache
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.credentials import FAILURE_WINDOW, MAX_FAILURES, CredentialPool, Lease
 from gateway.errors import ConfigError, Unavailable
 from gateway.limits import Concurrency

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from gateway.auth import Authenticator
-from gateway.config import load_config
+from gateway.config_load import load_config
 
 from .conftest import CRM_SECRET, config_dict, free_port
 from .test_config import SECOND_APPS_BLOCK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import os
@@ -14,7 +15,20 @@ import pytest
 import yaml
 
 from gateway.catalog import CATALOG
-from gateway.config import ParamRule, load_config, parse_config, parse_duration
+from gateway.config import (
+    AppConfig,
+    Config,
+    Credential,
+    ParamRule,
+    ServerConfig,
+    UpstreamConfig,
+    YamlKey,
+    accepted_keys,
+    required_keys,
+    yaml_fields,
+)
+from gateway.config_load import load_config, parse_config
+from gateway.config_values import parse_duration, port_number
 from gateway.errors import BadRequest, ConfigError, Forbidden
 from gateway.policy import build_params
 
@@ -177,14 +191,6 @@ def test_secret_values_never_in_errors() -> None:
     doc["upstreams"]["main"]["credentials"][0]["pass"] = "Leaky pass 99"
     errors = errors_of(doc)
     assert errors and all("Leaky pass 99" not in e for e in errors)
-
-
-@pytest.mark.parametrize(
-    ("raw", "seconds"),
-    [("30s", 30), ("5m", 300), ("1h", 3600), ("500ms", 0.5), (12, 12), ("2d", 172800)],
-)
-def test_durations(raw: object, seconds: float) -> None:
-    assert parse_duration(raw) == seconds
 
 
 def test_example_and_demo_configs_load(tmp_path: Path) -> None:
@@ -742,3 +748,86 @@ def test_allow_and_force_values_in_another_spelling_mean_the_value_sent() -> Non
     )
     with pytest.raises(Forbidden):
         build_params(app, CATALOG["add_phone"], {**phone, "local_gmt": "-6"})
+
+
+# --- the config objects and the config modules ------------------------------------------------
+
+
+def test_a_yaml_key_is_declared_on_its_field() -> None:
+    # The YAML key can differ from the field's name; the field holds how it is read.
+    assert yaml_fields(Credential)["pass"] == ("password", YamlKey(required=True, key="pass"))
+    assert yaml_fields(UpstreamConfig)["timeout"] == ("timeout", YamlKey(parse_duration))
+    assert yaml_fields(ServerConfig)["metrics_port"] == (
+        "metrics_port",
+        YamlKey(port_number, nullable=True),
+    )
+    # Fields that are no YAML keys: names (the mapping's key), and what the loader adds.
+    assert "name" not in accepted_keys(UpstreamConfig) | accepted_keys(AppConfig)
+    assert "custom_fields" not in accepted_keys(AppConfig)  # params.<fn>.custom_fields
+    assert not {"user_ref", "pass_ref", "password"} & accepted_keys(Credential)
+    assert not {"warnings", "path", "files"} & accepted_keys(Config)
+    assert required_keys(Config) == {"upstreams", "apps"}
+    assert required_keys(ServerConfig) == frozenset()
+
+
+def test_mapping_defaults_are_read_only() -> None:
+    up = parse_config(config_dict()).upstreams["main"]
+    for name in ("class_timeouts", "class_concurrency", "cache"):
+        value = getattr(up, name)
+        assert value == {}
+        with pytest.raises(TypeError):
+            value["read"] = 1
+
+
+def _imports(path: Path, module: str) -> set[str]:
+    """The gateway modules ``module`` imports, at the top or inside a function; imports under
+    ``if TYPE_CHECKING:`` (never run) are left out."""
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text()))
+    return found
+
+
+def test_no_config_module_imports_one_that_imports_it_back() -> None:
+    """config.py holds the objects and imports none of the rules; the rules and the loader
+    build on it. No module imports back one that imports it, even inside a function."""
+    root = REPO / "gateway"
+    modules = {
+        ".".join(("gateway", *p.relative_to(root).with_suffix("").parts)).removesuffix(
+            ".__init__"
+        ): p
+        for p in root.rglob("*.py")
+    }
+    graph = {m: _imports(p, m) & modules.keys() - {m} for m, p in modules.items()}
+
+    def reaches(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for nxt in graph[todo.pop()] - seen:
+                seen.add(nxt)
+                todo.append(nxt)
+        return seen
+
+    config_modules = sorted(m for m in modules if m.startswith("gateway.config"))
+    assert len(config_modules) == 9, config_modules
+    assert {m: m in reaches(m) for m in config_modules} == dict.fromkeys(config_modules, False)
+    rules = {"gateway.config_check", "gateway.config_keys", "gateway.config_rules"}
+    assert not reaches("gateway.config") & (rules | {"gateway.config_load"})

@@ -16,7 +16,7 @@ import yaml
 from aiohttp import web
 
 from gateway.app import METRICS_KEY, create_app
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.credentials import CredentialPool, NoCredential
 from gateway.sim import ManualClock, RunningSim, SimState, start_simulator
 

@@ -17,9 +17,9 @@ import pytest
 from aiohttp import web
 
 from gateway.app import create_app
-from gateway.config import ConfigError, parse_config
+from gateway.config_load import parse_config
 from gateway.custom_fields import custom_param
-from gateway.errors import BadRequest
+from gateway.errors import BadRequest, ConfigError
 from gateway.policy import check_value
 from gateway.sim import ManualClock, SimState, start_simulator
 from gateway.sim.data_leads import CallLogRow

@@ -22,7 +22,7 @@ import pytest
 
 import gateway.sim.handlers  # noqa: F401  (each handler module registers its filters)
 from gateway.catalog import CATALOG
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.errors import BadRequest, Forbidden
 from gateway.policy import DEFAULT_CHARSETS, build_params
 from gateway.sim.params import FILTERS

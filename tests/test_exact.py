@@ -27,7 +27,7 @@ from gateway.catalog import CATALOG
 from gateway.catalog.fields import USER_ID_FIELDS
 from gateway.catalog.parser import ReplyShapeError, parse_reply
 from gateway.catalog.reply import ParsedReply, hide_logins
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.sim import RunningSim, SimState, start_simulator
 from gateway.upstream import printed_password_pattern
 

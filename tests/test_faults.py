@@ -32,7 +32,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.refusal import PROBE_FUNCTION
 from gateway.sim import Faults, RunningSim, SimState, make_server_tls, start_simulator
 

@@ -15,7 +15,7 @@ import aiohttp
 import yaml
 
 from gateway.auth import mint_token
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.sim import Faults, RunningSim
 
 from .conftest import API_PASS, API_USER, Gateway, config_dict, free_port, start_gateway

@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 
 from gateway.app import create_app
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.sim import ManualClock, SimState, start_simulator
 
 from .conftest import API_PASS, API_USER, CRM_SECRET, Gateway, config_dict, start_gateway

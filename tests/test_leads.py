@@ -388,7 +388,7 @@ def test_sample_parsed(sample: Sample) -> None:
 
 
 def _crm_app() -> Any:
-    from gateway.config import parse_config
+    from gateway.config_load import parse_config
 
     from .conftest import config_dict
 

@@ -22,7 +22,8 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from gateway.config import AppConfig, RateLimit, parse_config
+from gateway.config import AppConfig, RateLimit
+from gateway.config_load import parse_config
 from gateway.errors import RateLimited, Unavailable
 from gateway.limits import IdempotentCall, begin_idempotent, check_rate
 from gateway.metrics import Metrics

@@ -24,7 +24,7 @@ import pytest
 from gateway.catalog import CATALOG
 from gateway.catalog import lists as lists_catalog
 from gateway.catalog.parser import ParsedReply, ReplyShapeError, parse_reply
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.policy import DEFAULT_CHARSETS
 from gateway.sim import ManualClock, RunningSim, SimState, start_simulator
 from gateway.sim.data_lists import Did, Permissions, Preset

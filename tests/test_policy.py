@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from gateway.catalog import CATALOG
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.errors import BadRequest, Forbidden
 from gateway.policy import build_params
 

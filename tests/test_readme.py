@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from jwt.algorithms import RSAAlgorithm
 
 from gateway.app import RUNTIME_KEY
-from gateway.config import load_config
+from gateway.config_load import load_config
 from gateway.sim import RunningSim
 
 from .conftest import CRM_SECRET, Gateway, config_dict, start_gateway

@@ -15,7 +15,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from gateway.catalog import generic as g
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.refusal import (
     PROBE_FUNCTION,
     PROBE_LOGIN_OK,

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from gateway.app import METRICS_KEY, RUNTIME_KEY, create_app
 from gateway.auth import mint_token
-from gateway.config import load_config
+from gateway.config_load import load_config
 from gateway.sim import RunningSim
 from gateway.upstream import VicidialUpstream
 

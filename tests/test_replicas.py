@@ -24,7 +24,8 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from gateway.auth import mint_token
-from gateway.config import Config, parse_config
+from gateway.config import Config
+from gateway.config_load import parse_config
 from gateway.sim import Faults, RunningSim
 
 from .conftest import API_USER, config_dict

@@ -895,7 +895,7 @@ async def test_gateway_permission_problems_are_502(gateway: Gateway) -> None:
 
 
 def test_gateway_owns_stage_and_header_and_lists_are_joined() -> None:
-    from gateway.config import parse_config
+    from gateway.config_load import parse_config
 
     from .conftest import config_dict
 

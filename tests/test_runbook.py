@@ -25,7 +25,7 @@ from aiohttp import web
 
 from gateway.app import create_app
 from gateway.auth import mint_token
-from gateway.config import load_config
+from gateway.config_load import load_config
 from gateway.sim import RunningSim
 
 from .conftest import API_PASS, API_USER, config_dict

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from gateway.config import ServerConfig, parse_config
+from gateway.config import ServerConfig
+from gateway.config_load import parse_config
 from gateway.errors import error_body
 from gateway.server import Listener, handler_args, start_listener
 

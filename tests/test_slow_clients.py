@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.errors import ConfigError
 from gateway.sim import Faults, RunningSim
 

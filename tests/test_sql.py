@@ -22,7 +22,7 @@ import pytest
 
 from gateway.catalog import CATALOG
 from gateway.catalog.spec import BARE_SAFE, FunctionSpec, Param
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.errors import BadRequest, Forbidden
 from gateway.policy import DEFAULT_CHARSETS, build_params, check_value
 from gateway.sim import SimState, start_simulator

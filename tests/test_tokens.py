@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from gateway.auth import Authenticator
-from gateway.config import load_config
+from gateway.config_load import load_config
 from gateway.errors import Unauthorized
 
 from .conftest import API_PASS, CRM_SECRET, config_dict

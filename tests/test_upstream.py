@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.errors import UpstreamError
 from gateway.sim import RunningSim
 from gateway.upstream import SCRUBBED, VicidialUpstream

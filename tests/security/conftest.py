@@ -28,7 +28,8 @@ from gateway.app import METRICS_KEY, create_app
 from gateway.auth import mint_token
 from gateway.catalog import CATALOG
 from gateway.catalog.spec import FunctionSpec, Param
-from gateway.config import RESERVED_PARAMS, AppConfig, Config, parse_config
+from gateway.config import RESERVED_PARAMS, AppConfig, Config
+from gateway.config_load import parse_config
 from gateway.errors import GatewayError
 from gateway.metrics import Metrics
 from gateway.policy import build_params

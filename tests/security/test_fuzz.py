@@ -35,7 +35,8 @@ from gateway.auth import mint_token
 from gateway.catalog import CATALOG, generic
 from gateway.catalog.parser import ReplyShapeError, parse_reply
 from gateway.catalog.spec import FunctionSpec, Template
-from gateway.config import RESERVED_PARAMS, Config, parse_config
+from gateway.config import RESERVED_PARAMS, Config
+from gateway.config_load import parse_config
 from gateway.errors import BadRequest, Forbidden
 from gateway.policy import DEFAULT_CHARSETS, build_params, gateway_params
 from gateway.server import handler_args, start_listener

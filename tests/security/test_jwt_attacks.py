@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from multidict import CIMultiDict
 
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.errors import ConfigError
 from gateway.sim import RunningSim
 

@@ -29,7 +29,7 @@ from gateway.catalog.fields import field_type
 from gateway.catalog.parser import ReplyShapeError, parse_reply
 from gateway.catalog.spec import FunctionSpec
 from gateway.catalog.stream import streamable
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.sim import RunningSim
 
 from ..conftest import without_request_ids

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from gateway.catalog import CATALOG
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.sim import RunningSim
 
 from .conftest import API_USER, GW, assert_refused, sec_config_dict, serve_gateway

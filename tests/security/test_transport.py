@@ -23,7 +23,7 @@ import pytest
 import trustme
 from aiohttp import web
 
-from gateway.config import parse_config
+from gateway.config_load import parse_config
 from gateway.errors import ConfigError
 from gateway.sim import RunningSim
 
