@@ -475,7 +475,7 @@ async def _upstream_call(
             async with runtime.concurrency.slots(caller.app, upstream_cfg, klass):
                 inflight.inc()
                 try:
-                    return await upstream.call(spec.name, form, source=caller.app.source)
+                    return await upstream.call(spec, form, source=caller.app.source)
                 finally:
                     inflight.dec()
 
@@ -530,7 +530,7 @@ def _own_calls(request: web.Request, caller: Caller) -> Lookup:
     async def call(spec: FunctionSpec, params: Mapping[str, str]) -> ParsedReply:
         form = {**params, **gateway_params(spec)}
         async with runtime.concurrency.slots(caller.app, cfg, function_class(spec)):
-            reply = await upstream.call(spec.name, form, source=caller.app.source)
+            reply = await upstream.call(spec, form, source=caller.app.source)
         parsed = (
             refusal_reply(reply.refusal)
             if reply.refusal is not None

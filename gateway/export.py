@@ -122,7 +122,7 @@ async def stream_export(
     """
     async with contextlib.AsyncExitStack() as stack:
         async with _vicidial_by(deadline):
-            up = await stack.enter_async_context(upstream.stream(spec.name, params, source=source))
+            up = await stack.enter_async_context(upstream.stream(spec, params, source=source))
             if up.refusal is not None:
                 raise Buffered(
                     refusal_reply(up.refusal),

@@ -42,7 +42,6 @@ import aiohttp
 
 from . import refusal
 from .breaker import CircuitBreaker
-from .catalog import CATALOG
 from .catalog.spec import FunctionSpec
 from .config import Credential, UpstreamConfig
 from .credentials import DEFAULT_RECHECK, CredentialPool, CredentialState, Lease, NoCredential
@@ -113,12 +112,14 @@ class UpstreamStream:
 class Upstream(Protocol):
     """The calls the rest of the gateway makes to VICIdial."""
 
-    async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
+    async def call(
+        self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
+    ) -> UpstreamReply:
         """The whole reply (bounded), for ordinary functions."""
         ...
 
     def stream(
-        self, function: str, params: Mapping[str, str], *, source: str
+        self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
     ) -> AbstractAsyncContextManager[UpstreamStream]:
         """The reply line by line, for exports streamed to the caller."""
         ...
@@ -347,16 +348,9 @@ class VicidialUpstream:
         except (aiohttp.ClientError, OSError, asyncio.IncompleteReadError):
             raise MaybeSent("the connection to VICIdial failed during the call") from None
 
-    def _timeout(self, function: str) -> aiohttp.ClientTimeout:
-        spec = CATALOG.get(function)
-        klass = function_class(spec) if spec is not None else "read"
-        total = self.cfg.class_timeouts.get(klass, self.cfg.timeout)
+    def _timeout(self, spec: FunctionSpec) -> aiohttp.ClientTimeout:
+        total = self.cfg.class_timeouts.get(function_class(spec), self.cfg.timeout)
         return aiohttp.ClientTimeout(total=total, connect=min(self.cfg.connect_timeout, total))
-
-    @staticmethod
-    def _read_only(function: str) -> bool:
-        spec = CATALOG.get(function)
-        return spec is not None and spec.effect == "read_only"
 
     async def _backoff(self, attempt: int) -> None:
         """Jittered exponential backoff: 0..base, 0..2*base, ..."""
@@ -394,14 +388,13 @@ class VicidialUpstream:
     async def _refusal(
         self,
         cred: Credential,
-        function: str,
+        spec: FunctionSpec,
         body: str,
         source: str,
         timeout: aiohttp.ClientTimeout,
     ) -> refusal.Kind | None:
         """The refusal of this login that ``body`` (unscrubbed) proves, probing where it must."""
-        spec = CATALOG.get(function)
-        if spec is not None and not spec.needs_login:
+        if not spec.needs_login:
             return None
         claim = refusal.read_claim(body, cred.user.reveal(), cred.password.reveal())
         if claim is None:
@@ -416,7 +409,7 @@ class VicidialUpstream:
                 extra={
                     "upstream": self.name,
                     "credential": cred.name,
-                    "function": function,
+                    "function": spec.name,
                     "claimed": claim.kind,
                     "probe": verdict or "no answer",
                 },
@@ -440,7 +433,9 @@ class VicidialUpstream:
             body.decode(charset, errors="replace"), cred.user.reveal(), cred.password.reveal()
         )
 
-    async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
+    async def call(
+        self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
+    ) -> UpstreamReply:
         """The whole reply, with the breaker's say and retries where they are safe.
 
         Read-only functions are retried (at most ``retries`` times, jittered backoff) after a
@@ -448,7 +443,7 @@ class VicidialUpstream:
         500). A mutating call is re-sent only if it never left (no connection was made).
         """
         _credential_used.set(None)
-        read_only = self._read_only(function)
+        read_only = spec.effect == "read_only"
         attempts = 1 + self.cfg.retries
         for attempt in range(attempts):
             last = attempt + 1 == attempts
@@ -456,7 +451,7 @@ class VicidialUpstream:
                 await self._backoff(attempt - 1)
             await self.breaker.before_call(self.ping)
             try:
-                reply = await self._call_once(function, params, source)
+                reply = await self._call_once(spec, params, source)
             except TLSRefused:
                 raise  # a trust problem, not a passing one: neither retried nor counted
             except NotSent:
@@ -476,10 +471,10 @@ class VicidialUpstream:
         raise AssertionError("unreachable")
 
     async def _call_once(
-        self, function: str, params: Mapping[str, str], source: str
+        self, spec: FunctionSpec, params: Mapping[str, str], source: str
     ) -> UpstreamReply:
         """One call; a refused login moves the same call to the next credential."""
-        timeout = self._timeout(function)
+        timeout = self._timeout(spec)
         started = time.monotonic()
         tried: set[str] = set()
         refused: UpstreamReply | None = None  # the last login refusal, if every credential fails
@@ -494,7 +489,7 @@ class VicidialUpstream:
             cred = lease.credential
             _credential_used.set(cred.name)
             try:
-                async with self._post(cred, function, params, source, timeout) as resp:
+                async with self._post(cred, spec.name, params, source, timeout) as resp:
                     body = await _read_body(resp)
                     status = resp.status
                     content_type = resp.headers.get("Content-Type", "")
@@ -505,7 +500,7 @@ class VicidialUpstream:
             raw = body.decode(charset, errors="replace")
             try:
                 kind = (
-                    await self._refusal(cred, function, raw, source, timeout)
+                    await self._refusal(cred, spec, raw, source, timeout)
                     if status == 200
                     else None
                 )
@@ -523,17 +518,17 @@ class VicidialUpstream:
                 await self.credentials.succeeded(lease)
             else:
                 await self.credentials.released(lease)
-            self._withhold_if_password(function, [raw])
+            self._withhold_if_password(spec.name, [raw])
             return UpstreamReply(status, content_type, raw, cred.name, elapsed)
 
     @asynccontextmanager
     async def stream(
-        self, function: str, params: Mapping[str, str], *, source: str
+        self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
     ) -> AsyncIterator[UpstreamStream]:
         """The reply line by line; the first lines are read before deciding about the login."""
         _credential_used.set(None)
         await self.breaker.before_call(self.ping)
-        timeout = self._timeout(function)
+        timeout = self._timeout(spec)
         started = time.monotonic()
         tried: set[str] = set()
         refused: UpstreamStream | None = None
@@ -549,7 +544,7 @@ class VicidialUpstream:
             _credential_used.set(cred.name)
             decided = False
             try:
-                async with self._post(cred, function, params, source, timeout) as resp:
+                async with self._post(cred, spec.name, params, source, timeout) as resp:
                     self.breaker.succeeded()
                     raw = _line_batches(resp, resp.charset or "utf-8")
                     first: list[str] = await anext(raw, [])
@@ -563,7 +558,7 @@ class VicidialUpstream:
                             second = await anext(raw, None)
                             if second is None:
                                 kind = await self._refusal(
-                                    cred, function, first[0] + "\n", source, timeout
+                                    cred, spec, first[0] + "\n", source, timeout
                                 )
                             else:
                                 raw = _prepend(second, raw)
@@ -576,7 +571,7 @@ class VicidialUpstream:
                             resp.status, "", cred.name, started, _prepend([line], _nothing()), kind
                         )
                         continue
-                    batches = self._guarded(function, _prepend(first, raw))
+                    batches = self._guarded(spec.name, _prepend(first, raw))
                     if resp.status == 200:
                         await self.credentials.succeeded(lease)
                         decided = True
