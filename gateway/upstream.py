@@ -59,6 +59,8 @@ MAX_REPLY_BYTES = 64 * 1024 * 1024
 # Streamed exports are read in chunks of this size; no single line may exceed MAX_LINE_CHARS.
 STREAM_CHUNK_BYTES = 256 * 1024
 MAX_LINE_CHARS = 4 * 1024 * 1024
+# The form fields the gateway always sets itself, last and in this order (see _form).
+_OWN_FIELDS = frozenset({"function", "user", "pass", "source"})
 # The source label of the gateway's own logins that run nothing (verifying a new secret).
 VERIFY_SOURCE = "vicigw"
 
@@ -302,9 +304,11 @@ class VicidialUpstream:
         """The form body. ``source`` goes last: VICIdial logs the *raw, unfiltered* value of
         the last form field into its single-quoted ``vicidial_api_log.value`` (a variable left
         over from a loop over the POST fields), so the last field must be one the gateway owns,
-        harmless in SQL and no secret (the password there would be stored in clear)."""
+        harmless in SQL and no secret (the password there would be stored in clear). The
+        gateway's own fields are never taken from ``params`` (a key already there would keep its
+        place in the form, so ``source`` would not be last)."""
         return {
-            **params,
+            **{k: v for k, v in params.items() if k not in _OWN_FIELDS},
             "function": function,
             "user": cred.user.reveal(),
             "pass": cred.password.reveal(),
