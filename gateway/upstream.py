@@ -26,16 +26,17 @@ import asyncio
 import codecs
 import contextvars
 import dataclasses
+import functools
 import hashlib
 import logging
 import random
 import re
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -108,6 +109,49 @@ class UpstreamStream:
     batches: AsyncIterator[list[str]]
     refusal: refusal.Kind | None = None  # as in UpstreamReply
     retry_after: int | None = None
+    reason: str | None = None
+
+
+_Body = TypeVar("_Body")
+
+
+@dataclass(frozen=True)
+class _Read(Generic[_Body]):
+    """As much of a response as tells whether it is a refusal, and the body to pass on."""
+
+    claim: refusal.Claim | None  # the reply reads as a refusal of this login (to be confirmed)
+    claimed: str  # the whole reply the claim is about (unscrubbed), with its LF
+    body: _Body
+
+
+# Reads a response: it gets the response and a function that reads a whole reply as a claim.
+_Reader = Callable[
+    [aiohttp.ClientResponse, Callable[[str], refusal.Claim | None]], Awaitable[_Read[_Body]]
+]
+
+
+@dataclass(frozen=True)
+class _Answer(Generic[_Body]):
+    """What VICIdial answered with a login it did not refuse (see VicidialUpstream._exchange)."""
+
+    status: int
+    content_type: str
+    credential: str
+    started: float  # time.monotonic() when the call began
+    body: _Body
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """VICIdial's confirmed refusal of the last login tried; ``line`` is masked."""
+
+    status: int
+    content_type: str
+    credential: str
+    started: float
+    kind: refusal.Kind
+    line: str  # the refusal line with its LF, the echoed password masked
+    retry_after: int | None = None  # set when no other credential is left (as in UpstreamReply)
     reason: str | None = None
 
 
@@ -389,20 +433,22 @@ class VicidialUpstream:
         if self.metrics is not None:
             self.metrics.upstream_login_failures.labels(self.name, lease.credential.name).inc()
 
-    async def _refusal(
+    def _claim(self, cred: Credential, spec: FunctionSpec, body: str) -> refusal.Claim | None:
+        """The refusal of this login ``body`` (unscrubbed, the whole reply) reads as, if any:
+        still to be confirmed (:meth:`_confirmed`). A function that needs no login has none."""
+        if not spec.needs_login:
+            return None
+        return refusal.read_claim(body, cred.user.reveal(), cred.password.reveal())
+
+    async def _confirmed(
         self,
         cred: Credential,
         spec: FunctionSpec,
-        body: str,
+        claim: refusal.Claim,
         source: str,
         timeout: aiohttp.ClientTimeout,
     ) -> refusal.Kind | None:
-        """The refusal of this login that ``body`` (unscrubbed) proves, probing where it must."""
-        if not spec.needs_login:
-            return None
-        claim = refusal.read_claim(body, cred.user.reveal(), cred.password.reveal())
-        if claim is None:
-            return None
+        """The refusal ``claim`` proves, probing where it must (None: the reply is data)."""
         if claim.conclusive:
             return claim.kind
         verdict = await self._probe(cred, source, timeout)
@@ -436,6 +482,68 @@ class VicidialUpstream:
         return refusal.probe_verdict(
             body.decode(charset, errors="replace"), cred.user.reveal(), cred.password.reveal()
         )
+
+    @asynccontextmanager
+    async def _exchange(
+        self,
+        spec: FunctionSpec,
+        params: Mapping[str, str],
+        source: str,
+        read: _Reader[_Body],
+    ) -> AsyncIterator[_Answer[_Body] | _Refused]:
+        """The call sent with one credential after another, in the pool's order, until VICIdial
+        does not refuse the login: its answer (the response still open), or, when no credential
+        is left after a refusal, the last refusal with the pool's wait and reason.
+
+        ``read`` reads as much of the response as tells whether it is a refusal. Every lease is
+        given back: succeeded (a 200 that is no refusal), login_failed, or released.
+        """
+        timeout = self._timeout(spec)
+        started = time.monotonic()
+        tried: set[str] = set()
+        refused: _Refused | None = None
+        while True:
+            try:
+                lease = await self.credentials.acquire(tried)
+            except NoCredential as exc:
+                if refused is None:
+                    raise
+                # This call saw VICIdial refuse the login: say so (502; a lock is a 503).
+                yield dataclasses.replace(refused, retry_after=exc.retry_after, reason=exc.reason)
+                return
+            cred = lease.credential
+            _credential_used.set(cred.name)
+            decided = False
+            try:
+                async with self._post(cred, spec.name, params, source, timeout) as resp:
+                    got = await read(resp, functools.partial(self._claim, cred, spec))
+                    kind = (
+                        await self._confirmed(cred, spec, got.claim, source, timeout)
+                        if got.claim is not None
+                        else None
+                    )
+                    content_type = resp.headers.get("Content-Type", "")
+                    if kind is not None:
+                        await self._login_failed(lease, kind)
+                        decided = True
+                        tried.add(cred.name)
+                        refused = _Refused(
+                            resp.status,
+                            content_type,
+                            cred.name,
+                            started,
+                            kind,
+                            refusal.masked(got.claimed, kind, SCRUBBED),
+                        )
+                        continue
+                    if resp.status == 200:
+                        await self.credentials.succeeded(lease)
+                        decided = True
+                    yield _Answer(resp.status, content_type, cred.name, started, got.body)
+                    return
+            finally:
+                if not decided:
+                    await self.credentials.released(lease)
 
     async def call(
         self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
@@ -477,53 +585,22 @@ class VicidialUpstream:
     async def _call_once(
         self, spec: FunctionSpec, params: Mapping[str, str], source: str
     ) -> UpstreamReply:
-        """One call; a refused login moves the same call to the next credential."""
-        timeout = self._timeout(spec)
-        started = time.monotonic()
-        tried: set[str] = set()
-        refused: UpstreamReply | None = None  # the last login refusal, if every credential fails
-        while True:
-            try:
-                lease = await self.credentials.acquire(tried)
-            except NoCredential as exc:
-                if refused is None:
-                    raise
-                # This call saw VICIdial refuse the login: say so (502; a lock is a 503).
-                return dataclasses.replace(refused, retry_after=exc.retry_after, reason=exc.reason)
-            cred = lease.credential
-            _credential_used.set(cred.name)
-            try:
-                async with self._post(cred, spec.name, params, source, timeout) as resp:
-                    body = await _read_body(resp)
-                    status = resp.status
-                    content_type = resp.headers.get("Content-Type", "")
-                    charset = resp.charset or "utf-8"
-            except BaseException:
-                await self.credentials.released(lease)
-                raise
-            raw = body.decode(charset, errors="replace")
-            try:
-                kind = (
-                    await self._refusal(cred, spec, raw, source, timeout)
-                    if status == 200
-                    else None
+        """One call (a refused login moves it to the next credential), read whole."""
+        async with self._exchange(spec, params, source, _read_whole) as got:
+            elapsed = time.monotonic() - got.started
+            if isinstance(got, _Refused):
+                return UpstreamReply(
+                    got.status,
+                    got.content_type,
+                    got.line,
+                    got.credential,
+                    elapsed,
+                    got.kind,
+                    got.retry_after,
+                    got.reason,
                 )
-            except BaseException:
-                await self.credentials.released(lease)
-                raise
-            elapsed = time.monotonic() - started
-            if kind is not None:
-                await self._login_failed(lease, kind)
-                tried.add(cred.name)
-                text = refusal.masked(raw, kind, SCRUBBED)
-                refused = UpstreamReply(status, content_type, text, cred.name, elapsed, kind)
-                continue
-            if status == 200:
-                await self.credentials.succeeded(lease)
-            else:
-                await self.credentials.released(lease)
-            self._withhold_if_password(spec.name, [raw])
-            return UpstreamReply(status, content_type, raw, cred.name, elapsed)
+            self._withhold_if_password(spec.name, [got.body])
+            return UpstreamReply(got.status, got.content_type, got.body, got.credential, elapsed)
 
     @asynccontextmanager
     async def stream(
@@ -532,64 +609,44 @@ class VicidialUpstream:
         """The reply line by line; the first lines are read before deciding about the login."""
         _credential_used.set(None)
         await self.breaker.before_call(self.ping)
-        timeout = self._timeout(spec)
-        started = time.monotonic()
-        tried: set[str] = set()
-        refused: UpstreamStream | None = None
-        while True:
-            try:
-                lease = await self.credentials.acquire(tried)
-            except NoCredential as exc:
-                if refused is None:
-                    raise
-                yield dataclasses.replace(refused, retry_after=exc.retry_after, reason=exc.reason)
-                return
-            cred = lease.credential
-            _credential_used.set(cred.name)
-            decided = False
-            try:
-                async with self._post(cred, spec.name, params, source, timeout) as resp:
-                    self.breaker.succeeded()
-                    raw = _line_batches(resp, resp.charset or "utf-8")
-                    first: list[str] = await anext(raw, [])
-                    kind: refusal.Kind | None = None
-                    if resp.status == 200 and len(first) == 1:
-                        # A refusal is the whole reply: one line (read on only if it may be one).
-                        claim = refusal.read_claim(
-                            first[0] + "\n", cred.user.reveal(), cred.password.reveal()
-                        )
-                        if claim is not None:
-                            second = await anext(raw, None)
-                            if second is None:
-                                kind = await self._refusal(
-                                    cred, spec, first[0] + "\n", source, timeout
-                                )
-                            else:
-                                raw = _prepend(second, raw)
-                    if kind is not None:
-                        await self._login_failed(lease, kind)
-                        decided = True
-                        tried.add(cred.name)
-                        line = refusal.masked(first[0], kind, SCRUBBED)
-                        refused = UpstreamStream(
-                            resp.status, "", cred.name, started, _prepend([line], _nothing()), kind
-                        )
-                        continue
-                    batches = self._guarded(spec.name, _prepend(first, raw))
-                    if resp.status == 200:
-                        await self.credentials.succeeded(lease)
-                        decided = True
-                    yield UpstreamStream(
-                        status=resp.status,
-                        content_type=resp.headers.get("Content-Type", ""),
-                        credential=cred.name,
-                        started=started,
-                        batches=batches,
-                    )
-                    return
-            finally:
-                if not decided:
-                    await self.credentials.released(lease)
+        async with self._exchange(spec, params, source, self._read_lines) as got:
+            if isinstance(got, _Refused):
+                yield UpstreamStream(
+                    got.status,
+                    "",
+                    got.credential,
+                    got.started,
+                    _prepend([got.line.removesuffix("\n")], _nothing()),
+                    got.kind,
+                    got.retry_after,
+                    got.reason,
+                )
+            else:
+                yield UpstreamStream(
+                    status=got.status,
+                    content_type=got.content_type,
+                    credential=got.credential,
+                    started=got.started,
+                    batches=self._guarded(spec.name, got.body),
+                )
+
+    async def _read_lines(
+        self, resp: aiohttp.ClientResponse, claim_of: Callable[[str], refusal.Claim | None]
+    ) -> _Read[AsyncIterator[list[str]]]:
+        """The reply as line batches; read on past the first only if it may be a refusal (a
+        refusal is the whole reply: one line)."""
+        self.breaker.succeeded()  # VICIdial answered
+        raw = _line_batches(resp, resp.charset or "utf-8")
+        first: list[str] = await anext(raw, [])
+        if resp.status == 200 and len(first) == 1:
+            body = first[0] + "\n"
+            claim = claim_of(body)
+            if claim is not None:
+                second = await anext(raw, None)
+                if second is None:
+                    return _Read(claim, body, _prepend(first, raw))
+                raw = _prepend(second, raw)
+        return _Read(None, "", _prepend(first, raw))
 
     async def ping(self) -> str:
         """``version`` needs no login: no credential is sent, none can be spent."""
@@ -651,6 +708,14 @@ class VicidialUpstream:
 
 class ReplyTooLarge(UpstreamError):
     """A buffered reply over MAX_REPLY_BYTES (exports are streamed, not buffered)."""
+
+
+async def _read_whole(
+    resp: aiohttp.ClientResponse, claim_of: Callable[[str], refusal.Claim | None]
+) -> _Read[str]:
+    """The whole reply, decoded (bounded, see _read_body)."""
+    raw = (await _read_body(resp)).decode(resp.charset or "utf-8", errors="replace")
+    return _Read(claim_of(raw) if resp.status == 200 else None, raw, raw)
 
 
 async def _read_body(resp: aiohttp.ClientResponse) -> bytes:
