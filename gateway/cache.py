@@ -15,11 +15,11 @@ VICIdial answers (HTTP 200, no login refusal) are cached; the cached text is alr
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
+from .digest import request_digest
 from .metrics import Metrics
 from .store import Store, StoreUnavailable
 from .upstream import UpstreamReply
@@ -35,8 +35,7 @@ class ReplyCache:
 
     @staticmethod
     def key(upstream: str, function: str, params: Mapping[str, str]) -> str:
-        canonical = json.dumps([upstream, function, sorted(params.items())], separators=(",", ":"))
-        return "cache:" + hashlib.sha256(canonical.encode()).hexdigest()
+        return "cache:" + request_digest(upstream, function, params=params)
 
     async def get_or_call(
         self,
