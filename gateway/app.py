@@ -47,7 +47,7 @@ from .catalog import CATALOG
 from .catalog.describe import describe
 from .catalog.generic import CALLER_MESSAGES
 from .catalog.parser import ParsedReply, ReplyShapeError, parse_reply
-from .catalog.reply import hide_logins
+from .catalog.reply import hide_logins, notices_json
 from .catalog.spec import CustomParse, FunctionSpec
 from .catalog.stream import streamable
 from .client_writes import send
@@ -654,7 +654,7 @@ def _parse_reply(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> Pa
 
 def reply_json(spec: FunctionSpec, parsed: ParsedReply) -> tuple[int, dict[str, Any]]:
     """HTTP status and JSON body for a parsed reply (request_id is added by the caller)."""
-    notices = [{"result": n.result, "message": n.message, "data": n.data} for n in parsed.notices]
+    notices = notices_json(parsed.notices)
     if parsed.result != "ERROR" or parsed.error_type is None:
         return 200, {
             "ok": True,

@@ -41,7 +41,7 @@ from typing import Any
 from aiohttp import web
 
 from .catalog.parser import parse_reply
-from .catalog.reply import Notice, ParsedReply, ReplyShapeError, hide_login
+from .catalog.reply import Notice, ParsedReply, ReplyShapeError, hide_login, notices_json
 from .catalog.spec import FunctionSpec
 from .catalog.stream import RowStream, split_leading_status
 from .client_writes import ClientTooSlow, write_by
@@ -80,10 +80,6 @@ class Buffered(Exception):
         # As in UpstreamReply: a refusal with no credential left (the 503's wait, and why).
         self.retry_after = retry_after
         self.reason = reason
-
-
-def _notices_json(notices: tuple[Notice, ...]) -> list[dict[str, Any]]:
-    return [{"result": n.result, "message": n.message, "data": n.data} for n in notices]
 
 
 def _dumps(value: Any) -> str:
@@ -316,7 +312,7 @@ class _JsonWriter(_Writer):
         error: GatewayError | None,
         rows: int,
     ) -> None:
-        tail: dict[str, Any] = {"notices": _notices_json(notices), "message": None}
+        tail: dict[str, Any] = {"notices": notices_json(notices), "message": None}
         if error is None:
             tail.update(result="SUCCESS", ok=True)
         else:
@@ -349,7 +345,7 @@ class _NdjsonWriter(_Writer):
             "ok": error is None,
             "function": function,
             "rows": rows,
-            "notices": _notices_json(notices),
+            "notices": notices_json(notices),
             "request_id": request_id,
         }
         if error is not None:
