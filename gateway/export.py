@@ -40,10 +40,10 @@ from typing import Any
 
 from aiohttp import web
 
-from .catalog.parser import parse_reply
+from .catalog.parser import parse_reply, split_leading_status
 from .catalog.reply import Notice, ParsedReply, ReplyShapeError, hide_login, notices_json
 from .catalog.spec import FunctionSpec
-from .catalog.stream import RowStream, split_leading_status
+from .catalog.stream import RowStream
 from .client_writes import ClientTooSlow, write_by
 from .errors import GatewayError, UpstreamError, UpstreamTimeout
 from .refusal import refusal_reply
