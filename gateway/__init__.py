@@ -6,12 +6,11 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from .app import create_app
 from .cli import main
 from .config import Config, load_config
 from .errors import ConfigError, GatewayError
+from .version import __version__
 
 __all__ = [
     "Config",

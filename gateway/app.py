@@ -40,7 +40,6 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from . import __version__
 from .audit import AuditRecord, loggable_params
 from .auth import Caller
 from .catalog import CATALOG
@@ -78,6 +77,7 @@ from .refusal import refusal_reply
 from .reload import Generation, Runtime
 from .store import StoredResponse
 from .upstream import NotSent, Upstream, UpstreamReply, credential_used, function_class
+from .version import __version__
 
 log = logging.getLogger("gateway.app")
 

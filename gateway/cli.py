@@ -28,7 +28,6 @@ from types import MappingProxyType
 
 from aiohttp import web
 
-from . import __version__
 from .app import create_app
 from .auth import mint_app_token, mint_token, sign_token
 from .catalog import CATALOG
@@ -53,6 +52,7 @@ from .server import Listener, handler_args, serve, start_listener
 from .sim import RunningSim, SimState, start_simulator
 from .store import MemoryStore, RedisStore, Store
 from .upstream import VicidialUpstream
+from .version import __version__
 
 log = logging.getLogger("gateway.cli")
 

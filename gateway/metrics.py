@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from . import __version__
+from .version import __version__
 
 if TYPE_CHECKING:
     from .credentials import CredentialState
