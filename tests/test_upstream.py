@@ -527,7 +527,7 @@ async def test_a_streamed_batch_that_prints_a_password_is_withheld(sim: RunningS
                 async for batch in up.batches:
                     received += batch
         assert leases_out(client) == 0
-    assert 0 < len(received) < 20_000
+    assert 0 < len(received) <= 20_000  # the batches before the one holding it
     assert not any(API_PASS in line for line in received)
 
 
