@@ -46,7 +46,7 @@ from .catalog import CATALOG
 from .catalog.describe import describe
 from .catalog.generic import CALLER_MESSAGES
 from .catalog.parser import ParsedReply, ReplyShapeError, parse_reply
-from .catalog.reply import hide_logins
+from .catalog.reply import hide_logins, notices_json
 from .catalog.spec import CustomParse, FunctionSpec
 from .catalog.stream import streamable
 from .client_writes import send
@@ -453,7 +453,7 @@ async def _upstream_call(
             async with runtime.concurrency.slots(caller.app, upstream_cfg, klass):
                 inflight.inc()
                 try:
-                    return await upstream.call(spec.name, form, source=caller.app.source)
+                    return await upstream.call(spec, form, source=caller.app.source)
                 finally:
                     inflight.dec()
 
@@ -510,7 +510,7 @@ def _own_calls(request: web.Request, caller: Caller) -> Lookup:
     async def call(spec: FunctionSpec, params: Mapping[str, str]) -> ParsedReply:
         form = {**params, **gateway_params(spec)}
         async with runtime.concurrency.slots(caller.app, cfg, function_class(spec)):
-            reply = await upstream.call(spec.name, form, source=caller.app.source)
+            reply = await upstream.call(spec, form, source=caller.app.source)
         parsed = (
             refusal_reply(reply.refusal)
             if reply.refusal is not None
@@ -631,10 +631,6 @@ def _parse_reply(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> Pa
     return parse_reply(spec, text, params=params)
 
 
-def _notices(parsed: ParsedReply) -> list[dict[str, Any]]:
-    return [{"result": n.result, "message": n.message, "data": n.data} for n in parsed.notices]
-
-
 def reply_json(spec: FunctionSpec, parsed: ParsedReply) -> dict[str, Any]:
     """The JSON body of a parsed reply that is no error (see :func:`reply_error`; request_id is
     added by the caller)."""
@@ -644,7 +640,7 @@ def reply_json(spec: FunctionSpec, parsed: ParsedReply) -> dict[str, Any]:
         "result": parsed.result,
         "message": parsed.message,
         "data": parsed.data,
-        "notices": _notices(parsed),
+        "notices": notices_json(parsed.notices),
     }
 
 
@@ -670,6 +666,6 @@ def reply_error(parsed: ParsedReply, retry_after: int | None = None) -> GatewayE
         parsed.error_type,
         message,
         details=details,
-        notices=_notices(parsed),
+        notices=notices_json(parsed.notices),
         retry_after=retry_after,
     )

@@ -16,11 +16,11 @@ VICIdial answers (HTTP 200, no login refusal) are cached; the cached text is alr
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
+from .digest import request_digest
 from .metrics import Metrics
 from .store import ReplyCacheStore, StoreUnavailable
 from .upstream import UpstreamReply
@@ -36,8 +36,7 @@ class ReplyCache:
 
     @staticmethod
     def key(upstream: str, function: str, params: Mapping[str, str]) -> str:
-        canonical = json.dumps([upstream, function, sorted(params.items())], separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return request_digest(upstream, function, params=params)
 
     async def get_or_call(
         self,

@@ -248,7 +248,7 @@ async def check_credentials(
                 client.credentials.ignore_cooldown = force
                 label = f"{up_name}/{cred.name}"
                 try:
-                    reply = await client.call("agent_status", {}, source="vicigwcheck")
+                    reply = await client.call(CATALOG["agent_status"], {}, source="vicigwcheck")
                 except NoCredential as exc:
                     # --force skips a cool-down, never the failure budget.
                     spent = len(client.credentials.state(cred.name).failures) >= MAX_FAILURES

@@ -52,7 +52,7 @@ caller as it is, each is turned into a tree error or a decision where it is caug
   its deadline and has been cut off; no reply can reach it, the export just ends.
 - ``gateway.upstream.PinMismatch``: raised inside aiohttp's connector (so it must be an
   ``aiohttp.ClientError``), turned into :class:`TLSRefused` by the upstream client.
-- ``gateway.catalog.reply.ReplyShapeError`` and ``gateway.catalog.parser._Misfit``: the pure
+- ``gateway.catalog.reply.ReplyShapeError`` and ``gateway.catalog.parser.Misfit``: the pure
   parser's verdicts; the data path turns a reply of no known shape into :class:`UpstreamError`.
 - ``gateway.app._DuplicateKey``: the JSON decoder's hook stopping at a repeated key; becomes
   :class:`BadRequest`.

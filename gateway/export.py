@@ -40,10 +40,10 @@ from typing import Any
 
 from aiohttp import web
 
-from .catalog.parser import parse_reply
-from .catalog.reply import Notice, ParsedReply, ReplyShapeError, hide_login
+from .catalog.parser import parse_reply, split_leading_status
+from .catalog.reply import Notice, ParsedReply, ReplyShapeError, hide_login, notices_json
 from .catalog.spec import FunctionSpec
-from .catalog.stream import RowStream, split_leading_status
+from .catalog.stream import RowStream
 from .client_writes import ClientTooSlow, write_by
 from .errors import GatewayError, UpstreamError, UpstreamTimeout
 from .refusal import refusal_reply
@@ -63,8 +63,6 @@ def wants_ndjson(request: web.Request) -> bool:
     return any(part.split(";")[0].strip().lower() == NDJSON for part in accept.split(","))
 
 
-def _notices_json(notices: tuple[Notice, ...]) -> list[dict[str, Any]]:
-    return [{"result": n.result, "message": n.message, "data": n.data} for n in notices]
 
 
 def _dumps(value: Any) -> str:
@@ -115,7 +113,7 @@ async def stream_export(
     """
     async with contextlib.AsyncExitStack() as stack:
         async with _vicidial_by(deadline):
-            up = await stack.enter_async_context(upstream.stream(spec.name, params, source=source))
+            up = await stack.enter_async_context(upstream.stream(spec, params, source=source))
             if up.refusal is not None:
                 return Buffered(refusal_reply(up.refusal), up.credential, up.retry_after, up.reason)
             if up.status != 200:
@@ -304,7 +302,7 @@ class _JsonWriter(_Writer):
         error: GatewayError | None,
         rows: int,
     ) -> None:
-        tail: dict[str, Any] = {"notices": _notices_json(notices), "message": None}
+        tail: dict[str, Any] = {"notices": notices_json(notices), "message": None}
         if error is None:
             tail.update(result="SUCCESS", ok=True)
         else:
@@ -337,7 +335,7 @@ class _NdjsonWriter(_Writer):
             "ok": error is None,
             "function": function,
             "rows": rows,
-            "notices": _notices_json(notices),
+            "notices": notices_json(notices),
             "request_id": request_id,
         }
         if error is not None:

@@ -26,13 +26,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import logging
 import math
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 from .config import AppConfig, UpstreamConfig
+from .digest import request_digest
 from .errors import (
     BadRequest,
     IdempotencyInProgress,
@@ -173,8 +173,7 @@ class IdempotentCall:
 
 
 def request_fingerprint(function: str, params: Mapping[str, str]) -> str:
-    canonical = json.dumps([function, sorted(params.items())], separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return request_digest(function, params=params)
 
 
 async def begin_idempotent(

@@ -26,23 +26,23 @@ import asyncio
 import codecs
 import contextvars
 import dataclasses
+import functools
 import hashlib
 import logging
 import random
 import re
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
 
 from . import refusal
 from .breaker import CircuitBreaker
-from .catalog import CATALOG
 from .catalog.spec import FunctionSpec
 from .config import Credential, UpstreamConfig
 from .credentials import DEFAULT_RECHECK, CredentialPool, CredentialState, Lease
@@ -68,6 +68,8 @@ MAX_REPLY_BYTES = 64 * 1024 * 1024
 # Streamed exports are read in chunks of this size; no single line may exceed MAX_LINE_CHARS.
 STREAM_CHUNK_BYTES = 256 * 1024
 MAX_LINE_CHARS = 4 * 1024 * 1024
+# The form fields the gateway always sets itself, last and in this order (see _form).
+_OWN_FIELDS = frozenset({"function", "user", "pass", "source"})
 # The source label of the gateway's own logins that run nothing (verifying a new secret).
 VERIFY_SOURCE = "vicigw"
 
@@ -118,15 +120,60 @@ class UpstreamStream:
     reason: str | None = None
 
 
+_Body = TypeVar("_Body")
+
+
+@dataclass(frozen=True)
+class _Read(Generic[_Body]):
+    """As much of a response as tells whether it is a refusal, and the body to pass on."""
+
+    claim: refusal.Claim | None  # the reply reads as a refusal of this login (to be confirmed)
+    claimed: str  # the whole reply the claim is about (unscrubbed), with its LF
+    body: _Body
+
+
+# Reads a response: it gets the response and a function that reads a whole reply as a claim.
+_Reader = Callable[
+    [aiohttp.ClientResponse, Callable[[str], refusal.Claim | None]], Awaitable[_Read[_Body]]
+]
+
+
+@dataclass(frozen=True)
+class _Answer(Generic[_Body]):
+    """What VICIdial answered with a login it did not refuse (see VicidialUpstream._exchange)."""
+
+    status: int
+    content_type: str
+    credential: str
+    started: float  # time.monotonic() when the call began
+    body: _Body
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """VICIdial's confirmed refusal of the last login tried; ``line`` is masked."""
+
+    status: int
+    content_type: str
+    credential: str
+    started: float
+    kind: refusal.Kind
+    line: str  # the refusal line with its LF, the echoed password masked
+    retry_after: int | None = None  # set when no other credential is left (as in UpstreamReply)
+    reason: str | None = None
+
+
 class Upstream(Protocol):
     """The calls the rest of the gateway makes to VICIdial."""
 
-    async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
+    async def call(
+        self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
+    ) -> UpstreamReply:
         """The whole reply (bounded), for ordinary functions."""
         ...
 
     def stream(
-        self, function: str, params: Mapping[str, str], *, source: str
+        self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
     ) -> AbstractAsyncContextManager[UpstreamStream]:
         """The reply line by line, for exports streamed to the caller."""
         ...
@@ -309,9 +356,11 @@ class VicidialUpstream:
         """The form body. ``source`` goes last: VICIdial logs the *raw, unfiltered* value of
         the last form field into its single-quoted ``vicidial_api_log.value`` (a variable left
         over from a loop over the POST fields), so the last field must be one the gateway owns,
-        harmless in SQL and no secret (the password there would be stored in clear)."""
+        harmless in SQL and no secret (the password there would be stored in clear). The
+        gateway's own fields are never taken from ``params`` (a key already there would keep its
+        place in the form, so ``source`` would not be last)."""
         return {
-            **params,
+            **{k: v for k, v in params.items() if k not in _OWN_FIELDS},
             "function": function,
             "user": cred.user.reveal(),
             "pass": cred.password.reveal(),
@@ -355,16 +404,9 @@ class VicidialUpstream:
         except (aiohttp.ClientError, OSError, asyncio.IncompleteReadError):
             raise MaybeSent("the connection to VICIdial failed during the call") from None
 
-    def _timeout(self, function: str) -> aiohttp.ClientTimeout:
-        spec = CATALOG.get(function)
-        klass = function_class(spec) if spec is not None else "read"
-        total = self.cfg.class_timeouts.get(klass, self.cfg.timeout)
+    def _timeout(self, spec: FunctionSpec) -> aiohttp.ClientTimeout:
+        total = self.cfg.class_timeouts.get(function_class(spec), self.cfg.timeout)
         return aiohttp.ClientTimeout(total=total, connect=min(self.cfg.connect_timeout, total))
-
-    @staticmethod
-    def _read_only(function: str) -> bool:
-        spec = CATALOG.get(function)
-        return spec is not None and spec.effect == "read_only"
 
     async def _backoff(self, attempt: int) -> None:
         """Jittered exponential backoff: 0..base, 0..2*base, ..."""
@@ -399,21 +441,22 @@ class VicidialUpstream:
         if self.metrics is not None:
             self.metrics.upstream_login_failures.labels(self.name, lease.credential.name).inc()
 
-    async def _refusal(
+    def _claim(self, cred: Credential, spec: FunctionSpec, body: str) -> refusal.Claim | None:
+        """The refusal of this login ``body`` (unscrubbed, the whole reply) reads as, if any:
+        still to be confirmed (:meth:`_confirmed`). A function that needs no login has none."""
+        if not spec.needs_login:
+            return None
+        return refusal.read_claim(body, cred.user.reveal(), cred.password.reveal())
+
+    async def _confirmed(
         self,
         cred: Credential,
-        function: str,
-        body: str,
+        spec: FunctionSpec,
+        claim: refusal.Claim,
         source: str,
         timeout: aiohttp.ClientTimeout,
     ) -> refusal.Kind | None:
-        """The refusal of this login that ``body`` (unscrubbed) proves, probing where it must."""
-        spec = CATALOG.get(function)
-        if spec is not None and not spec.needs_login:
-            return None
-        claim = refusal.read_claim(body, cred.user.reveal(), cred.password.reveal())
-        if claim is None:
-            return None
+        """The refusal ``claim`` proves, probing where it must (None: the reply is data)."""
         if claim.conclusive:
             return claim.kind
         verdict = await self._probe(cred, source, timeout)
@@ -424,7 +467,7 @@ class VicidialUpstream:
                 extra={
                     "upstream": self.name,
                     "credential": cred.name,
-                    "function": function,
+                    "function": spec.name,
                     "claimed": claim.kind,
                     "probe": verdict or "no answer",
                 },
@@ -448,7 +491,71 @@ class VicidialUpstream:
             body.decode(charset, errors="replace"), cred.user.reveal(), cred.password.reveal()
         )
 
-    async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
+    @asynccontextmanager
+    async def _exchange(
+        self,
+        spec: FunctionSpec,
+        params: Mapping[str, str],
+        source: str,
+        read: _Reader[_Body],
+    ) -> AsyncIterator[_Answer[_Body] | _Refused]:
+        """The call sent with one credential after another, in the pool's order, until VICIdial
+        does not refuse the login: its answer (the response still open), or, when no credential
+        is left after a refusal, the last refusal with the pool's wait and reason.
+
+        ``read`` reads as much of the response as tells whether it is a refusal. Every lease is
+        given back: succeeded (a 200 that is no refusal), login_failed, or released.
+        """
+        timeout = self._timeout(spec)
+        started = time.monotonic()
+        tried: set[str] = set()
+        refused: _Refused | None = None
+        while True:
+            try:
+                lease = await self.credentials.acquire(tried)
+            except NoCredential as exc:
+                if refused is None:
+                    raise
+                # This call saw VICIdial refuse the login: say so (502; a lock is a 503).
+                yield dataclasses.replace(refused, retry_after=exc.retry_after, reason=exc.reason)
+                return
+            cred = lease.credential
+            _credential_used.set(cred.name)
+            decided = False
+            try:
+                async with self._post(cred, spec.name, params, source, timeout) as resp:
+                    got = await read(resp, functools.partial(self._claim, cred, spec))
+                    kind = (
+                        await self._confirmed(cred, spec, got.claim, source, timeout)
+                        if got.claim is not None
+                        else None
+                    )
+                    content_type = resp.headers.get("Content-Type", "")
+                    if kind is not None:
+                        await self._login_failed(lease, kind)
+                        decided = True
+                        tried.add(cred.name)
+                        refused = _Refused(
+                            resp.status,
+                            content_type,
+                            cred.name,
+                            started,
+                            kind,
+                            refusal.masked(got.claimed, kind, SCRUBBED),
+                        )
+                        continue
+                    if resp.status == 200:
+                        await self.credentials.succeeded(lease)
+                        decided = True
+                    yield _Answer(resp.status, content_type, cred.name, started, got.body)
+                    return
+            finally:
+                if not decided:
+                    await self.credentials.released(lease)
+
+    async def call(
+        self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
+    ) -> UpstreamReply:
         """The whole reply, with the breaker's say and retries where they are safe.
 
         Read-only functions are retried (at most ``retries`` times, jittered backoff) after a
@@ -456,7 +563,7 @@ class VicidialUpstream:
         500). A mutating call is re-sent only if it never left (no connection was made).
         """
         _credential_used.set(None)
-        read_only = self._read_only(function)
+        read_only = spec.effect == "read_only"
         attempts = 1 + self.cfg.retries
         for attempt in range(attempts):
             last = attempt + 1 == attempts
@@ -464,7 +571,7 @@ class VicidialUpstream:
                 await self._backoff(attempt - 1)
             await self.breaker.before_call(self.ping)
             try:
-                reply = await self._call_once(function, params, source)
+                reply = await self._call_once(spec, params, source)
             except TLSRefused:
                 raise  # a trust problem, not a passing one: neither retried nor counted
             except NotSent:
@@ -484,121 +591,70 @@ class VicidialUpstream:
         raise AssertionError("unreachable")
 
     async def _call_once(
-        self, function: str, params: Mapping[str, str], source: str
+        self, spec: FunctionSpec, params: Mapping[str, str], source: str
     ) -> UpstreamReply:
-        """One call; a refused login moves the same call to the next credential."""
-        timeout = self._timeout(function)
-        started = time.monotonic()
-        tried: set[str] = set()
-        refused: UpstreamReply | None = None  # the last login refusal, if every credential fails
-        while True:
-            try:
-                lease = await self.credentials.acquire(tried)
-            except NoCredential as exc:
-                if refused is None:
-                    raise
-                # This call saw VICIdial refuse the login: say so (502; a lock is a 503).
-                return dataclasses.replace(refused, retry_after=exc.retry_after, reason=exc.reason)
-            cred = lease.credential
-            _credential_used.set(cred.name)
-            try:
-                async with self._post(cred, function, params, source, timeout) as resp:
-                    body = await _read_body(resp)
-                    status = resp.status
-                    content_type = resp.headers.get("Content-Type", "")
-                    charset = resp.charset or "utf-8"
-            except BaseException:
-                await self.credentials.released(lease)
-                raise
-            raw = body.decode(charset, errors="replace")
-            try:
-                kind = (
-                    await self._refusal(cred, function, raw, source, timeout)
-                    if status == 200
-                    else None
+        """One call (a refused login moves it to the next credential), read whole."""
+        async with self._exchange(spec, params, source, _read_whole) as got:
+            elapsed = time.monotonic() - got.started
+            if isinstance(got, _Refused):
+                return UpstreamReply(
+                    got.status,
+                    got.content_type,
+                    got.line,
+                    got.credential,
+                    elapsed,
+                    got.kind,
+                    got.retry_after,
+                    got.reason,
                 )
-            except BaseException:
-                await self.credentials.released(lease)
-                raise
-            elapsed = time.monotonic() - started
-            if kind is not None:
-                await self._login_failed(lease, kind)
-                tried.add(cred.name)
-                text = refusal.masked(raw, kind, SCRUBBED)
-                refused = UpstreamReply(status, content_type, text, cred.name, elapsed, kind)
-                continue
-            if status == 200:
-                await self.credentials.succeeded(lease)
-            else:
-                await self.credentials.released(lease)
-            self._withhold_if_password(function, [raw])
-            return UpstreamReply(status, content_type, raw, cred.name, elapsed)
+            self._withhold_if_password(spec.name, [got.body])
+            return UpstreamReply(got.status, got.content_type, got.body, got.credential, elapsed)
 
     @asynccontextmanager
     async def stream(
-        self, function: str, params: Mapping[str, str], *, source: str
+        self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
     ) -> AsyncIterator[UpstreamStream]:
         """The reply line by line; the first lines are read before deciding about the login."""
         _credential_used.set(None)
         await self.breaker.before_call(self.ping)
-        timeout = self._timeout(function)
-        started = time.monotonic()
-        tried: set[str] = set()
-        refused: UpstreamStream | None = None
-        while True:
-            try:
-                lease = await self.credentials.acquire(tried)
-            except NoCredential as exc:
-                if refused is None:
-                    raise
-                yield dataclasses.replace(refused, retry_after=exc.retry_after, reason=exc.reason)
-                return
-            cred = lease.credential
-            _credential_used.set(cred.name)
-            decided = False
-            try:
-                async with self._post(cred, function, params, source, timeout) as resp:
-                    self.breaker.succeeded()
-                    raw = _line_batches(resp, resp.charset or "utf-8")
-                    first: list[str] = await anext(raw, [])
-                    kind: refusal.Kind | None = None
-                    if resp.status == 200 and len(first) == 1:
-                        # A refusal is the whole reply: one line (read on only if it may be one).
-                        claim = refusal.read_claim(
-                            first[0] + "\n", cred.user.reveal(), cred.password.reveal()
-                        )
-                        if claim is not None:
-                            second = await anext(raw, None)
-                            if second is None:
-                                kind = await self._refusal(
-                                    cred, function, first[0] + "\n", source, timeout
-                                )
-                            else:
-                                raw = _prepend(second, raw)
-                    if kind is not None:
-                        await self._login_failed(lease, kind)
-                        decided = True
-                        tried.add(cred.name)
-                        line = refusal.masked(first[0], kind, SCRUBBED)
-                        refused = UpstreamStream(
-                            resp.status, "", cred.name, started, _prepend([line], _nothing()), kind
-                        )
-                        continue
-                    batches = self._guarded(function, _prepend(first, raw))
-                    if resp.status == 200:
-                        await self.credentials.succeeded(lease)
-                        decided = True
-                    yield UpstreamStream(
-                        status=resp.status,
-                        content_type=resp.headers.get("Content-Type", ""),
-                        credential=cred.name,
-                        started=started,
-                        batches=batches,
-                    )
-                    return
-            finally:
-                if not decided:
-                    await self.credentials.released(lease)
+        async with self._exchange(spec, params, source, self._read_lines) as got:
+            if isinstance(got, _Refused):
+                yield UpstreamStream(
+                    got.status,
+                    "",
+                    got.credential,
+                    got.started,
+                    _prepend([got.line.removesuffix("\n")], _nothing()),
+                    got.kind,
+                    got.retry_after,
+                    got.reason,
+                )
+            else:
+                yield UpstreamStream(
+                    status=got.status,
+                    content_type=got.content_type,
+                    credential=got.credential,
+                    started=got.started,
+                    batches=self._guarded(spec.name, got.body),
+                )
+
+    async def _read_lines(
+        self, resp: aiohttp.ClientResponse, claim_of: Callable[[str], refusal.Claim | None]
+    ) -> _Read[AsyncIterator[list[str]]]:
+        """The reply as line batches; read on past the first only if it may be a refusal (a
+        refusal is the whole reply: one line)."""
+        self.breaker.succeeded()  # VICIdial answered
+        raw = _line_batches(resp, resp.charset or "utf-8")
+        first: list[str] = await anext(raw, [])
+        if resp.status == 200 and len(first) == 1:
+            body = first[0] + "\n"
+            claim = claim_of(body)
+            if claim is not None:
+                second = await anext(raw, None)
+                if second is None:
+                    return _Read(claim, body, _prepend(first, raw))
+                raw = _prepend(second, raw)
+        return _Read(None, "", _prepend(first, raw))
 
     async def ping(self) -> str:
         """``version`` needs no login: no credential is sent, none can be spent."""
@@ -656,6 +712,14 @@ class VicidialUpstream:
 
     async def close(self) -> None:
         await self.pool.close()
+
+
+async def _read_whole(
+    resp: aiohttp.ClientResponse, claim_of: Callable[[str], refusal.Claim | None]
+) -> _Read[str]:
+    """The whole reply, decoded (bounded, see _read_body)."""
+    raw = (await _read_body(resp)).decode(resp.charset or "utf-8", errors="replace")
+    return _Read(claim_of(raw) if resp.status == 200 else None, raw, raw)
 
 
 async def _read_body(resp: aiohttp.ClientResponse) -> bytes:

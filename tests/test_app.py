@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 import gateway
+from gateway.catalog.spec import FunctionSpec
 from gateway.config_load import parse_config
 from gateway.refusal import Kind
 from gateway.upstream import UpstreamReply
@@ -27,8 +28,10 @@ class FakeUpstream:
     refusal: Kind | None = None  # what the real client would have confirmed (gateway.refusal)
     calls: list[tuple[str, dict[str, str], str]] = field(default_factory=list)
 
-    async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
-        self.calls.append((function, dict(params), source))
+    async def call(
+        self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
+    ) -> UpstreamReply:
+        self.calls.append((spec.name, dict(params), source))
         # As the real client with its only credential refused: the wait until its next probe.
         retry_after = 900 if self.refusal is not None else None
         return UpstreamReply(

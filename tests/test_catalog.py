@@ -51,21 +51,46 @@ def _all_templates() -> list[tuple[str, Template]]:
     return out
 
 
+def _tricky_values(template: Template) -> dict[str, str]:
+    """A value per field that a careless regex gets wrong: regex metacharacters, non-ASCII, a
+    backslash; star fields also a pipe and a LF (which only they may hold)."""
+    return {
+        name: f"a|b\nc;{i}" if star else f"(x{i}).*+?[^]\\$é"
+        for i, (name, star) in enumerate(_PLACEHOLDER.findall(template.text))
+    }
+
+
+def _neighbours(function: str) -> list[Template]:
+    """The templates a line of ``function``'s could be taken for: its own and the generic ones
+    (a generic line can come from any function, so for those: every template)."""
+    generic = [*g.GENERIC, *g.LOGIN_FAILURES]
+    if function == "generic":
+        return generic + [t for spec in SPECS for t in spec.templates]
+    return [*CATALOG[function].templates, *generic]
+
+
 @pytest.mark.parametrize(("function", "template"), _all_templates(), ids=lambda x: str(x)[:60])
-def test_template_compiles_and_has_a_result(function: str, template: Template) -> None:
-    regex = template.regex()
-    assert isinstance(regex, re.Pattern)
-    assert template.result in ("SUCCESS", "ERROR", "NOTICE")
-    assert template.message, template.text
+def test_a_template_reads_back_exactly_its_own_lines(function: str, template: Template) -> None:
     assert "\n" not in template.text
-
-
-@pytest.mark.parametrize(("function", "template"), _all_templates(), ids=lambda x: str(x)[:60])
-def test_error_templates_have_a_known_error_type(function: str, template: Template) -> None:
+    assert template.message and template.message in template.text, template.text
     if template.result == "ERROR":
         assert template.error_type in ERROR_TYPES, template.text
     else:
         assert template.error_type is None, template.text
+    regex = template.regex()
+    for values in (_tricky_values(template), {name: "" for name in template.fields}):
+        line = template.render(values)
+        m = regex.fullmatch(line)
+        # Every value comes back as it was printed, however odd (or empty) it is...
+        assert m is not None, (template.text, line)
+        assert m.groupdict() == {name: values[name] for name in template.fields}, line
+        # ...and the line is this template's only: no other line of the function reads it.
+        others = [t for t in _neighbours(function) if t is not template]
+        assert [t.text for t in others if t.regex().fullmatch(line)] == [], line
+    # The literal text is matched as written: the same line with its reason altered is not it.
+    line = template.render(_tricky_values(template))
+    altered = line.replace(template.message, template.message.swapcase(), 1)
+    assert altered != line and regex.fullmatch(altered) is None, template.text
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)

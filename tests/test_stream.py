@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.catalog import CATALOG
-from gateway.catalog.parser import parse_reply
+from gateway.catalog import CATALOG, parser
+from gateway.catalog.parser import Misfit, RowFitter, parse_reply, split_leading_status
 from gateway.catalog.reply import ReplyShapeError
-from gateway.catalog.stream import RowStream, split_leading_status, streamable
+from gateway.catalog.stream import RowStream, streamable
 
 CAMPAIGNS = dataclasses.replace(CATALOG["campaigns_list"], stream=True)
 # lead_search's rows (pipe-delimited, a list column) streamed, without its no-match reading.
@@ -208,3 +210,67 @@ def test_zero_dates_stream_as_null_on_every_path() -> None:
     did = CATALOG["did_log_export"]
     row = "3125550001\t3125559999\t0000-00-00 00:00:00\t30"
     assert json.loads(RowStream(did, params).feed_json(row)[0])["call_date"] is None
+
+
+# --- the parser's public row surface, which the stream uses ----------------------------------
+
+
+def test_the_stream_uses_only_the_parsers_public_surface() -> None:
+    source = Path(parser.__file__).with_name("stream.py").read_text()
+    used: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module == "parser":
+            used |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level and node.module is None:
+            assert "parser" not in {a.name for a in node.names}, "parser imported as a module"
+    assert used, "the stream reads rows with the parser's RowFitter"
+    assert used <= set(parser.__all__), sorted(used - set(parser.__all__))
+
+
+def test_a_fitter_for_a_request_has_the_requested_columns_and_delimiter() -> None:
+    fitter = RowFitter.for_request(CAMPAIGNS, {"stage": "tab"})
+    assert fitter.names == COLUMNS and fitter.delimiter == "\t"
+    assert fitter.fixed_width and fitter.min_fields == len(COLUMNS)
+    assert RowFitter.for_request(CAMPAIGNS, {"stage": "csv"}).delimiter == ","
+    assert RowFitter.for_request(SEARCH, {}).delimiter == "|"
+
+
+def test_a_fitter_fits_a_row_exactly_as_the_whole_parser() -> None:
+    fitter = RowFitter.for_request(CAMPAIGNS, {"stage": "tab"})
+    row = campaign_row("Tab\tinside")
+    whole = parse_reply(CAMPAIGNS, row + "\n", params={"stage": "tab"}).data
+    assert isinstance(whole, list) and [fitter.fit(row)] == whole
+    assert fitter.fit(row)["campaign_name"] == "Tab\tinside"
+    with pytest.raises(ReplyShapeError):
+        fitter.fit("\t".join(["only", "three", "fields"]))
+
+
+def test_a_fitter_from_a_header_row_takes_its_names() -> None:
+    params = {"stage": "tab", "header": "YES"}
+    extra = (*COLUMNS, "custom_one")  # a column the catalog does not know comes as named
+    fitter = RowFitter.for_header(CAMPAIGNS, params, "\t".join(extra))
+    assert fitter is not None and fitter.names == extra
+    assert RowFitter.for_header(CAMPAIGNS, params, campaign_row("First")) is None
+    with pytest.raises(ReplyShapeError):  # repeated names: a header, but a broken one
+        RowFitter.for_header(CAMPAIGNS, params, "\t".join((*COLUMNS, COLUMNS[4])))
+
+
+def test_no_fitter_without_rows_or_for_a_field_per_line() -> None:
+    with pytest.raises(ValueError):
+        RowFitter.for_request(CATALOG["version"], {})
+    lead_all_info = CATALOG["lead_all_info"]
+    assert RowFitter.delimiter_for(lead_all_info, {"stage": "newline"}) == "\n"
+    with pytest.raises(ValueError):
+        RowFitter.for_request(lead_all_info, {"stage": "newline"})
+
+
+def test_a_column_converts_as_the_parser_and_refuses_what_it_refuses() -> None:
+    campaigns = RowFitter.for_request(CAMPAIGNS, {"stage": "tab"})
+    timeout = campaigns.column("dial_timeout")
+    assert (timeout.kind, timeout.value("26"), timeout.value("")) == ("int", 26, None)
+    with pytest.raises(Misfit):
+        timeout.value("soon")
+    lead_ids = RowFitter.for_request(SEARCH, {}).column("lead_ids")
+    assert lead_ids.split == "-" and lead_ids.value("5002-5001") == ["5002", "5001"]
+    with pytest.raises(Misfit):
+        lead_ids.value("5002--5001")  # an empty item is no lead id

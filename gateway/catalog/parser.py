@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -51,7 +51,16 @@ from .fields import field_type, is_zero_date
 from .reply import Notice, ParsedReply, ReplyShapeError
 from .spec import API_USER_FIELD, FieldType, FunctionSpec, Rows, Template
 
-__all__ = ["Notice", "ParsedReply", "ReplyShapeError", "parse_reply"]
+__all__ = [
+    "Column",
+    "Misfit",
+    "Notice",
+    "ParsedReply",
+    "ReplyShapeError",
+    "RowFitter",
+    "parse_reply",
+    "split_leading_status",
+]
 
 
 # --- limits ------------------------------------------------------------------------------------
@@ -94,39 +103,40 @@ _ALT_PHONE_MESSAGE = "MULTI-ALT-PHONE NUMBERS LOADED"
 _BAD = object()  # a slot value that does not fit
 
 
-class _Misfit(Exception):
-    """A value or row does not fit (internal; becomes ReplyShapeError or tries the next reading)."""
+class Misfit(Exception):
+    """A value does not fit its column: this reading of the row is wrong (the next one is tried;
+    when none fits, the reply is a ReplyShapeError). :func:`parse_reply` never raises it."""
 
 
 # --- values ------------------------------------------------------------------------------------
 
 
 def _convert(name: str, value: str, spec: FunctionSpec, *, row: bool) -> Any:
-    """The typed value of one field; _Misfit when it cannot be what VICIdial prints there."""
+    """The typed value of one field; Misfit when it cannot be what VICIdial prints there."""
     if value == "":
         return None
     shape = _VALUE_SHAPES.get(name)
     if shape is not None and not shape.fullmatch(value):
-        raise _Misfit(name)
+        raise Misfit(name)
     kind = field_type(name, spec.field_types)
     if kind == "int":
         if not _INT.fullmatch(value):
-            raise _Misfit(name)
+            raise Misfit(name)
         try:
             return int(value)
         except ValueError:  # more digits than Python converts
-            raise _Misfit(name) from None
+            raise Misfit(name) from None
     if kind == "decimal":
         if not _DECIMAL.fullmatch(value):
-            raise _Misfit(name)
+            raise Misfit(name)
         number = float(value)
         if not math.isfinite(number):
-            raise _Misfit(name)
+            raise Misfit(name)
         return number
     if row:
         fmt = _ROW_FORMATS.get(kind)
         if fmt is not None and not fmt.fullmatch(value):
-            raise _Misfit(name)
+            raise Misfit(name)
     if is_zero_date(kind, value):
         return None  # MySQL's zero date: VICIdial's empty date
     return value
@@ -138,7 +148,7 @@ def _row_value(name: str, text: str, spec: FunctionSpec, sep: str | None) -> Any
         return _convert(name, text, spec, row=True)
     items = text.split(sep) if text else []
     if any(not item for item in items):
-        raise _Misfit(name)
+        raise Misfit(name)
     return items
 
 
@@ -148,7 +158,7 @@ def _status_data(values: Mapping[str, str], spec: FunctionSpec) -> dict[str, Any
         if name not in _DROPPED_FIELDS:
             data[name] = _convert(name, value, spec, row=False)
         elif (shape := _VALUE_SHAPES.get(name)) is not None and not shape.fullmatch(value):
-            raise _Misfit(name)  # not returned, but still tells a true reading from a false one
+            raise Misfit(name)  # not returned, but still tells a true reading from a false one
     return data
 
 
@@ -184,7 +194,7 @@ def _match(
             continue
         try:
             data = _status_data(m.groupdict(), spec)
-        except _Misfit:
+        except Misfit:
             continue
         return _Status(template, data, is_generic)
     return None
@@ -254,6 +264,15 @@ def _status_lines(
         found.append(status)
         i += step
     return found, i
+
+
+def split_leading_status(
+    spec: FunctionSpec, lines: Sequence[str]
+) -> tuple[tuple[Notice, ...], int]:
+    """The leading status lines of a row reply as notices, and the index of its first data line
+    (an export that fails prints an ERROR line instead of rows)."""
+    statuses, first_data = _status_lines(spec, lines, status_only=False)
+    return tuple(_notice(s) for s in statuses), first_data
 
 
 # --- rows --------------------------------------------------------------------------------------
@@ -457,7 +476,7 @@ class _Folder:
             try:
                 for j in range(self.bounds[k] + 1, self.bounds[k + 1]):
                     values[self.names[j]] = self.value(self.names[j], self.fields[j + c])
-            except _Misfit:
+            except Misfit:
                 self._segments[key] = None
             else:
                 self._segments[key] = values
@@ -468,7 +487,7 @@ class _Folder:
         j = self.slots[k - 1]
         try:
             return self.value(self.names[j], self.delim.join(self.fields[j + lo : j + hi + 1]))
-        except _Misfit:
+        except Misfit:
             return _BAD
 
     def rows(self, limit: int) -> list[dict[str, Any]]:
@@ -523,19 +542,118 @@ def _fit(line: str, layout: _Layout, delim: str, rows: Rows, spec: FunctionSpec)
     return _choose(_readings(line.split(delim), layout, delim, rows, spec), line)
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column of a data row: how its text becomes its value (:meth:`value`), and the facts
+    a faster reader of the same text needs to give exactly the same value."""
+
+    name: str
+    kind: FieldType
+    split: str | None  # a list-valued column (Rows.split_columns): the separator of its items
+    shaped: bool  # its values must have a known shape beyond their type (_VALUE_SHAPES)
+    mysql_format: re.Pattern[str] | None  # a DATE/DATETIME column: MySQL's exact format
+    spec: FunctionSpec = field(repr=False, compare=False)
+
+    def value(self, text: str) -> Any:
+        """The typed value (None for an empty text, a list for a list column); :class:`Misfit`
+        when the text cannot be this column's."""
+        return _row_value(self.name, text, self.spec, self.split)
+
+
+@dataclass(frozen=True)
+class RowFitter:
+    """How the data rows of one reply are read: the columns a row is fitted to, the delimiter
+    between its fields, and the exact fitting (:meth:`fit`) of a row whose free text holds the
+    delimiter or a LF. Built for a request (:meth:`for_request`) or from a header row
+    (:meth:`for_header`); not for ``stage=newline`` replies, where every field is a line."""
+
+    spec: FunctionSpec
+    rows: Rows
+    delimiter: str
+    _layout: _Layout
+
+    @staticmethod
+    def delimiter_for(spec: FunctionSpec, params: Mapping[str, str]) -> str:
+        """The delimiter VICIdial puts between the fields of a row for this request."""
+        if spec.rows is None:
+            raise ValueError(f"{spec.name} replies have no rows")
+        return _delimiter(spec.rows, params)
+
+    @classmethod
+    def for_request(cls, spec: FunctionSpec, params: Mapping[str, str]) -> RowFitter:
+        """Rows without a header: the catalog's columns for these params (custom columns,
+        when asked for, are unnamed extra fields)."""
+        rows = cls._rows(spec, params)
+        names = _requested_columns(rows, params)
+        layout = _layout(rows, names, open_columns=_custom_active(rows, params))
+        return cls(spec, rows, _delimiter(rows, params), layout)
+
+    @classmethod
+    def for_header(
+        cls, spec: FunctionSpec, params: Mapping[str, str], line: str
+    ) -> RowFitter | None:
+        """Rows under the header row ``line``; None when ``line`` is no header row
+        (ReplyShapeError for a header with empty or repeated names)."""
+        rows = cls._rows(spec, params)
+        delim = _delimiter(rows, params)
+        names = _header_names(line, delim, rows)
+        if names is None:
+            return None
+        return cls(spec, rows, delim, _layout(rows, names, open_columns=False))
+
+    @staticmethod
+    def _rows(spec: FunctionSpec, params: Mapping[str, str]) -> Rows:
+        rows = spec.rows
+        if rows is None:
+            raise ValueError(f"{spec.name} replies have no rows")
+        if _delimiter(rows, params) == "\n":
+            raise ValueError("stage=newline rows are fitted by lines, not by a delimiter")
+        return rows
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self._layout.names
+
+    @property
+    def min_fields(self) -> int:
+        """The fewest fields a row has: a line with fewer goes on on the next line."""
+        return self._layout.min_fields
+
+    @property
+    def fixed_width(self) -> bool:
+        """Whether a plain row has exactly one field per name (no optional tail columns, no
+        trailing empty field): only then can a row split on the delimiter be read field by
+        field."""
+        return not self._layout.trailing_slot and not self._layout.optional
+
+    def column(self, name: str) -> Column:
+        return Column(
+            name,
+            field_type(name, self.spec.field_types),
+            dict(self.rows.split_columns).get(name),
+            name in _VALUE_SHAPES,
+            _ROW_FORMATS.get(field_type(name, self.spec.field_types)),
+            self.spec,
+        )
+
+    def fit(self, text: str) -> dict[str, Any]:
+        """The one row ``text`` (its lines joined with LF) reads as; ReplyShapeError when no
+        reading fits or two do."""
+        return _fit(text, self._layout, self.delimiter, self.rows, self.spec)
+
+
 def _parse_rows(
     spec: FunctionSpec, rows: Rows, lines: Sequence[str], params: Mapping[str, str]
 ) -> list[dict[str, Any]]:
-    delim = _delimiter(rows, params)
     with_header = params.get("header") == "YES"
-    if delim == "\n":
+    if _delimiter(rows, params) == "\n":
         return _parse_newline_rows(spec, rows, lines, params, with_header=with_header)
-    blocks: list[tuple[_Layout, list[str]]] = []
+    blocks: list[tuple[RowFitter, list[str]]] = []
     if with_header:
         for line in lines:
-            names = _header_names(line, delim, rows)
-            if names is not None:
-                blocks.append((_layout(rows, names, open_columns=False), []))
+            fitter = RowFitter.for_header(spec, params, line)
+            if fitter is not None:
+                blocks.append((fitter, []))
             elif not blocks:
                 raise ReplyShapeError("header row expected", line)
             else:
@@ -543,40 +661,36 @@ def _parse_rows(
         if not blocks:
             raise ReplyShapeError("header row expected", "")
     else:
-        requested = _requested_columns(rows, params)
-        blocks.append(
-            (_layout(rows, requested, open_columns=_custom_active(rows, params)), list(lines))
-        )
+        blocks.append((RowFitter.for_request(spec, params), list(lines)))
     one_row = rows.single or bool(rows.single_if_param and params.get(rows.single_if_param))
     out: list[dict[str, Any]] = []
-    for layout, block in blocks:
+    for fitter, block in blocks:
         if block and (one_row or (with_header and rows.header_per_row)):
             # Exactly one row: every LF in it is inside a value.
-            out.append(_fit("\n".join(block), layout, delim, rows, spec))
+            out.append(fitter.fit("\n".join(block)))
         else:
-            out += _rows_of_block(block, layout, delim, rows, spec)
+            out += _rows_of_block(block, fitter)
     return out
 
 
-def _rows_of_block(
-    lines: Sequence[str], layout: _Layout, delim: str, rows: Rows, spec: FunctionSpec
-) -> list[dict[str, Any]]:
+def _rows_of_block(lines: Sequence[str], fitter: RowFitter) -> list[dict[str, Any]]:
     """Several rows: a line with too few fields goes on on the next line (a LF in a value).
 
     A row ends as soon as it has enough fields: the reading with the fewest LFs inside values.
     A row that then does not fit is an error, never joined further with the next row.
     """
     out: list[dict[str, Any]] = []
+    delim = fitter.delimiter
     i = 0
     while i < len(lines):
         parts = [lines[i]]
         count = lines[i].count(delim) + 1
         i += 1
-        while count < layout.min_fields and i < len(lines):
+        while count < fitter.min_fields and i < len(lines):
             parts.append(lines[i])
             count += lines[i].count(delim)
             i += 1
-        out.append(_fit("\n".join(parts), layout, delim, rows, spec))
+        out.append(fitter.fit("\n".join(parts)))
     return out
 
 
@@ -671,7 +785,7 @@ def parse_reply(spec: FunctionSpec, text: str, *, params: Mapping[str, str]) -> 
         return _parse(spec, text, params)
     except ReplyShapeError:
         raise
-    except (ValueError, IndexError, KeyError, TypeError, RecursionError, _Misfit) as exc:
+    except (ValueError, IndexError, KeyError, TypeError, RecursionError, Misfit) as exc:
         # Defensive: a reply must never crash the gateway with anything but ReplyShapeError.
         raise ReplyShapeError(f"reply could not be parsed ({type(exc).__name__})", text) from None
 

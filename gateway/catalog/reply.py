@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,11 @@ class Notice:
     result: Result
     message: str  # the reason text (Template.message)
     data: dict[str, Any]  # typed fields; the API user (and a bad-login password) are dropped
+
+
+def notices_json(notices: Iterable[Notice]) -> list[dict[str, Any]]:
+    """The ``notices`` of a reply as callers get them (buffered replies and streamed exports)."""
+    return [{"result": n.result, "message": n.message, "data": n.data} for n in notices]
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from .functions import DATETIME_PLUS
 from .reports_shapes import (
+    AGENT_STATS_DURATIONS,
+    AGENT_STATS_PERCENTS,
     parse_agent_stats,
     parse_call_dispo_report,
     parse_call_status_stats,
@@ -286,20 +288,7 @@ PHONE_NUMBER_LOG = FunctionSpec(
 
 # --- agent_stats_export ---------------------------------------------------------------------
 
-# Durations (VICIdial prints them as h:mm:ss; the gateway returns seconds) and other numbers.
-AGENT_STATS_DURATIONS = (
-    "login_time",
-    "total_talk_time",
-    "avg_talk_time",
-    "avg_wait_time",
-    "avg_session",
-    "avg_pause_time",
-    "wait_time",
-    "talk_time",
-    "dispo_time",
-    "dead_time",
-)
-AGENT_STATS_PERCENTS = ("pct_of_queue", "pause_pct")
+# Durations (AGENT_STATS_DURATIONS: h:mm:ss, returned as seconds), percentages and other numbers.
 _AGENT_STATS_COLUMNS = (
     "campaign_id",
     "user",
@@ -666,15 +655,8 @@ CALL_DISPO_REPORT = FunctionSpec(
 
 # --- check_phone_number ---------------------------------------------------------------------
 
-# The success line has no SUCCESS prefix: one segment per time-zone method named in tz_method,
-# always in this order, then the PHONE segment. (Module constants shared with the simulator; not
-# spec templates, because the segments combine freely.)
-TZ_METHODS = ("AREACODE", "POSTAL", "TZCODE", "NANPA")
-TZ_SEGMENT = Template("{method}: {dialable}|{gmt_offset}#", result_override="SUCCESS")
-PHONE_SEGMENT = Template(
-    "PHONE: {phone_number}|{phone_code}|{postal_code}|{state}|{owner}|",
-    result_override="SUCCESS",
-)
+# The success line has no SUCCESS prefix (TZ_METHODS, TZ_SEGMENT and PHONE_SEGMENT in
+# .reports_shapes, which reads it).
 
 
 def _check_error(reason: str, fields: str, error_type: str = "invalid_input") -> Template:

@@ -31,9 +31,36 @@ from typing import TYPE_CHECKING, Any
 
 from .parser import parse_reply
 from .reply import ParsedReply, ReplyShapeError
+from .spec import Template
 
 if TYPE_CHECKING:
     from .spec import FieldType, FunctionSpec
+
+# agent_stats_export: durations (VICIdial prints them as h:mm:ss; the gateway returns seconds)
+# and percentages (printed as "40%").
+AGENT_STATS_DURATIONS = (
+    "login_time",
+    "total_talk_time",
+    "avg_talk_time",
+    "avg_wait_time",
+    "avg_session",
+    "avg_pause_time",
+    "wait_time",
+    "talk_time",
+    "dispo_time",
+    "dead_time",
+)
+AGENT_STATS_PERCENTS = ("pct_of_queue", "pause_pct")
+
+# check_phone_number's success line has no SUCCESS prefix: one segment per time-zone method named
+# in tz_method, always in this order, then the PHONE segment. (Shared with the simulator; not spec
+# templates, because the segments combine freely.)
+TZ_METHODS = ("AREACODE", "POSTAL", "TZCODE", "NANPA")
+TZ_SEGMENT = Template("{method}: {dialable}|{gmt_offset}#", result_override="SUCCESS")
+PHONE_SEGMENT = Template(
+    "PHONE: {phone_number}|{phone_code}|{postal_code}|{state}|{owner}|",
+    result_override="SUCCESS",
+)
 
 _STATUS_PREFIXES = ("SUCCESS: ", "ERROR: ", "NOTICE: ")
 _DIGITS = re.compile(r"[0-9]+")
@@ -107,8 +134,6 @@ def _stage_delimiter(params: Mapping[str, str]) -> str:
 
 def parse_agent_stats(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
     """Rows with durations in seconds and percentages as numbers."""
-    from .reports import AGENT_STATS_DURATIONS, AGENT_STATS_PERCENTS
-
     lines = _lines(text)
     if not lines or _is_status(lines[0]):
         return _status_reply(spec, text, params)
@@ -327,8 +352,6 @@ def parse_check_phone_number(
     spec: FunctionSpec, text: str, params: Mapping[str, str]
 ) -> ParsedReply:
     """``{time_zones: [{method, dialable, gmt_offset}], phone_number, phone_code, ...}``."""
-    from .reports import PHONE_SEGMENT, TZ_METHODS
-
     lines = _lines(text)
     if not lines or _is_status(lines[0]):
         return _status_reply(spec, text, params)

@@ -3,12 +3,14 @@
 :class:`RowStream` is the line-at-a-time twin of the parser's row path (several rows, one
 delimiter, optional header): it gives the same rows as :func:`~gateway.catalog.parser.parse_reply`
 would for the whole text, but holds only the row being assembled, so memory stays flat whatever
-the export's size. :func:`split_leading_status` tells where a reply's leading status lines end
-(an export that fails prints an ERROR line instead of rows).
+the export's size. (:func:`~gateway.catalog.parser.split_leading_status` tells where a reply's
+leading status lines end.)
 
 Rows of exactly the expected width (nearly all of them) take a fast path that converts each field
 directly; a row with more or fewer fields goes through the parser's exact fitting (free text that
-contains the delimiter, a LF inside a value).
+contains the delimiter, a LF inside a value). Both use only the parser's public row surface:
+:class:`~gateway.catalog.parser.RowFitter` (columns, delimiter, exact fitting) and its
+:class:`~gateway.catalog.parser.Column` (how one field becomes its value).
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from collections.abc import Callable, Mapping, Sequence
 from json.encoder import encode_basestring
 from typing import Any, TypeVar
 
-from . import parser as _p
-from .fields import USER_ID_FIELDS, ZERO_DATES, field_type
-from .reply import Notice, ReplyShapeError, hide_login
+from .fields import USER_ID_FIELDS, ZERO_DATES
+from .parser import Column, Misfit, RowFitter
+from .reply import ReplyShapeError, hide_login
 from .spec import FunctionSpec
 
 Converter = Callable[[str], Any]
@@ -41,14 +43,6 @@ def streamable(spec: FunctionSpec) -> bool:
     )
 
 
-def split_leading_status(
-    spec: FunctionSpec, lines: Sequence[str]
-) -> tuple[tuple[Notice, ...], int]:
-    """The leading status lines as notices, and the index of the first data line."""
-    statuses, first_data = _p._status_lines(spec, lines, status_only=False)
-    return tuple(_p._notice(s) for s in statuses), first_data
-
-
 class RowStream:
     """Feed data lines (header first, when one was asked for); get finished rows back.
 
@@ -64,62 +58,52 @@ class RowStream:
         if not streamable(spec) or spec.rows is None:
             raise ValueError(f"{spec.name} replies cannot be streamed")
         self.spec = spec
-        self.rows = spec.rows
+        self.params = params
         self._logins: Mapping[str, str] = logins or {}
         self._hide: tuple[int, ...] = ()  # positions of user-id fields, when there are logins
-        self.delim = _p._delimiter(self.rows, params)
+        self.delim = RowFitter.delimiter_for(spec, params)
         if self.delim == "\n":
             raise ValueError("stage=newline replies cannot be streamed")
-        self._layout: _p._Layout | None = None
+        self._fitter: RowFitter | None = None
         self._converters: list[Converter] | None = None
         self._encoders: list[Encoder] | None = None
         self._keys: list[str] = []
         self._line: tuple[re.Pattern[str], str, re.Pattern[str]] | None = None
         if params.get("header") != "YES":
-            names = _p._requested_columns(self.rows, params)
-            self._use(
-                _p._layout(self.rows, names, open_columns=_p._custom_active(self.rows, params))
-            )
+            self._use(RowFitter.for_request(spec, params))
         self._pending: list[str] = []
         self._count = 0
         self.emitted = 0
 
-    def _use(self, layout: _p._Layout) -> None:
-        self._layout = layout
-        fast = not layout.trailing_slot and not layout.optional
-        split = dict(self.rows.split_columns)
+    def _use(self, fitter: RowFitter) -> None:
+        self._fitter = fitter
+        names = fitter.names
         if self._logins:
-            self._hide = tuple(i for i, n in enumerate(layout.names) if n in USER_ID_FIELDS)
-        hidden = {layout.names[i] for i in self._hide}
+            self._hide = tuple(i for i, n in enumerate(names) if n in USER_ID_FIELDS)
+        hidden = {names[i] for i in self._hide}
+        columns = [fitter.column(n) for n in names]
+        fast = fitter.fixed_width
         self._converters = (
-            [
-                _hiding(_converter(n, self.spec, split.get(n)), self._logins, n in hidden)
-                for n in layout.names
-            ]
-            if fast
-            else None
+            [_hiding(c.value, self._logins, c.name in hidden) for c in columns] if fast else None
         )
         self._encoders = (
-            [
-                _hiding(_encoder(n, self.spec, split.get(n)), self._logins, n in hidden)
-                for n in layout.names
-            ]
+            [_hiding(_encoder(c), self._logins, c.name in hidden) for c in columns]
             if fast
             else None
         )
-        self._keys = [encode_basestring(n) + ":" for n in layout.names]
-        self._line = _line_template(layout.names, self.spec, split, self.delim) if fast else None
+        self._keys = [encode_basestring(n) + ":" for n in names]
+        self._line = _line_template(columns, self.delim) if fast else None
 
     def _header(self, line: str) -> None:
-        names = _p._header_names(line, self.delim, self.rows)
-        if names is None:
+        fitter = RowFitter.for_header(self.spec, self.params, line)
+        if fitter is None:
             raise ReplyShapeError("header row expected", line)
-        self._use(_p._layout(self.rows, names, open_columns=False))
+        self._use(fitter)
 
     def feed(self, line: str) -> list[dict[str, Any]]:
         """One line of the reply; returns the rows it completes (zero or one)."""
-        layout = self._layout
-        if layout is None:
+        fitter = self._fitter
+        if fitter is None:
             self._header(line)
             return []
         if not self._pending and self._converters is not None:
@@ -128,19 +112,19 @@ class RowStream:
                 try:
                     row = {
                         n: conv(v)
-                        for n, conv, v in zip(layout.names, self._converters, fields, strict=True)
+                        for n, conv, v in zip(fitter.names, self._converters, fields, strict=True)
                     }
-                except _p._Misfit:
+                except Misfit:
                     pass  # not a plain row after all: the exact path decides
                 else:
                     self.emitted += 1
                     return [row]
-        return self._slow(line, layout)
+        return self._slow(line, fitter)
 
     def feed_json(self, line: str) -> list[str]:
         """Like :meth:`feed`, with each row as compact JSON text."""
-        layout = self._layout
-        if layout is None:
+        fitter = self._fitter
+        if fitter is None:
             self._header(line)
             return []
         if not self._pending and self._encoders is not None:
@@ -151,12 +135,12 @@ class RowStream:
                         k + enc(v)
                         for k, enc, v in zip(self._keys, self._encoders, fields, strict=True)
                     ]
-                except _p._Misfit:
+                except Misfit:
                     pass
                 else:
                     self.emitted += 1
                     return ["{" + ",".join(parts) + "}"]
-        return [_dumps(row) for row in self._slow(line, layout)]
+        return [_dumps(row) for row in self._slow(line, fitter)]
 
     def feed_many_json(self, lines: Sequence[str], sep: str = "\n") -> list[str]:
         """:meth:`feed_json` for a batch of lines (the hot loop of a streamed export).
@@ -196,13 +180,13 @@ class RowStream:
                         )
                         + "}"
                     )
-                except _p._Misfit:
+                except Misfit:
                     pass
                 else:
                     fast += 1
                     continue
-            assert self._layout is not None
-            out += [_dumps(row) for row in self._slow(line, self._layout)]  # counts its own
+            assert self._fitter is not None
+            out += [_dumps(row) for row in self._slow(line, self._fitter)]  # counts its own
         self.emitted += fast
         return out
 
@@ -211,27 +195,27 @@ class RowStream:
         logins = self._logins
         return any(row[i] in logins for row in rows for i in self._hide)
 
-    def _slow(self, line: str, layout: _p._Layout) -> list[dict[str, Any]]:
+    def _slow(self, line: str, fitter: RowFitter) -> list[dict[str, Any]]:
         self._pending.append(line)
         self._count += line.count(self.delim) + (1 if len(self._pending) == 1 else 0)
-        if self._count < layout.min_fields:
+        if self._count < fitter.min_fields:
             return []  # a LF inside a value: the row goes on on the next line
-        return [self._flush(layout)]
+        return [self._flush(fitter)]
 
     def close(self) -> list[dict[str, Any]]:
         """End of the reply: the row still being assembled, if any (or ReplyShapeError)."""
-        if self._layout is None:
+        if self._fitter is None:
             raise ReplyShapeError("header row expected", "")
-        return [self._flush(self._layout)] if self._pending else []
+        return [self._flush(self._fitter)] if self._pending else []
 
     def close_json(self) -> list[str]:
         return [_dumps(row) for row in self.close()]
 
-    def _flush(self, layout: _p._Layout) -> dict[str, Any]:
+    def _flush(self, fitter: RowFitter) -> dict[str, Any]:
         text = "\n".join(self._pending)
         self._pending = []
         self._count = 0
-        row = _p._fit(text, layout, self.delim, self.rows, self.spec)
+        row = fitter.fit(text)
         self.emitted += 1
         return hide_login(row, self._logins) if self._logins else row
 
@@ -252,35 +236,32 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _converter(name: str, spec: FunctionSpec, sep: str | None) -> Converter:
-    return lambda value: _p._row_value(name, value, spec, sep)
-
-
-def _encoder(name: str, spec: FunctionSpec, sep: str | None) -> Encoder:
-    """A field's JSON text straight from VICIdial's text; ``_Misfit`` exactly where the parser
-    would refuse the value. Only the common kinds are special-cased; the rest go through the
-    parser's own conversion."""
-    kind = field_type(name, spec.field_types)
-    if sep is not None or name in _p._VALUE_SHAPES or kind == "decimal":
-        return lambda value: _dumps(_p._row_value(name, value, spec, sep))
+def _encoder(column: Column) -> Encoder:
+    """A field's JSON text straight from VICIdial's text; :class:`Misfit` exactly where the
+    parser would refuse the value. Only the common kinds are special-cased; the rest go through
+    the column's own conversion."""
+    kind, convert = column.kind, column.value
+    if column.split is not None or column.shaped or kind == "decimal":
+        return lambda value: _dumps(convert(value))
     if kind == "int":
 
         def int_json(value: str) -> str:
             if value.isdigit() and value.isascii() and (len(value) == 1 or value[0] != "0"):
                 return value
-            return "null" if value == "" else _dumps(_p._row_value(name, value, spec, None))
+            return "null" if value == "" else _dumps(convert(value))
 
         return int_json
-    row_format = _p._ROW_FORMATS.get(kind)
+    row_format = column.mysql_format
     if row_format is not None:
         match = row_format.fullmatch
         zero = ZERO_DATES.get(kind)
+        name = column.name
 
         def date_json(value: str) -> str:
             if value == "" or value == zero:
                 return "null"  # empty, or MySQL's zero date (VICIdial's empty date)
             if match(value) is None:
-                raise _p._Misfit(name)
+                raise Misfit(name)
             return '"' + value + '"'  # digits, "-", ":" and " " need no escaping
 
         return date_json
@@ -288,7 +269,7 @@ def _encoder(name: str, spec: FunctionSpec, sep: str | None) -> Encoder:
 
 
 def _line_template(
-    names: Sequence[str], spec: FunctionSpec, split: Mapping[str, str], delim: str
+    columns: Sequence[Column], delim: str
 ) -> tuple[re.Pattern[str], str, re.Pattern[str]] | None:
     """A regex for a row whose every field is present and plain, and the %-template of its JSON.
 
@@ -301,18 +282,18 @@ def _line_template(
     fmt: list[str] = []
     # A text value that needs no JSON escaping and holds no delimiter.
     plain = r'[^"\\\x00-\x1f' + re.escape(delim) + "]+"
-    for name in names:
-        kind = field_type(name, spec.field_types)
-        if name in split or name in _p._VALUE_SHAPES or kind == "decimal":
+    for column in columns:
+        kind = column.kind
+        if column.split is not None or column.shaped or kind == "decimal":
             return None
-        key = encode_basestring(name) + ":"
+        key = encode_basestring(column.name) + ":"
         key = key.replace("%", "%%")
         if kind == "int":
             parts.append("(0|[1-9][0-9]*)")
             fmt.append(key + "%s")
-        elif kind in _p._ROW_FORMATS:
+        elif column.mysql_format is not None:
             not_zero = "(?!" + re.escape(ZERO_DATES[kind]) + ")"
-            parts.append("(" + not_zero + _p._ROW_FORMATS[kind].pattern + ")")
+            parts.append("(" + not_zero + column.mysql_format.pattern + ")")
             fmt.append(key + '"%s"')
         else:
             parts.append("(" + plain + ")")

@@ -226,15 +226,17 @@ class FakeUpstream:
     status: int = 200
     calls: list[tuple[str, dict[str, str], str]] = field(default_factory=list)
 
-    async def call(self, function: str, params: Mapping[str, str], *, source: str) -> UpstreamReply:
-        self.calls.append((function, dict(params), source))
+    async def call(
+        self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
+    ) -> UpstreamReply:
+        self.calls.append((spec.name, dict(params), source))
         return UpstreamReply(self.status, "text/html", self.text, "api-a", 0.001)
 
     @asynccontextmanager
     async def stream(
-        self, function: str, params: Mapping[str, str], *, source: str
+        self, spec: FunctionSpec, params: Mapping[str, str], *, source: str
     ) -> AsyncIterator[UpstreamStream]:
-        self.calls.append((function, dict(params), source))
+        self.calls.append((spec.name, dict(params), source))
         lines = self.text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gateway.catalog import generic as g
-from gateway.catalog.reports import PHONE_SEGMENT, TZ_METHODS, TZ_SEGMENT
+from gateway.catalog.reports_shapes import PHONE_SEGMENT, TZ_METHODS, TZ_SEGMENT
 
 from ..clock import php_number
 from ..data_reports import InboundCall, OutboundCall
