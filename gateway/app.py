@@ -15,7 +15,7 @@
     reply_error / reply_json (here)   ParsedReply → error (see errors) or JSON body
     export.stream_export              (streamed exports instead of the last three)
 
-Each request runs on the configuration generation it started with (``reload.Runtime``), and
+Each request runs on the configuration generation it started with (``reload.Generations``), and
 writes one audit record (``audit``) however it ends. Every reply is sent within
 ``server.write_timeout`` (``client_writes``); a client that does not take it is cut off.
 
@@ -71,12 +71,11 @@ from .errors import (
     from_http_exception,
 )
 from .export import Export, stream_export
-from .health import Readiness
 from .limits import IdempotentCall, begin_idempotent, check_rate
-from .metrics import Metrics
 from .policy import build_params, gateway_params
 from .refusal import refusal_reply
-from .reload import Generation, Runtime
+from .reload import Generation
+from .services import RequestScope, Services, open_services
 from .store import StoredResponse
 from .upstream import Upstream, UpstreamReply, credential_used, function_class
 from .version import __version__
@@ -84,12 +83,8 @@ from .version import __version__
 log = logging.getLogger("gateway.app")
 
 # Typed application state: every key in one place.
-CONFIG_KEY = web.AppKey("config", Config)  # the config the app was created with
-METRICS_KEY = web.AppKey("metrics", Metrics)
-RUNTIME_KEY = web.AppKey("runtime", Runtime)  # the config in use (reloadable), set on startup
-READINESS_KEY = web.AppKey("readiness", Readiness)
-REQUEST_ID = web.RequestKey("request_id", str)
-GENERATION = web.RequestKey("generation", Generation)  # the config this request runs on
+SERVICES = web.AppKey("services", Services)  # built on startup (see gateway.services)
+SCOPE = web.RequestKey("scope", RequestScope)  # the services and generation of this request
 
 _REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # Statuses whose VICIdial data is about the caller's own input and may be shown as details.
@@ -113,25 +108,16 @@ def create_app(
         client_max_size=config.server.max_body_bytes,
         middlewares=[make_error_middleware()],
     )
-    app[CONFIG_KEY] = config
-    app[METRICS_KEY] = Metrics()
-    app[READINESS_KEY] = Readiness()
 
-    async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
-        runtime = Runtime(config, app[METRICS_KEY], upstreams=upstreams, clock=clock)
-        app[RUNTIME_KEY] = runtime
-        tasks: list[asyncio.Task[None]] = []
-        if watch:
-            runtime.install_sighup()
-            tasks.append(asyncio.create_task(runtime.watch(config.server.config_watch_interval)))
-        yield
-        for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await runtime.close()
+    async def services_ctx(app: web.Application) -> AsyncIterator[None]:
+        services = open_services(config, upstreams=upstreams, clock=clock)
+        app[SERVICES] = services
+        interval = config.server.config_watch_interval
+        async with services.generations.watching(interval) if watch else _nothing():
+            yield
+        await services.close()
 
-    app.cleanup_ctx.append(runtime_ctx)
+    app.cleanup_ctx.append(services_ctx)
     app.router.add_post("/v1/non-agent/{function}", non_agent_call)
     app.router.add_get("/v1/functions", functions_view)
     app.router.add_get("/healthz", healthz)
@@ -139,6 +125,11 @@ def create_app(
     if config.server.metrics_port is None:
         app.router.add_get("/metrics", metrics_view)  # else on its own listener (see server.py)
     return app
+
+
+@contextlib.asynccontextmanager
+async def _nothing() -> AsyncIterator[None]:
+    yield
 
 
 # --- middleware -----------------------------------------------------------------------------
@@ -149,25 +140,25 @@ def make_error_middleware() -> Middleware:
     async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         given = request.headers.get("X-Request-ID", "")
         request_id = given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
-        request[REQUEST_ID] = request_id
+        services = request.app[SERVICES]
         try:
-            async with request.app[RUNTIME_KEY].use() as generation:
-                request[GENERATION] = generation
+            async with services.generations.use() as generation:
+                request[SCOPE] = RequestScope(services, generation, request_id)
                 response = await handler(request)
         except GatewayError as exc:
-            response = _error_response(request, exc)
+            response = _error_response(request, request_id, exc)
         except web.HTTPException as exc:
-            response = _error_response(request, from_http_exception(exc))
+            response = _error_response(request, request_id, from_http_exception(exc))
         except Exception as exc:
             log.error(
                 "unexpected error",
                 extra={"request_id": request_id, "error": type(exc).__name__},
                 exc_info=False,
             )
-            response = _error_response(request, GatewayError("internal error"))
+            response = _error_response(request, request_id, GatewayError("internal error"))
         if not response.prepared:
             response.headers["X-Request-ID"] = request_id
-            timeout = request.app[RUNTIME_KEY].current.config.server.write_timeout
+            timeout = services.generations.current.config.server.write_timeout
             if not await send(request, response, timeout):
                 log.warning(
                     "client did not read the reply in time; connection cut",
@@ -185,8 +176,8 @@ def _function_of(request: web.Request) -> str | None:
     return name if name in CATALOG else None
 
 
-def _error_response(request: web.Request, exc: GatewayError) -> web.Response:
-    return error_response(exc, function=_function_of(request), request_id=request.get(REQUEST_ID))
+def _error_response(request: web.Request, request_id: str, exc: GatewayError) -> web.Response:
+    return error_response(exc, function=_function_of(request), request_id=request_id)
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -198,25 +189,27 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def readyz(request: web.Request) -> web.Response:
     """Ready or not, for anyone; the checks only with ``server.readyz_details``."""
-    gen = request[GENERATION]
-    return await _readiness(request.app, gen, details=gen.config.server.readyz_details)
+    scope = request[SCOPE]
+    gen = scope.generation
+    return await _readiness(scope.services, gen, details=gen.config.server.readyz_details)
 
 
 def make_readyz_details(api: web.Application) -> Handler:
     """``GET /readyz`` with every check, for the metrics listener (see :mod:`gateway.server`)."""
 
     async def readyz_details(request: web.Request) -> web.StreamResponse:
-        async with api[RUNTIME_KEY].use() as gen:
-            return await _readiness(api, gen, details=True)
+        services = api[SERVICES]
+        async with services.generations.use() as gen:
+            return await _readiness(services, gen, details=True)
 
     return readyz_details
 
 
-async def _readiness(app: web.Application, gen: Generation, *, details: bool) -> web.Response:
+async def _readiness(services: Services, gen: Generation, *, details: bool) -> web.Response:
     # The checks name the VICIdial version and how many credentials are in service: what an
     # attacker probing the API listener would like to know, so they are not shown there.
-    rejected = app[RUNTIME_KEY].rejected_on_disk()
-    ok, checks = await app[READINESS_KEY].check(gen, rejected)
+    rejected = services.generations.rejected_on_disk()
+    ok, checks = await services.readiness.check(gen, rejected)
     status = ("degraded" if rejected is not None else "ready") if ok else "not ready"
     body: dict[str, Any] = {"ok": ok, "status": status}
     if details:
@@ -226,7 +219,7 @@ async def _readiness(app: web.Application, gen: Generation, *, details: bool) ->
 
 async def metrics_view(request: web.Request) -> web.Response:
     return web.Response(
-        body=request.app[METRICS_KEY].render(),
+        body=request.app[SERVICES].metrics.render(),
         headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"},
     )
 
@@ -242,12 +235,12 @@ def _authenticate(request: web.Request) -> Caller:
         if len(headers) > 1:
             # Which one a proxy or a framework would pick is not defined: accept neither.
             raise Unauthorized("malformed", challenge='Bearer error="invalid_request"')
-        caller = request[GENERATION].auth.authenticate(headers[0] if headers else None)
+        caller = request[SCOPE].generation.auth.authenticate(headers[0] if headers else None)
         _check_client_cert(request, caller.app)
     except Unauthorized as exc:
         # The caller is told only "invalid token"; why is for the operators.
-        request.app[METRICS_KEY].auth_failures.labels(reason=exc.reason).inc()
-        extra = {"request_id": request[REQUEST_ID], "reason": exc.reason}
+        request[SCOPE].services.metrics.auth_failures.labels(reason=exc.reason).inc()
+        extra = {"request_id": request[SCOPE].request_id, "reason": exc.reason}
         if exc.claim is not None:
             extra["claim"] = exc.claim
         log.warning("authentication failed", extra=extra)
@@ -284,15 +277,20 @@ async def functions_view(request: web.Request) -> web.Response:
         if custom is not None:
             function["params"].append(custom)
     return web.json_response(
-        {"ok": True, "app": app.name, "functions": functions, "request_id": request[REQUEST_ID]}
+        {
+            "ok": True,
+            "app": app.name,
+            "functions": functions,
+            "request_id": request[SCOPE].request_id,
+        }
     )
 
 
 async def non_agent_call(request: web.Request) -> web.StreamResponse:
     """``POST /v1/non-agent/{function}``: the whole data path of one call (see module doc)."""
-    metrics = request.app[METRICS_KEY]
-    gen = request[GENERATION]
-    record = AuditRecord(request[REQUEST_ID])
+    metrics = request[SCOPE].services.metrics
+    gen = request[SCOPE].generation
+    record = AuditRecord(request[SCOPE].request_id)
     spec = CATALOG.get(request.match_info["function"])
     if spec is not None:
         record.function, record.effect = spec.name, spec.effect
@@ -302,7 +300,7 @@ async def non_agent_call(request: web.Request) -> web.StreamResponse:
         response = await _call(request, caller, spec, record)
         record.status = response.status
         if not response.prepared:  # sent here, so that this record says if it was taken
-            response.headers["X-Request-ID"] = request[REQUEST_ID]
+            response.headers["X-Request-ID"] = request[SCOPE].request_id
             if not await send(request, response, gen.config.server.write_timeout):
                 record.outcome = "client_timeout"
         if record.outcome == "internal_error":  # not set on the way (an error, a replay)
@@ -334,9 +332,9 @@ async def _call(
         raise UnknownFunction(
             "unknown function", details={"function": name[:64].encode("unicode_escape").decode()}
         )
-    gen = request[GENERATION]
-    runtime = request.app[RUNTIME_KEY]
-    metrics = request.app[METRICS_KEY]
+    gen = request[SCOPE].generation
+    runtime = request[SCOPE].services
+    metrics = request[SCOPE].services.metrics
     body = await read_json(request)
     custom = take(spec, body)
     params = build_params(caller.app, spec, body)
@@ -371,7 +369,7 @@ async def _call(
                 # Sent, so the write may have happened (a timeout, a cut or unreadable reply):
                 # the outcome is stored, and the call is never sent twice.
                 body = error_body(
-                    exc.type, exc.message, function=spec.name, request_id=request[REQUEST_ID]
+                    exc.type, exc.message, function=spec.name, request_id=request[SCOPE].request_id
                 )
                 await idempotent.finish(exc.status, body)
             else:
@@ -399,9 +397,9 @@ async def _upstream_call(
     """The response, and whether VICIdial got as far as the function itself (past its login,
     source and permission checks, which it makes before doing anything). ``after`` may add to
     the parsed reply (a second call: add_lead's custom fields)."""
-    gen = request[GENERATION]
-    runtime = request.app[RUNTIME_KEY]
-    metrics = request.app[METRICS_KEY]
+    gen = request[SCOPE].generation
+    runtime = request[SCOPE].services
+    metrics = request[SCOPE].services.metrics
     upstream_name = caller.app.upstream
     upstream = gen.upstreams[upstream_name]
     upstream_cfg = gen.config.upstreams[upstream_name]
@@ -421,10 +419,10 @@ async def _upstream_call(
                     params,
                     upstream,
                     source=caller.app.source,
-                    request_id=request[REQUEST_ID],
+                    request_id=request[SCOPE].request_id,
                     deadline=asyncio.get_running_loop().time() + limit,
                     write_timeout=gen.config.server.write_timeout,
-                    logins=runtime.logins(upstream_name),
+                    logins=runtime.credentials.logins(upstream_name),
                 )
             finally:
                 inflight.dec()
@@ -474,7 +472,7 @@ async def _upstream_call(
         if spec.raw_value is not None and parsed.message is not None and not parsed.login_failure:
             parsed = await _recheck_status(request, spec, params, parsed, reply.text, call)
     # The gateway's own VICIdial login, stored by VICIdial as data, is shown as its name.
-    parsed = hide_logins(parsed, runtime.logins(upstream_name))
+    parsed = hide_logins(parsed, runtime.credentials.logins(upstream_name))
     record.upstream_seconds = time.monotonic() - sent
     record.result = parsed.result
     record.note_ids(parsed.data if isinstance(parsed.data, dict) else None)
@@ -490,9 +488,9 @@ async def _upstream_call(
     error = reply_error(parsed, retry_after)
     if error is not None:
         record.outcome = error.type
-        response = error_response(error, function=spec.name, request_id=request[REQUEST_ID])
+        response = error_response(error, function=spec.name, request_id=request[SCOPE].request_id)
     else:
-        payload = {**reply_json(spec, parsed), "request_id": request[REQUEST_ID]}
+        payload = {**reply_json(spec, parsed), "request_id": request[SCOPE].request_id}
         response = web.json_response(payload)
     return response, not parsed.generic
 
@@ -501,9 +499,9 @@ def _own_calls(request: web.Request, caller: Caller) -> Lookup:
     """Calls the gateway makes to VICIdial for a request, beside the request's own (a list's
     custom field labels, a lead's list): with the app's source and concurrency slots; a refusal
     of the gateway's own account ends the request as it would end its own call."""
-    gen = request[GENERATION]
-    runtime = request.app[RUNTIME_KEY]
-    metrics = request.app[METRICS_KEY]
+    gen = request[SCOPE].generation
+    runtime = request[SCOPE].services
+    metrics = request[SCOPE].services.metrics
     name = caller.app.upstream
     upstream, cfg = gen.upstreams[name], gen.config.upstreams[name]
 
@@ -547,7 +545,7 @@ async def _recheck_status(
         return parsed
     log.info(
         "a reply that read as a status line was stored data (recheck)",
-        extra={"request_id": request[REQUEST_ID], "function": spec.name},
+        extra={"request_id": request[SCOPE].request_id, "function": spec.name},
     )
     return _parse(request, spec, 200, text, params, raw.as_data)
 
@@ -559,7 +557,7 @@ async def read_json(request: web.Request) -> Any:
     connection and a request slot for nothing).
     """
     try:
-        async with asyncio.timeout(request[GENERATION].config.server.client_timeout):
+        async with asyncio.timeout(request[SCOPE].generation.config.server.client_timeout):
             raw = await request.read()
     except TimeoutError:
         raise RequestTimeout("the request body did not arrive in time") from None
@@ -610,7 +608,11 @@ def _parse(
     if status != 200:
         log.warning(
             "upstream answered with an HTTP error",
-            extra={"request_id": request[REQUEST_ID], "function": spec.name, "http_status": status},
+            extra={
+                "request_id": request[SCOPE].request_id,
+                "function": spec.name,
+                "http_status": status,
+            },
         )
         raise UpstreamError(f"VICIdial answered HTTP {status}")
     try:
@@ -619,7 +621,7 @@ def _parse(
         log.warning(
             "unrecognised VICIdial reply",
             extra={
-                "request_id": request[REQUEST_ID],
+                "request_id": request[SCOPE].request_id,
                 "function": spec.name,
                 "excerpt": exc.excerpt,
             },

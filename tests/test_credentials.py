@@ -15,9 +15,15 @@ import pytest
 import yaml
 from aiohttp import web
 
-from gateway.app import METRICS_KEY, create_app
+from gateway.app import SERVICES, create_app
 from gateway.config_load import parse_config
-from gateway.credentials import CredentialPool, NoCredential
+from gateway.credentials import (
+    FAILURE_WINDOW,
+    CredentialPool,
+    CredentialState,
+    KnownCredentials,
+    NoCredential,
+)
 from gateway.sim import ManualClock, RunningSim, SimState, start_simulator
 
 from .conftest import API_PASS, API_USER, Gateway, config_dict
@@ -80,7 +86,7 @@ async def test_failover_to_the_second_credential_even_for_add_lead(
         assert body["data"][0]["records_found"] == 1  # added exactly once
         status, _, _ = await gw.call("campaigns_list")
         assert status == 200
-        metrics = app[METRICS_KEY].render().decode()
+        metrics = app[SERVICES].metrics.render().decode()
     finally:
         await gw.session.close()
         await runner.cleanup()
@@ -470,3 +476,28 @@ async def test_a_call_on_an_older_config_never_sends_an_outdated_secret() -> Non
     assert "api-a secret changed since this call started" in refused.value.reason
     lease = await new.acquire(set())
     assert lease.credential.password.reveal() == "Rotated-Pass_0099"
+
+
+def test_known_credentials_keep_every_password_and_login_across_configs() -> None:
+    known = KnownCredentials()
+    doc = config_dict()
+    known.learn(parse_config(doc).upstreams)
+    doc["upstreams"]["main"]["credentials"] = [
+        {"name": "api-b", "user": SECOND_USER, "pass": SECOND_PASS}
+    ]
+    known.learn(parse_config(doc).upstreams)
+    # Rotated away, still scrubbed and still named.
+    assert known.passwords("main") == {API_PASS, SECOND_PASS}
+    assert known.logins("main") == {API_USER: "api-a", SECOND_USER: "api-b"}
+    assert known.passwords("other") == set() and known.logins("other") == {}
+
+
+def test_known_credentials_forget_the_unconfigured_unless_refused_recently() -> None:
+    known = KnownCredentials()
+    now = 10_000.0
+    for name in ("kept", "gone", "refused", "refused-long-ago"):
+        known.states[("main", name)] = CredentialState("fp", now)
+    known.states[("main", "refused")].failures.append(now - FAILURE_WINDOW + 1)
+    known.states[("main", "refused-long-ago")].failures.append(now - FAILURE_WINDOW)
+    known.forget({("main", "kept")}, now)
+    assert set(known.states) == {("main", "kept"), ("main", "refused")}

@@ -24,7 +24,7 @@ import trustme
 from aiohttp import web
 from multidict import CIMultiDictProxy
 
-from gateway.app import METRICS_KEY, create_app
+from gateway.app import SERVICES, create_app
 from gateway.auth import mint_token
 from gateway.catalog import CATALOG
 from gateway.catalog.spec import FunctionSpec, Param
@@ -296,7 +296,7 @@ async def serve_gateway(
                 listener.port,
                 session,
                 tls=cfg.server.tls is not None,
-                metrics=app[METRICS_KEY],
+                metrics=app[SERVICES].metrics,
                 logs=records.records,
             )
     finally:
