@@ -55,15 +55,16 @@ def create_app(
     *,
     upstreams: Mapping[str, Upstream] | None = None,
     clock: Callable[[], float] = time.time,
+    timer: Callable[[], float] = time.monotonic,
     watch: bool = False,
 ) -> web.Application:
     """Build the gateway application.
 
     ``upstreams`` replaces the real VICIdial clients (unit tests pass a fake); by default one
     :class:`~gateway.upstream.VicidialUpstream` per configured upstream is opened on startup and
-    closed on cleanup. ``clock`` is the wall clock of the services that keep time (see
-    :func:`~gateway.services.open_services`). ``watch`` reloads the config on SIGHUP and when
-    its files change.
+    closed on cleanup. ``clock`` (wall) and ``timer`` (monotonic) are the clocks of the services
+    that keep time (see :func:`~gateway.services.open_services`). ``watch`` reloads the config
+    on SIGHUP and when its files change.
     """
     app = web.Application(
         client_max_size=config.server.max_body_bytes,
@@ -71,7 +72,7 @@ def create_app(
     )
 
     async def services_ctx(app: web.Application) -> AsyncIterator[None]:
-        services = open_services(config, upstreams=upstreams, clock=clock)
+        services = open_services(config, upstreams=upstreams, clock=clock, timer=timer)
         app[SERVICES] = services
         interval = config.server.config_watch_interval
         async with services.generations.watching(interval) if watch else _nothing():

@@ -92,8 +92,10 @@ class CircuitBreaker:
 class Breakers:
     """The breaker of each upstream, kept across reloads, each shown by ``vicigw_circuit_open``."""
 
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(self, metrics: Metrics, *, clock: Callable[[], float] = time.monotonic) -> None:
+        """``clock``: the monotonic clock the breakers time their open periods by."""
         self._metrics = metrics
+        self._clock = clock
         self._breakers: dict[str, CircuitBreaker] = {}
 
     def __call__(self, cfg: UpstreamConfig) -> CircuitBreaker:
@@ -103,7 +105,10 @@ class Breakers:
             gauge = self._metrics.circuit_open.labels(cfg.name)
             gauge.set(0)
             breaker = CircuitBreaker(
-                cfg.breaker_failures, cfg.breaker_open_for, on_change=lambda o: gauge.set(int(o))
+                cfg.breaker_failures,
+                cfg.breaker_open_for,
+                clock=self._clock,
+                on_change=lambda o: gauge.set(int(o)),
             )
             self._breakers[cfg.name] = breaker
         breaker.failures, breaker.open_for = cfg.breaker_failures, cfg.breaker_open_for

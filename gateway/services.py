@@ -65,16 +65,19 @@ def open_services(
     *,
     upstreams: Mapping[str, Upstream] | None = None,
     clock: Callable[[], float] = time.time,
+    timer: Callable[[], float] = time.monotonic,
 ) -> Services:
     """The process's services for ``config`` (its first generation built and in use).
 
     ``upstreams`` replaces the real VICIdial clients (tests pass a fake); ``clock`` is the wall
-    clock of the authenticator, the credential states and the custom-field labels.
+    clock of the authenticator, the credential states and the custom-field labels; ``timer`` the
+    monotonic clock of the breakers' open periods and of the memory state (rate-limit buckets,
+    idempotency records and cached replies; Redis keeps its own time).
     """
     metrics = Metrics()
-    state = open_state(config.state)
+    state = open_state(config.state, clock=timer)
     credentials = KnownCredentials()
-    breakers = Breakers(metrics)
+    breakers = Breakers(metrics, clock=timer)
     custom_fields = CustomFields(clock)
     generations = Generations(
         config,

@@ -198,14 +198,15 @@ async def test_idempotency_key_is_freed_when_vicidial_refused_the_login(
     doc = config_dict(sim.base_url, sim.ca_file)
     doc["upstreams"]["main"]["credential_cooldown"] = "100ms"
     sim.state.set_password(API_USER, "Not-Yet-Rotated_1")
-    gw, runner, _ = await _gateway(doc, sim, log_stream)
+    clock = ManualClock(time.time())
+    gw, runner, _ = await _gateway(doc, sim, log_stream, clock=clock)
     body = {"phone_number": "3125554455", "list_id": "101"}
     headers = {"Idempotency-Key": "order-4455"}
     try:
         status, first, _ = await gw.call("add_lead", body, headers=headers)
         assert (status, first["error"]["type"]) == (502, "upstream_error")
         sim.state.set_password(API_USER, API_PASS)  # the password is put right
-        await asyncio.sleep(0.2)  # past the cool-down: the credential is probed again
+        clock.advance(0.2)  # past the cool-down: the credential is probed again
         status, second, resp_headers = await gw.call("add_lead", body, headers=headers)
         assert status == 200, second
         assert "Idempotent-Replayed" not in resp_headers

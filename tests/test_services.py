@@ -10,6 +10,7 @@ import yaml
 
 from gateway.config_load import load_config, parse_config
 from gateway.services import open_services
+from gateway.sim import ManualClock
 from gateway.state import State
 from gateway.store_memory import MemoryRateLimiter
 from gateway.upstream import VicidialUpstream
@@ -90,3 +91,22 @@ async def test_close_closes_the_generations_then_the_state_backend() -> None:
     )
     await dataclasses.replace(services, state=state).close()
     assert seen == [True]  # the pools first, then the store they may still have used
+
+
+async def test_the_timer_is_the_clock_of_the_breakers_and_the_memory_state() -> None:
+    timer = ManualClock(1000.0)
+    cfg = parse_config(config_dict())
+    services = open_services(cfg, timer=timer)
+    try:
+        breaker = services.breakers(cfg.upstreams["main"])
+        for _ in range(cfg.upstreams["main"].breaker_failures):
+            breaker.failed()
+        assert breaker.opened_at == 1000.0
+        crm = cfg.apps["crm"]
+        limiter = services.state.rate_limits
+        assert await limiter.take(crm.name, 1.0, 1) == 0
+        assert await limiter.take(crm.name, 1.0, 1) == 1.0  # empty: a whole second to wait
+        timer.advance(1.0)
+        assert await limiter.take(crm.name, 1.0, 1) == 0  # refilled by the timer alone
+    finally:
+        await services.close()
