@@ -21,7 +21,6 @@ import json
 import logging
 import logging.handlers
 import sys
-import time
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -67,33 +66,40 @@ def loggable_params(
     return out
 
 
-@dataclass
+def identifiers(*sources: Mapping[str, Any] | None) -> dict[str, str]:
+    """The :data:`IDENTIFIERS` found in ``sources`` (the request's params, then the reply's data);
+    the first source that has one gives it."""
+    ids: dict[str, str] = {}
+    for source in sources:
+        if not isinstance(source, Mapping):
+            continue
+        for name in IDENTIFIERS:
+            value = source.get(name)
+            if value not in (None, "") and name not in ids and isinstance(value, str | int):
+                ids[name] = str(value)
+    return ids
+
+
+@dataclass(frozen=True)
 class AuditRecord:
-    """Filled in along the data path; written once when the call ends."""
+    """One call, as written to the audit log: built once when the call ends (from its
+    :class:`~gateway.call.outcome.Outcome`), never changed."""
 
     request_id: str
-    started: float = field(default_factory=time.monotonic)
-    app: str | None = None
-    function: str | None = None
-    effect: str | None = None
-    status: int = 500
-    outcome: str = "internal_error"
+    app: str | None
+    function: str | None
+    effect: str | None
+    status: int
+    outcome: str
+    total_seconds: float
     result: str | None = None  # VICIdial's answer class
     credential: str | None = None
     # Why no credential could serve the call (a 503): each credential's state, by name.
     reason: str | None = None
     upstream_seconds: float | None = None
     rows: int | None = None
-    params: dict[str, str] = field(default_factory=dict)
-    ids: dict[str, str] = field(default_factory=dict)
-
-    def note_ids(self, source: Mapping[str, Any] | None) -> None:
-        if not isinstance(source, Mapping):
-            return
-        for name in IDENTIFIERS:
-            value = source.get(name)
-            if value not in (None, "") and name not in self.ids and isinstance(value, str | int):
-                self.ids[name] = str(value)
+    params: Mapping[str, str] = field(default_factory=dict)
+    ids: Mapping[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -109,7 +115,7 @@ class AuditRecord:
             "upstream_ms": None
             if self.upstream_seconds is None
             else round(self.upstream_seconds * 1000, 1),
-            "total_ms": round((time.monotonic() - self.started) * 1000, 1),
+            "total_ms": round(self.total_seconds * 1000, 1),
             **self.ids,
         }
         if self.reason is not None:
@@ -117,7 +123,7 @@ class AuditRecord:
         if self.rows is not None:
             out["rows"] = self.rows
         if self.params:
-            out["params"] = self.params
+            out["params"] = dict(self.params)
         return out
 
 

@@ -10,6 +10,9 @@
     After that, the next call first asks VICIdial for ``version`` (no login, no data, no
     credential spent); only if that answers does the breaker close and the call proceed.
     Concurrent calls wait for that probe rather than each sending one.
+
+An upstream has one breaker for the process's life (:class:`Breakers`): a reload may change its
+limits, never what it has counted. ``vicigw_circuit_open`` shows whether it is open.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from .config import UpstreamConfig
 from .errors import GatewayError, Unavailable
+from .metrics import Metrics
 
 
 @dataclass
@@ -82,3 +87,29 @@ class CircuitBreaker:
         self.consecutive += 1
         if self.consecutive >= self.failures and self.opened_at is None:
             self._open()
+
+
+class Breakers:
+    """The breaker of each upstream, kept across reloads, each shown by ``vicigw_circuit_open``."""
+
+    def __init__(self, metrics: Metrics, *, clock: Callable[[], float] = time.monotonic) -> None:
+        """``clock``: the monotonic clock the breakers time their open periods by."""
+        self._metrics = metrics
+        self._clock = clock
+        self._breakers: dict[str, CircuitBreaker] = {}
+
+    def __call__(self, cfg: UpstreamConfig) -> CircuitBreaker:
+        """The upstream's breaker, with the limits ``cfg`` gives it now."""
+        breaker = self._breakers.get(cfg.name)
+        if breaker is None:
+            gauge = self._metrics.circuit_open.labels(cfg.name)
+            gauge.set(0)
+            breaker = CircuitBreaker(
+                cfg.breaker_failures,
+                cfg.breaker_open_for,
+                clock=self._clock,
+                on_change=lambda o: gauge.set(int(o)),
+            )
+            self._breakers[cfg.name] = breaker
+        breaker.failures, breaker.open_for = cfg.breaker_failures, cfg.breaker_open_for
+        return breaker

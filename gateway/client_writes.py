@@ -6,7 +6,7 @@ for a large reply and never reads it would keep the reply in memory, keep its co
 client has a deadline:
 
 - a reply that is not streamed must be taken whole within ``server.write_timeout``
-  (:func:`send`, used for every reply by :mod:`gateway.app`);
+  (:func:`send`, used for every reply by :mod:`gateway.app` and :mod:`gateway.call.reply`);
 - a streamed export writes each batch within ``server.write_timeout`` and the whole export
   within its class timeout (:func:`write_by`, used by :mod:`gateway.export`).
 

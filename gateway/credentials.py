@@ -44,7 +44,8 @@ import math
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -471,3 +472,49 @@ class CredentialPool:
             await self._unlock_probe(name)
         if current is not None:
             self._notify(name)
+
+
+class KnownCredentials:
+    """What the process knows about credentials beyond one configuration (reloads keep it):
+
+    - each credential's state, by upstream and name (every :class:`CredentialPool` of the
+      upstream shares it);
+    - every password the upstream's credentials have had: a reply to a call sent with a
+      rotated password is still scrubbed of it;
+    - every VICIdial login they have used, by credential name: data a caller reads shows the
+      name instead of the login (:func:`gateway.catalog.reply.hide_logins`).
+    """
+
+    def __init__(self) -> None:
+        self.states: dict[tuple[str, str], CredentialState] = {}
+        self._passwords: dict[str, set[str]] = {}
+        self._logins: dict[str, dict[str, str]] = {}
+
+    def learn(self, upstreams: Mapping[str, UpstreamConfig]) -> None:
+        """Remember the passwords and logins of a configuration's credentials."""
+        for name, cfg in upstreams.items():
+            self._passwords.setdefault(name, set()).update(
+                c.password.reveal() for c in cfg.credentials
+            )
+            self._logins.setdefault(name, {}).update(
+                (c.user.reveal(), c.name) for c in cfg.credentials
+            )
+
+    def passwords(self, upstream: str) -> AbstractSet[str]:
+        """Every password the upstream's credentials have had (the scrub list)."""
+        return self._passwords.get(upstream, set())
+
+    def logins(self, upstream: str) -> Mapping[str, str]:
+        """The VICIdial logins the upstream's credentials use or have used, by credential name
+        (records made with a rotated-away login still name it)."""
+        return self._logins.get(upstream, {})
+
+    def forget(self, configured: AbstractSet[tuple[str, str]], now: float) -> None:
+        """Drop the state of every credential not in ``configured`` (upstream, name), unless
+        VICIdial refused it within :data:`FAILURE_WINDOW` of ``now``: re-added, it must not get
+        a fresh budget of failures. So the states are at most one per credential in use, plus
+        the ones removed (renamed) in the last 15 minutes that had failed."""
+        recent = now - FAILURE_WINDOW
+        for key, state in list(self.states.items()):
+            if key not in configured and not any(t > recent for t in state.failures):
+                del self.states[key]

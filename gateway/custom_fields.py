@@ -163,7 +163,7 @@ class _Labels:
 
 class CustomFields:
     """The labels of each list, kept per upstream (see the module doc), and the planning of a
-    call with custom fields. One per process (``Runtime.custom_fields``)."""
+    call with custom fields. One per process (``Services.custom_fields``)."""
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self.clock = clock

@@ -54,7 +54,7 @@ caller as it is, each is turned into a tree error or a decision where it is caug
   ``aiohttp.ClientError``), turned into :class:`TLSRefused` by the upstream client.
 - ``gateway.catalog.reply.ReplyShapeError`` and ``gateway.catalog.parser.Misfit``: the pure
   parser's verdicts; the data path turns a reply of no known shape into :class:`UpstreamError`.
-- ``gateway.app._DuplicateKey``: the JSON decoder's hook stopping at a repeated key; becomes
+- ``gateway.views._DuplicateKey``: the JSON decoder's hook stopping at a repeated key; becomes
   :class:`BadRequest`.
 - ``gateway.errors.ConfigError`` and ``gateway.secrets.SecretError``: configuration that cannot
   be loaded; shown by ``vicigw`` and the reload log, never in a reply.

@@ -1,13 +1,15 @@
 """The configuration in use, swapped atomically on SIGHUP or when its files change.
 
 A :class:`Generation` is everything built from one configuration: the config itself, its
-authenticator and its upstream clients. :class:`Runtime` holds the current generation. A request
-takes ``runtime.current`` once when it starts and uses that generation to the end, so a reload
-never changes the rules under a call in flight; new calls get the new generation.
+authenticator, its upstream clients and its audit log. :class:`Generations` holds the current
+one. A request takes it once when it starts (:meth:`Generations.use`) and uses it to the end, so
+a reload never changes the rules under a call in flight; new calls get the new generation. What
+lives as long as the process (the state stores, caps, cache, breakers, metrics) is not here but
+in :mod:`gateway.services`.
 
 A reload loads and validates the new file completely first. If anything is wrong, nothing
 changes: the old generation stays, the reason is logged and ``config_reloads_total{result=
-"failure"}`` counts it; until the files change again, :meth:`Runtime.rejected_on_disk` says so
+"failure"}`` counts it; until the files change again, :meth:`Generations.rejected_on_disk` says so
 (``/readyz`` shows it as degraded) and ``config_last_reload_successful`` is 0. Each reload logs
 what triggered it (``SIGHUP``, ``file`` with the files that changed, or ``api``) and what it
 changed, by name (:mod:`gateway.config_diff`). What a reload keeps:
@@ -41,18 +43,16 @@ from typing import Any
 
 from .audit import AuditLog
 from .auth import Authenticator
-from .breaker import CircuitBreaker
-from .cache import ReplyCache
-from .config import Config, UpstreamConfig
+from .breaker import Breakers
+from .config import Config
 from .config_diff import config_changes
 from .config_load import load_config
-from .credentials import FAILURE_WINDOW, CredentialState
+from .credentials import KnownCredentials
 from .custom_fields import CustomFields
 from .errors import ConfigError
 from .files import Stamp, file_stamp
-from .limits import Concurrency
 from .metrics import Metrics
-from .state import open_state
+from .store import CredentialStateStore
 from .upstream import ConnectionPool, Upstream, VicidialUpstream, pool_key
 
 log = logging.getLogger("gateway.reload")
@@ -82,38 +82,42 @@ class Generation:
     idle: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-class Runtime:
-    """The current generation and everything that outlives one (pools, credential states)."""
+class Generations:
+    """The current generation and those retiring; reloads build and swap them.
+
+    What outlives a generation is given to it (:mod:`gateway.services` builds it once): the
+    metrics, what is known about credentials, the breakers, the shared credential state store
+    and the custom-field labels. Connection pools are the generations' own: a new one takes
+    over the pool of an upstream whose TLS settings did not change.
+    """
 
     def __init__(
         self,
         config: Config,
-        metrics: Metrics,
         *,
+        metrics: Metrics,
+        credentials: KnownCredentials,
+        breakers: Breakers,
+        store: CredentialStateStore,
+        custom_fields: CustomFields,
         upstreams: Mapping[str, Upstream] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.metrics = metrics
+        self.credentials = credentials
+        self.breakers = breakers
+        self.store = store
+        self.custom_fields = custom_fields
         self.clock = clock
         self._fixed_upstreams = upstreams  # tests: fake upstreams, never rebuilt
-        self._states: dict[tuple[str, str], CredentialState] = {}
+        # The state backend is chosen once, at start (see gateway.state).
+        self._state_config = config.state
         self._pools: dict[str, ConnectionPool] = {}
-        self._secrets: dict[str, set[str]] = {}
-        # Per upstream: every VICIdial login any of its credentials has used -> that credential's
-        # name; data a caller reads shows the name instead of the login (see hide_logins).
-        self._logins: dict[str, dict[str, str]] = {}
         self._retired: list[tuple[Generation, list[ConnectionPool]]] = []
         self._lock = asyncio.Lock()
         self._stamps: dict[Path, Stamp] = {}
         self.rejected: Rejected | None = None
         self._verifying: set[asyncio.Task[None]] = set()
-        # Outlive every generation: shared state, concurrency slots, breakers, the reply cache.
-        self.state_config = config.state
-        self.state = open_state(config.state)
-        self.concurrency = Concurrency()
-        self.cache = ReplyCache(self.state.reply_cache, metrics)
-        self.custom_fields = CustomFields(clock)  # the custom field labels of each list
-        self._breakers: dict[str, CircuitBreaker] = {}
         self._commit(*self._build(config))
 
     # -- building ---------------------------------------------------------------------------
@@ -134,11 +138,11 @@ class Runtime:
                 client = VicidialUpstream(
                     cfg,
                     pool=old if old is not None and old.key == pool_key(cfg) else None,
-                    states=self._states,
-                    previous_secrets=self._secrets.get(name, ()),
+                    states=self.credentials.states,
+                    previous_secrets=self.credentials.passwords(name),
                     metrics=self.metrics,
-                    breaker=self._breaker(cfg),
-                    store=self.state.credentials,
+                    breaker=self.breakers(cfg),
+                    store=self.store,
                     clock=self.clock,
                     recheck=config.server.config_watch_interval,
                 )
@@ -151,31 +155,12 @@ class Runtime:
             raise
         return Generation(config, auth, upstreams, audit, time.time()), pools
 
-    def _breaker(self, cfg: UpstreamConfig) -> CircuitBreaker:
-        """One breaker per upstream for the process's life; a reload may change its limits."""
-        breaker = self._breakers.get(cfg.name)
-        if breaker is None:
-            gauge = self.metrics.circuit_open.labels(cfg.name)
-            gauge.set(0)
-            breaker = CircuitBreaker(
-                cfg.breaker_failures, cfg.breaker_open_for, on_change=lambda o: gauge.set(int(o))
-            )
-            self._breakers[cfg.name] = breaker
-        breaker.failures, breaker.open_for = cfg.breaker_failures, cfg.breaker_open_for
-        return breaker
-
     def _commit(self, gen: Generation, pools: dict[str, ConnectionPool]) -> Generation:
         """Make ``gen`` current; return the previous generation (or ``gen`` the first time)."""
         old = getattr(self, "current", gen)
         self.current = gen
         self._pools = pools
-        for name, cfg in gen.config.upstreams.items():
-            self._secrets.setdefault(name, set()).update(
-                c.password.reveal() for c in cfg.credentials
-            )
-            self._logins.setdefault(name, {}).update(
-                (c.user.reveal(), c.name) for c in cfg.credentials
-            )
+        self.credentials.learn(gen.config.upstreams)
         self._stamps = self._file_stamps(gen.config)
         self.custom_fields.retain(gen.config.upstreams)
         self.metrics.config_last_reload.set(gen.loaded_at)
@@ -195,11 +180,6 @@ class Runtime:
         files = [config.path] if config.path is not None else []
         files += list(config.files)
         return {f: file_stamp(f) for f in files}
-
-    def logins(self, upstream: str) -> Mapping[str, str]:
-        """The VICIdial logins the upstream's credentials use or have used, by credential name
-        (kept across reloads: records made with a rotated-away login still name it)."""
-        return self._logins.get(upstream, {})
 
     # -- using ------------------------------------------------------------------------------
 
@@ -263,7 +243,7 @@ class Runtime:
                     extra={**why, "error": type(exc).__name__},
                 )
                 return False
-            if config.state != self.state_config:
+            if config.state != self._state_config:
                 log.warning("state backend changes take effect at the next restart")
             old = self._commit(new, pools)
             self.rejected = None
@@ -315,12 +295,8 @@ class Runtime:
         task.add_done_callback(lambda _t: self._retired.remove((gen, pools)))
 
     def _forget_credentials(self, retiring: Generation) -> None:
-        """Drop the state of credentials no configuration in use still has.
-
-        Kept while one VICIdial refused is in its failure window: re-added, it must not get a
-        fresh budget of failures. So the states are at most one per credential in use, plus the
-        ones removed (renamed) in the last 15 minutes that had failed.
-        """
+        """Drop the state of credentials no configuration in use still has (see
+        :meth:`~gateway.credentials.KnownCredentials.forget`)."""
         in_use = [self.current] + [g for g, _ in self._retired if g is not retiring]
         configured = {
             (name, cred.name)
@@ -328,10 +304,7 @@ class Runtime:
             for name, cfg in g.config.upstreams.items()
             for cred in cfg.credentials
         }
-        recent = self.clock() - FAILURE_WINDOW
-        for key, state in list(self._states.items()):
-            if key not in configured and not any(t > recent for t in state.failures):
-                del self._states[key]
+        self.credentials.forget(configured, self.clock())
 
     async def watch(self, interval: float) -> None:
         """Reload when the config file or a file it references changes (polled)."""
@@ -348,13 +321,25 @@ class Runtime:
                 signal.SIGHUP, lambda: loop.create_task(self.reload(trigger="SIGHUP"))
             )
 
+    @asynccontextmanager
+    async def watching(self, interval: float) -> AsyncIterator[None]:
+        """Reload on SIGHUP and when the config's files change, while in this block."""
+        self.install_sighup()
+        task = asyncio.create_task(self.watch(interval))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     async def close(self) -> None:
+        """Close what the generations hold: the audit log, every pool (retiring ones too)."""
         for task in list(self._verifying):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self.current.audit.close()
-        await self.state.close()
         pools = {id(p): p for p in self._pools.values()}
         for _gen, retired in list(self._retired):
             for p in retired:

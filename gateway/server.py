@@ -10,7 +10,7 @@
   closed at once, before any request is read.
 - A new connection must deliver its first request's headers within ``client_timeout`` (and the
   TLS handshake too), else it is closed; the body has the same deadline (see
-  :func:`gateway.app.read_json`). Request lines and header fields longer than
+  :func:`gateway.views.read_json`). Request lines and header fields longer than
   ``max_header_bytes`` are refused.
 - Errors aiohttp answers itself, before any middleware runs (malformed HTTP, oversized headers),
   are JSON too.
@@ -352,10 +352,10 @@ async def serve(
 async def _metrics_listener(api: web.AppRunner, cfg: ServerConfig) -> web.AppRunner:
     """``GET /metrics`` and ``GET /readyz`` with its details, on ``metrics_host:metrics_port``
     (kept off the API listener)."""
-    from .app import METRICS_KEY, make_readyz_details, metrics_view
+    from .views import SERVICES, make_readyz_details, metrics_view
 
     app = web.Application()
-    app[METRICS_KEY] = api.app[METRICS_KEY]
+    app[SERVICES] = api.app[SERVICES]
     app.router.add_get("/metrics", metrics_view)
     app.router.add_get("/readyz", make_readyz_details(api.app))
     runner = web.AppRunner(app, access_log=None, handle_signals=False)

@@ -134,8 +134,9 @@ async def sim() -> AsyncIterator[RunningSim]:
         await running.close()
 
 
-async def start_gateway(cfg: Config) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(create_app(cfg), access_log=None)
+async def start_gateway(cfg: Config, **kwargs: Any) -> tuple[web.AppRunner, str]:
+    """The gateway for ``cfg`` on a free loopback port (``kwargs``: :func:`create_app`'s)."""
+    runner = web.AppRunner(create_app(cfg, **kwargs), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -12,7 +12,7 @@ import aiohttp
 import yaml
 from aiohttp import web
 
-from gateway.app import RUNTIME_KEY, create_app
+from gateway.app import SERVICES, create_app
 from gateway.config_load import load_config, parse_config
 from gateway.metrics import Metrics
 from gateway.sim import RunningSim
@@ -148,10 +148,10 @@ async def test_reload_failed_fires_while_the_rejected_file_stays(
         async with aiohttp.ClientSession() as s:
             assert firing(expr, await scrape(s, base), time.time()) == []
             path.write_text("apps: [this is: not valid")
-            assert await app[RUNTIME_KEY].reload() is False
+            assert await app[SERVICES].generations.reload() is False
             assert firing(expr, await scrape(s, base), time.time()) == [{}]
             path.write_text(yaml.safe_dump(doc))
-            assert await app[RUNTIME_KEY].reload() is True
+            assert await app[SERVICES].generations.reload() is True
             assert firing(expr, await scrape(s, base), time.time()) == []
     finally:
         await runner.cleanup()

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from gateway.app import RUNTIME_KEY
+from gateway.app import SERVICES
 from gateway.auth import Authenticator, mint_token
 from gateway.cache import ReplyCache
 from gateway.config_load import parse_config
@@ -203,21 +203,22 @@ async def test_reload_forgets_removed_credentials_but_not_their_recent_failures(
     write_secret(tmp_path, "pass_a", API_PASS)
     path = write_config(tmp_path, sim, credentials=[("api-a", "6666", "pass_a")])
     runner, app, _base = await start(path)
-    runtime = app[RUNTIME_KEY]
+    services = app[SERVICES]
+    generations = services.generations
     try:
         for i in range(20):  # a credential renamed on each reload
             write_config(tmp_path, sim, credentials=[(f"api-{i}", "6666", "pass_a")])
-            assert await runtime.reload() is True
+            assert await generations.reload() is True
         await asyncio.sleep(0.1)  # old generations are retired once idle
-        assert set(runtime._states) == {("main", "api-19")}
+        assert set(services.credentials.states) == {("main", "api-19")}
         # A removed credential VICIdial refused recently is remembered (re-adding it must not
         # spend more of its failures), until the failure has left the window.
-        state = runtime._states[("main", "api-19")]
-        state.failures.append(runtime.clock())
+        state = services.credentials.states[("main", "api-19")]
+        state.failures.append(generations.clock())
         write_config(tmp_path, sim, credentials=[("api-x", "6666", "pass_a")])
-        assert await runtime.reload() is True
+        assert await generations.reload() is True
         await asyncio.sleep(0.1)
-        assert set(runtime._states) == {("main", "api-19"), ("main", "api-x")}
+        assert set(services.credentials.states) == {("main", "api-19"), ("main", "api-x")}
     finally:
         await runner.cleanup()
 

@@ -8,9 +8,13 @@ import asyncio
 
 import pytest
 
-from gateway.breaker import CircuitBreaker
+from gateway.breaker import Breakers, CircuitBreaker
+from gateway.config_load import parse_config
 from gateway.errors import Unavailable, UpstreamTimeout, error_response
+from gateway.metrics import Metrics
 from gateway.sim import ManualClock
+
+from .conftest import config_dict
 
 
 class Ping:
@@ -141,3 +145,30 @@ async def test_calls_waiting_for_a_failed_probe_are_refused_without_another() ->
             await task
         assert info.value.retry_after == 31
     assert ping.calls == 1
+
+
+def test_one_breaker_per_upstream_kept_across_configs_with_the_new_limits() -> None:
+    metrics = Metrics()
+    breakers = Breakers(metrics)
+    doc = config_dict()
+    doc["upstreams"]["main"]["breaker_failures"] = 2
+    first_cfg = parse_config(doc).upstreams["main"]
+
+    def gauge() -> float | None:
+        return metrics.registry.get_sample_value("vicigw_circuit_open", {"upstream": "main"})
+
+    first = breakers(first_cfg)
+    assert gauge() == 0
+    first.failed()
+    first.failed()
+    assert first.opened_at is not None and gauge() == 1  # the gauge follows the breaker
+    doc["upstreams"]["main"]["breaker_failures"] = 7
+    doc["upstreams"]["main"]["breaker_open_for"] = "5s"
+    again = breakers(parse_config(doc).upstreams["main"])
+    assert again is first  # a reload keeps what it counted (still open)
+    assert (again.failures, again.open_for) == (7, 5.0) and again.opened_at is not None
+    doc["upstreams"]["other"] = doc["upstreams"].pop("main")
+    for app in doc["apps"].values():
+        app["upstream"] = "other"
+    other = breakers(parse_config(doc).upstreams["other"])
+    assert other is not first and other.opened_at is None

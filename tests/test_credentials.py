@@ -15,9 +15,15 @@ import pytest
 import yaml
 from aiohttp import web
 
-from gateway.app import METRICS_KEY, create_app
+from gateway.app import SERVICES, create_app
 from gateway.config_load import parse_config
-from gateway.credentials import CredentialPool, NoCredential
+from gateway.credentials import (
+    FAILURE_WINDOW,
+    CredentialPool,
+    CredentialState,
+    KnownCredentials,
+    NoCredential,
+)
 from gateway.sim import ManualClock, RunningSim, SimState, start_simulator
 
 from .conftest import API_PASS, API_USER, Gateway, config_dict
@@ -80,7 +86,7 @@ async def test_failover_to_the_second_credential_even_for_add_lead(
         assert body["data"][0]["records_found"] == 1  # added exactly once
         status, _, _ = await gw.call("campaigns_list")
         assert status == 200
-        metrics = app[METRICS_KEY].render().decode()
+        metrics = app[SERVICES].metrics.render().decode()
     finally:
         await gw.session.close()
         await runner.cleanup()
@@ -192,14 +198,15 @@ async def test_idempotency_key_is_freed_when_vicidial_refused_the_login(
     doc = config_dict(sim.base_url, sim.ca_file)
     doc["upstreams"]["main"]["credential_cooldown"] = "100ms"
     sim.state.set_password(API_USER, "Not-Yet-Rotated_1")
-    gw, runner, _ = await _gateway(doc, sim, log_stream)
+    clock = ManualClock(time.time())
+    gw, runner, _ = await _gateway(doc, sim, log_stream, clock=clock)
     body = {"phone_number": "3125554455", "list_id": "101"}
     headers = {"Idempotency-Key": "order-4455"}
     try:
         status, first, _ = await gw.call("add_lead", body, headers=headers)
         assert (status, first["error"]["type"]) == (502, "upstream_error")
         sim.state.set_password(API_USER, API_PASS)  # the password is put right
-        await asyncio.sleep(0.2)  # past the cool-down: the credential is probed again
+        clock.advance(0.2)  # past the cool-down: the credential is probed again
         status, second, resp_headers = await gw.call("add_lead", body, headers=headers)
         assert status == 200, second
         assert "Idempotent-Replayed" not in resp_headers
@@ -470,3 +477,28 @@ async def test_a_call_on_an_older_config_never_sends_an_outdated_secret() -> Non
     assert "api-a secret changed since this call started" in refused.value.reason
     lease = await new.acquire(set())
     assert lease.credential.password.reveal() == "Rotated-Pass_0099"
+
+
+def test_known_credentials_keep_every_password_and_login_across_configs() -> None:
+    known = KnownCredentials()
+    doc = config_dict()
+    known.learn(parse_config(doc).upstreams)
+    doc["upstreams"]["main"]["credentials"] = [
+        {"name": "api-b", "user": SECOND_USER, "pass": SECOND_PASS}
+    ]
+    known.learn(parse_config(doc).upstreams)
+    # Rotated away, still scrubbed and still named.
+    assert known.passwords("main") == {API_PASS, SECOND_PASS}
+    assert known.logins("main") == {API_USER: "api-a", SECOND_USER: "api-b"}
+    assert known.passwords("other") == set() and known.logins("other") == {}
+
+
+def test_known_credentials_forget_the_unconfigured_unless_refused_recently() -> None:
+    known = KnownCredentials()
+    now = 10_000.0
+    for name in ("kept", "gone", "refused", "refused-long-ago"):
+        known.states[("main", name)] = CredentialState("fp", now)
+    known.states[("main", "refused")].failures.append(now - FAILURE_WINDOW + 1)
+    known.states[("main", "refused-long-ago")].failures.append(now - FAILURE_WINDOW)
+    known.forget({("main", "kept")}, now)
+    assert set(known.states) == {("main", "kept"), ("main", "refused")}

@@ -34,7 +34,14 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from gateway.config_load import parse_config
 from gateway.refusal import PROBE_FUNCTION
-from gateway.sim import Faults, RunningSim, SimState, make_server_tls, start_simulator
+from gateway.sim import (
+    Faults,
+    ManualClock,
+    RunningSim,
+    SimState,
+    make_server_tls,
+    start_simulator,
+)
 
 from .conftest import API_PASS, API_USER, Gateway, config_dict, start_gateway, without_request_ids
 
@@ -71,13 +78,14 @@ def make_doc(sim: RunningSim, **upstream: Any) -> dict[str, Any]:
 
 @asynccontextmanager
 async def running(
-    sim: RunningSim, doc: dict[str, Any], *, warm: bool = True
+    sim: RunningSim, doc: dict[str, Any], *, warm: bool = True, timer: ManualClock | None = None
 ) -> AsyncIterator[Gateway]:
     """A gateway for ``doc``; with ``warm`` one fault-free call verifies the credential first
     (later calls would otherwise queue behind the first one) and the simulator's log is cleared.
+    ``timer``: the clock of the gateway's breakers (and memory store).
     """
     cfg = parse_config(doc)
-    runner, base = await start_gateway(cfg)
+    runner, base = await start_gateway(cfg, **({"timer": timer} if timer is not None else {}))
     try:
         async with aiohttp.ClientSession() as session:
             gw = Gateway(base, cfg, sim, session, io.StringIO())
@@ -414,7 +422,8 @@ async def test_breaker_opens_answers_fast_then_closes_after_a_version_probe(
     fsim: RunningSim,
 ) -> None:
     doc = make_doc(fsim, timeout="0.3s", retries=0, breaker_failures=3, breaker_open_for="0.6s")
-    async with running(fsim, doc) as gw:
+    timer = ManualClock(1000.0)
+    async with running(fsim, doc, timer=timer) as gw:
         fsim.state.faults = Faults("hang")
         for _ in range(3):
             status, body, headers = await gw.call(*READ)
@@ -429,14 +438,14 @@ async def test_breaker_opens_answers_fast_then_closes_after_a_version_probe(
             assert headers["Retry-After"] == "1"
         assert fsim.state.hits() == 3
         # Half-open, VICIdial still hanging: the version probe fails, the breaker stays open.
-        await asyncio.sleep(0.7)
+        timer.advance(0.7)
         status, body, headers = await gw.call(*READ)
         assert_error(status, body, headers, 503, "unavailable")
         assert [r.function for r in fsim.state.requests[3:]] == ["version"]
         assert await metric(gw, "vicigw_circuit_open", upstream="main") == 1
         # VICIdial is back: the next call after the period probes with version, then goes on.
         fsim.state.faults = None
-        await asyncio.sleep(0.7)
+        timer.advance(0.7)
         status, body, _ = await gw.call(*READ)
         assert status == 200, body
         probe, call = fsim.state.requests[4:]

@@ -22,7 +22,11 @@ COVERED_BY = {
     "catalog/users_shapes.py": "test_users.py",
     "catalog/sql_uses.py": "test_sql.py",
     "sim/params.py": "test_sim_params.py",
+    # The HTTP handlers: thin (read the request, run the call, write the reply), so they are
+    # tested where they are used, over sockets; the call's steps have their own tests.
+    "views.py": "test_app.py",
 }
+CALL_STEPS = "call/"  # gateway/call/<step>.py -> tests/test_call_<step>.py
 # The simulator's data and handlers, by area: each area test compares them with real replies.
 SIM_AREAS = {
     "lead": "test_leads.py",
@@ -46,6 +50,9 @@ def _modules() -> list[str]:
 
 def _test_file(module: str) -> str:
     name = Path(module).stem
+    if module.startswith(CALL_STEPS):
+        test = f"test_call_{name}.py"
+        return test if (TESTS / test).exists() else ""
     if (TESTS / f"test_{name}.py").exists() or any(TESTS.glob(f"*/test_{name}.py")):
         return f"test_{name}.py"
     if module in COVERED_BY:

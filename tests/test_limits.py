@@ -27,7 +27,7 @@ from gateway.config_load import parse_config
 from gateway.errors import RateLimited, Unavailable
 from gateway.limits import IdempotentCall, begin_idempotent, check_rate
 from gateway.metrics import Metrics
-from gateway.sim import Faults, RunningSim
+from gateway.sim import Faults, ManualClock, RunningSim
 from gateway.store import Begin, StoredResponse, StoreFull, StoreUnavailable
 
 from .conftest import CRM_SECRET, Gateway, config_dict, start_gateway
@@ -70,16 +70,21 @@ def make_doc(
 
 @asynccontextmanager
 async def running(
-    sim: RunningSim, doc: dict[str, Any], logs: io.StringIO | None = None
+    sim: RunningSim,
+    doc: dict[str, Any],
+    logs: io.StringIO | None = None,
+    *,
+    timer: ManualClock | None = None,
 ) -> AsyncIterator[Gateway]:
-    """A gateway for ``doc``, stopped (with its client session) when the block ends.
+    """A gateway for ``doc``, stopped (with its client session) when the block ends; ``timer``
+    is the clock of its breakers and memory store (see :func:`pass_time`).
 
     One call is made first, without faults, so the credential is verified: until then calls
     queue behind the first one (lockout protection), which would blur every timing below. The
     simulator's log is cleared afterwards, so hit counts start at zero.
     """
     cfg = parse_config(doc)
-    runner, base = await start_gateway(cfg)
+    runner, base = await start_gateway(cfg, **({"timer": timer} if timer is not None else {}))
     try:
         async with aiohttp.ClientSession() as session:
             gw = Gateway(base, cfg, sim, session, logs or io.StringIO())
@@ -91,6 +96,15 @@ async def running(
             yield gw
     finally:
         await runner.cleanup()
+
+
+async def pass_time(state_cfg: dict[str, Any], timer: ManualClock, seconds: float) -> None:
+    """Let ``seconds`` pass for the store: the memory store runs on ``timer``, moved on at once;
+    Redis keeps its own time, so for it the test waits."""
+    if state_cfg["backend"] == "memory":
+        timer.advance(seconds)
+    else:
+        await asyncio.sleep(seconds)
 
 
 async def metric(gw: Gateway, name: str, **labels: str) -> float:
@@ -126,7 +140,8 @@ async def test_rate_limit_429_after_the_burst_then_refills(
 ) -> None:
     doc = make_doc(sim, state_cfg)
     doc["apps"]["crm"]["rate_limit"] = {"per_second": 2, "burst": 3}
-    async with running(sim, doc) as gw:
+    timer = ManualClock(1000.0)
+    async with running(sim, doc, timer=timer) as gw:
         for _ in range(3):
             status, body, _ = await gw.call("version")
             assert status == 200, body
@@ -148,7 +163,7 @@ async def test_rate_limit_429_after_the_burst_then_refills(
         status, body, _ = await gw.call("campaigns_list", app="reports")
         assert status == 200, body
         # Refill: 2 tokens/s, so after 0.6 s exactly one more call goes through.
-        await asyncio.sleep(0.6)
+        await pass_time(state_cfg, timer, 0.6)
         status, body, _ = await gw.call("version")
         assert status == 200, body
         status, body, headers = await gw.call("version")
@@ -668,7 +683,9 @@ async def test_coalescing_is_not_limited_by_the_concurrency_cap(sim: RunningSim)
 async def test_cache_ttl_serves_without_calling_then_expires(
     sim: RunningSim, state_cfg: dict[str, Any]
 ) -> None:
-    async with running(sim, make_doc(sim, state_cfg, cache={"campaigns_list": "1s"})) as gw:
+    timer = ManualClock(1000.0)
+    doc = make_doc(sim, state_cfg, cache={"campaigns_list": "1s"})
+    async with running(sim, doc, timer=timer) as gw:
         status, first, _ = await gw.call("campaigns_list")
         assert status == 200, first
         assert sim.state.hits("campaigns_list") == 1
@@ -676,7 +693,7 @@ async def test_cache_ttl_serves_without_calling_then_expires(
             status, body, _ = await gw.call("campaigns_list", app=app)
             assert status == 200 and body["data"] == first["data"]
         assert sim.state.hits("campaigns_list") == 1  # within the TTL: none
-        await asyncio.sleep(1.1)
+        await pass_time(state_cfg, timer, 1.1)
         status, body, _ = await gw.call("campaigns_list")
         assert status == 200 and body["data"] == first["data"]
         assert sim.state.hits("campaigns_list") == 2  # after it: one more

@@ -20,7 +20,7 @@ import yaml
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from jwt.algorithms import RSAAlgorithm
 
-from gateway.app import RUNTIME_KEY
+from gateway.app import SERVICES
 from gateway.config_load import load_config
 from gateway.sim import RunningSim
 
@@ -107,7 +107,7 @@ async def gateway_on(sim: RunningSim, doc: dict[str, Any], tmp: Path) -> AsyncIt
                 async with session.post(f"{base}/v1/non-agent/version", headers=headers) as r:
                     return r.status, await r.json()
 
-            call.runtime = runner.app[RUNTIME_KEY]  # type: ignore[attr-defined]
+            call.generations = runner.app[SERVICES].generations  # type: ignore[attr-defined]
             call.path = path  # type: ignore[attr-defined]
             yield call
     finally:
@@ -181,14 +181,14 @@ async def test_key_rotation_with_two_kids_as_the_readme_says(
         assert (await call(old_token))[0] == 200
         # 1. The new key beside the old one, reloaded: both kids are accepted.
         reconfigure(call, [old, new])
-        assert await call.runtime.reload()
+        assert await call.generations.reload()
         new_token = gateway_token(new_secret, "crm-2027-05", "HS256")
         assert (await call(old_token))[0] == 200
         assert (await call(new_token))[0] == 200
         # 2. The app signs with the new kid; its earlier tokens still work.
         # 3. The old key removed: only tokens of the new kid are accepted.
         reconfigure(call, [new])
-        assert await call.runtime.reload()
+        assert await call.generations.reload()
         status, body = await call(old_token)
         assert (status, body["error"]["type"]) == (401, "unauthorized")
         assert (await call(new_token))[0] == 200

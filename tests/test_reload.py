@@ -16,7 +16,7 @@ import aiohttp
 import yaml
 from aiohttp import web
 
-from gateway.app import METRICS_KEY, RUNTIME_KEY, create_app
+from gateway.app import SERVICES, create_app
 from gateway.auth import mint_token
 from gateway.config_load import load_config
 from gateway.sim import RunningSim
@@ -108,23 +108,23 @@ async def test_twenty_reloads_under_load_lose_no_call(
     write_secret(tmp_path, "pass_a", API_PASS)
     path = write_config(tmp_path, sim)
     runner, app, base = await start(path)
-    runtime = app[RUNTIME_KEY]
-    token = mint_token(runtime.current.config, "crm", ttl=600)
-    first_pool = runtime.current.upstreams["main"].pool  # type: ignore[attr-defined]
+    generations = app[SERVICES].generations
+    token = mint_token(generations.current.config, "crm", ttl=600)
+    first_pool = generations.current.upstreams["main"].pool  # type: ignore[attr-defined]
     try:
         async with Load(base, token) as load:
             for i in range(20):
                 # Alternate between two different (valid) configs.
                 fns = ["campaigns_list", "add_lead"] + (["list_info"] if i % 2 else [])
                 write_config(tmp_path, sim, functions=fns)
-                assert await runtime.reload() is True
+                assert await generations.reload() is True
                 await asyncio.sleep(0.05)
         assert sum(load.statuses.values()) > 50
         assert set(load.statuses) == {200}, (load.statuses, load.bodies[:3])
         # TLS settings never changed: the same connection pool served every generation.
-        assert runtime.current.upstreams["main"].pool is first_pool  # type: ignore[attr-defined]
-        assert "list_info" in runtime.current.config.apps["crm"].functions  # the 20th config
-        metrics = app[METRICS_KEY].render().decode()
+        assert generations.current.upstreams["main"].pool is first_pool  # type: ignore[attr-defined]
+        assert "list_info" in generations.current.config.apps["crm"].functions  # the 20th config
+        metrics = app[SERVICES].metrics.render().decode()
         assert 'vicigw_config_reloads_total{result="success"} 20.0' in metrics
     finally:
         await runner.cleanup()
@@ -136,16 +136,16 @@ async def test_an_invalid_config_is_rejected_whole(
     write_secret(tmp_path, "pass_a", API_PASS)
     path = write_config(tmp_path, sim)
     runner, app, base = await start(path)
-    runtime = app[RUNTIME_KEY]
-    before = runtime.current
+    generations = app[SERVICES].generations
+    before = generations.current
     try:
         path.write_text("apps: [this is: not valid")
-        assert await runtime.reload() is False
+        assert await generations.reload() is False
         doc = yaml.safe_load(yaml.safe_dump(config_dict(sim.base_url, sim.ca_file)))
         doc["apps"]["crm"]["source"] = "x"  # invalid: the whole file is refused
         path.write_text(yaml.safe_dump(doc))
-        assert await runtime.reload() is False
-        assert runtime.current is before
+        assert await generations.reload() is False
+        assert generations.current is before
         async with aiohttp.ClientSession() as s:
             token = mint_token(before.config, "crm")
             async with s.post(
@@ -153,7 +153,7 @@ async def test_an_invalid_config_is_rejected_whole(
                 headers={"Authorization": f"Bearer {token}"},
             ) as r:
                 assert r.status == 200
-        metrics = app[METRICS_KEY].render().decode()
+        metrics = app[SERVICES].metrics.render().decode()
         assert 'vicigw_config_reloads_total{result="failure"} 2.0' in metrics
         logged = log_stream.getvalue()
         assert "config reload rejected" in logged and "apps.crm.source" in logged
@@ -168,10 +168,10 @@ async def test_a_changed_secret_file_is_picked_up(
     sim.state.set_password(API_USER, "Old-Pass_xyz123")
     path = write_config(tmp_path, sim)
     runner, app, base = await start(path, watch=True)
-    runtime = app[RUNTIME_KEY]
+    generations = app[SERVICES].generations
     try:
         async with aiohttp.ClientSession() as s:
-            token = mint_token(runtime.current.config, "crm")
+            token = mint_token(generations.current.config, "crm")
             headers = {"Authorization": f"Bearer {token}"}
             url = f"{base}/v1/non-agent/campaigns_list"
             async with s.post(url, headers=headers) as r:
@@ -180,9 +180,8 @@ async def test_a_changed_secret_file_is_picked_up(
             write_secret(tmp_path, "pass_a", "New-Pass_abc987")
             for _ in range(100):  # the watcher polls every 100 ms
                 await asyncio.sleep(0.05)
-                if runtime.current.config.upstreams["main"].credentials[0].password.reveal() == (
-                    "New-Pass_abc987"
-                ):
+                current = generations.current.config.upstreams["main"].credentials[0]
+                if current.password.reveal() == "New-Pass_abc987":
                     break
             async with s.post(url, headers=headers) as r:
                 assert r.status == 200, await r.text()
@@ -202,17 +201,17 @@ async def test_changed_ca_file_gets_a_new_pool(
     doc["upstreams"]["main"]["ca_file"] = str(ca)
     doc_path.write_text(yaml.safe_dump(doc))
     runner, app, _ = await start(doc_path)
-    runtime = app[RUNTIME_KEY]
+    generations = app[SERVICES].generations
     try:
-        first = runtime.current.upstreams["main"]
+        first = generations.current.upstreams["main"]
         assert isinstance(first, VicidialUpstream)
-        await runtime.reload()
-        assert runtime.current.upstreams["main"].pool is first.pool  # type: ignore[attr-defined]
+        await generations.reload()
+        assert generations.current.upstreams["main"].pool is first.pool  # type: ignore[attr-defined]
         new_ca = tmp_path / "ca2.pem"
         new_ca.write_bytes(sim.ca_file.read_bytes() + b"\n")
         new_ca.replace(ca)
-        await runtime.reload()
-        assert runtime.current.upstreams["main"].pool is not first.pool  # type: ignore[attr-defined]
+        await generations.reload()
+        assert generations.current.upstreams["main"].pool is not first.pool  # type: ignore[attr-defined]
     finally:
         await runner.cleanup()
 
@@ -283,17 +282,17 @@ async def test_a_removed_credential_leaves_the_metrics(
     a, b = ("api-a", API_USER, "pass_a"), ("api-b", SECOND_USER, "pass_b")
     path = write_config(tmp_path, sim, credentials=[b, a])
     runner, app, base = await start(path)
-    runtime = app[RUNTIME_KEY]
+    generations = app[SERVICES].generations
     try:
         async with aiohttp.ClientSession() as s:
-            token = mint_token(runtime.current.config, "crm")
+            token = mint_token(generations.current.config, "crm")
             async with s.post(
                 f"{base}/v1/non-agent/campaigns_list", headers={"Authorization": f"Bearer {token}"}
             ) as r:
                 assert r.status == 200
             before = await scrape(s, base)
             write_config(tmp_path, sim, credentials=[a])
-            assert await runtime.reload()
+            assert await generations.reload()
             after = await scrape(s, base)
     finally:
         await runner.cleanup()
@@ -323,7 +322,7 @@ async def test_a_reload_says_what_triggered_it_and_what_changed(
     write_secret(tmp_path, "pass_a", API_PASS)
     path = write_config(tmp_path, sim)
     runner, app, _ = await start(path, watch=True)
-    runtime = app[RUNTIME_KEY]
+    generations = app[SERVICES].generations
 
     async def reloaded(count: int) -> dict[str, Any]:
         for _ in range(100):
@@ -344,7 +343,7 @@ async def test_a_reload_says_what_triggered_it_and_what_changed(
         second = await reloaded(2)
         assert (second["trigger"], second["files"]) == ("file", [str(tmp_path / "pass_a")])
         assert second["changes"] == ["upstreams.main.credentials.api-a: secret changed"]
-        assert await runtime.reload()
+        assert await generations.reload()
         third = await reloaded(3)
         assert (third["trigger"], third["changes"]) == ("api", [])
     finally:
@@ -362,7 +361,7 @@ async def test_readyz_is_degraded_while_a_rejected_config_is_on_disk(
     doc["server"]["readyz_details"] = True
     path.write_text(yaml.safe_dump(doc))
     runner, app, base = await start(path)
-    runtime = app[RUNTIME_KEY]
+    generations = app[SERVICES].generations
 
     async def readyz(s: aiohttp.ClientSession) -> tuple[int, dict[str, Any]]:
         async with s.get(f"{base}/readyz") as r:
@@ -374,7 +373,7 @@ async def test_readyz_is_degraded_while_a_rejected_config_is_on_disk(
             assert (status, body["status"]) == (200, "ready")
             doc["apps"]["crm"]["source"] = "x"
             path.write_text(yaml.safe_dump(doc))
-            assert await runtime.reload() is False
+            assert await generations.reload() is False
             status, body = await readyz(s)
             # The old config serves on: ready, but degraded, with the reason.
             assert (status, body["ok"], body["status"]) == (200, True, "degraded")
@@ -385,7 +384,7 @@ async def test_readyz_is_degraded_while_a_rejected_config_is_on_disk(
             assert page.value("vicigw_config_last_reload_successful") == 0
             doc["apps"]["crm"]["source"] = "crm"
             path.write_text(yaml.safe_dump(doc))
-            assert await runtime.reload() is True
+            assert await generations.reload() is True
             status, body = await readyz(s)
             assert (status, body["status"]) == (200, "ready")
             assert "rejected" not in body["checks"]["config"]

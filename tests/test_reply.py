@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from gateway.app import reply_json
+from gateway.call.convert import reply_json
 from gateway.catalog import CATALOG
 from gateway.catalog.parser import parse_reply
 from gateway.catalog.reply import Notice, notices_json

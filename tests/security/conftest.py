@@ -24,7 +24,7 @@ import trustme
 from aiohttp import web
 from multidict import CIMultiDictProxy
 
-from gateway.app import METRICS_KEY, create_app
+from gateway.app import SERVICES, create_app
 from gateway.auth import mint_token
 from gateway.catalog import CATALOG
 from gateway.catalog.spec import FunctionSpec, Param
@@ -190,8 +190,8 @@ async def _reply(resp: aiohttp.ClientResponse) -> Reply:
 class GW:
     """A running gateway: its config, port, and an HTTP client session for it.
 
-    ``metrics`` are the app's own; ``logs`` holds what the gateway logged (``gateway.app``)
-    while it ran.
+    ``metrics`` are the app's own; ``logs`` holds what the gateway logged (``gateway.app``,
+    ``gateway.call``) while it ran.
     """
 
     config: Config
@@ -283,8 +283,9 @@ async def serve_gateway(
     app = create_app(cfg, **kwargs)
     runner = web.AppRunner(app, access_log=None, **handler_args(cfg.server))
     records = _Records()
-    app_log = logging.getLogger("gateway.app")
-    app_log.addHandler(records)
+    loggers = [logging.getLogger(name) for name in ("gateway.app", "gateway.call")]
+    for logger in loggers:
+        logger.addHandler(records)
     await runner.setup()
     listener = None
     try:
@@ -296,11 +297,12 @@ async def serve_gateway(
                 listener.port,
                 session,
                 tls=cfg.server.tls is not None,
-                metrics=app[METRICS_KEY],
+                metrics=app[SERVICES].metrics,
                 logs=records.records,
             )
     finally:
-        app_log.removeHandler(records)
+        for logger in loggers:
+            logger.removeHandler(records)
         if listener is not None:
             await listener.close()
         await runner.cleanup()
