@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +29,17 @@ from .samples import SAMPLES, load_sample
 
 
 def both(spec: FunctionSpec, text: str, params: dict[str, str]) -> tuple[Any, Any]:
-    """(fast, general) outcome: the ParsedReply, or the ReplyShapeError's reason and excerpt."""
+    """(fast, general) outcome: the ParsedReply and its JSON, or the ReplyShapeError's reason and
+    excerpt."""
 
     def run(fast: bool) -> Any:
         with row_paths(fast=fast):
             try:
-                return parse_reply(spec, text, params=params)
+                reply = parse_reply(spec, text, params=params)
             except ReplyShapeError as exc:
                 return ("ReplyShapeError", exc.reason, exc.excerpt)
+            # Equal values are not enough (1 == 1.0): the JSON text must be the same too.
+            return reply, json.dumps(dataclasses.asdict(reply), ensure_ascii=False)
 
     return run(True), run(False)
 
@@ -184,7 +188,8 @@ def test_each_precomputed_converter_equals_the_general_conversion(
 
     def outcome(convert: Any) -> Any:
         try:
-            return ("value", convert(text))
+            value = convert(text)
+            return ("value", type(value), value)
         except parser.Misfit:
             return ("misfit",)
 
