@@ -217,6 +217,9 @@ class Authenticator:
         self._cache_size = config.auth.token_cache_size
         # SHA-256 of a verified token -> its Caller; least recently used first.
         self._cache: OrderedDict[bytes, Caller] = OrderedDict()
+        #: Signature checks made (one per token not answered from the cache), and cache answers.
+        self.verified = 0
+        self.cache_hits = 0
 
     def authenticate(self, authorization: str | None) -> Caller:
         """Verify the ``Authorization`` header value; return the caller or raise Unauthorized.
@@ -231,9 +234,11 @@ class Authenticator:
         if cached is not None:
             if self._clock() < cached.expires_at + self._leeway:
                 self._cache.move_to_end(digest)
+                self.cache_hits += 1
                 return cached
             del self._cache[digest]
         entry = self._entry_for(token)
+        self.verified += 1
         payload = self._verify(token, entry)
         caller = self._check_claims(payload, entry)
         if self._cache_size:

@@ -64,6 +64,7 @@ _FORBIDDEN_MULTILINE = re.compile(
 )
 _charset_cache: dict[str, re.Pattern[str]] = {}
 _spelling_cache: dict[str, re.Pattern[str]] = {}
+_pattern_cache: dict[str, re.Pattern[str]] = {}
 # A parameter the catalog has no SQL facts for counts as landing in both kinds of literal.
 _UNKNOWN_SQL = (
     SqlUse("'", "not known where VICIdial puts it"),
@@ -124,10 +125,7 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
 def canonical(param: Param, value: str) -> str:
     """The spelling of ``value`` the gateway sends (``Param.spellings``), else ``value`` itself."""
     for pattern, sent in param.spellings:
-        regex = _spelling_cache.get(pattern)
-        if regex is None:
-            regex = _spelling_cache.setdefault(pattern, re.compile(pattern))
-        m = regex.fullmatch(value)
+        m = _compiled(_spelling_cache, pattern).fullmatch(value)
         if m is not None:
             return m.expand(sent)
     return value
@@ -274,16 +272,25 @@ def _check_chars(param: Param, value: str) -> None:
         shown = ", ".join(c or '""' for c in param.choices)
         raise BadRequest(f"{name!r} must be one of {shown}", details={"parameter": name})
     charset = param.charset or DEFAULT_CHARSETS[param.kind]
-    pattern = _charset_cache.get(charset)
-    if pattern is None:
-        pattern = _charset_cache.setdefault(charset, re.compile(f"[{charset}]*"))
-    if not pattern.fullmatch(value):
+    if not _compiled(_charset_cache, f"[{charset}]*").fullmatch(value):
         raise BadRequest(
             f"{name!r} contains characters VICIdial would silently delete",
             details={"parameter": name, "allowed": f"[{charset}]"},
         )
-    if param.pattern is not None and value and not re.fullmatch(param.pattern, value):
+    if (
+        param.pattern is not None
+        and value
+        and not _compiled(_pattern_cache, param.pattern).fullmatch(value)
+    ):
         raise BadRequest(f"{name!r} must match {param.pattern}", details={"parameter": name})
+
+
+def _compiled(cache: dict[str, re.Pattern[str]], pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled once and kept in ``cache`` (never compiled per call)."""
+    regex = cache.get(pattern)
+    if regex is None:
+        regex = cache.setdefault(pattern, re.compile(pattern))
+    return regex
 
 
 def _check_blank(param: Param, value: str, sent: Mapping[str, str] | None) -> None:

@@ -821,3 +821,26 @@ def test_every_reason_code_is_documented() -> None:
         "bad_typ",
         "alg_mismatch",
     }
+
+
+# -- the verified-token cache -------------------------------------------------------------------
+
+
+def test_a_repeated_token_is_verified_once_then_answered_from_the_cache(
+    auth: Authenticator, clock: FakeClock
+) -> None:
+    token = bearer(sign(claims(), HS256_NEW, "HS256", "crm-2024"))
+    first = auth.authenticate(token)
+    for _ in range(5):
+        assert auth.authenticate(token) is first
+    assert (auth.verified, auth.cache_hits) == (1, 5)
+    # Another token is verified on its own; a bad one is verified (and refused) every time.
+    auth.authenticate(bearer(sign(claims(jti="jti-2"), HS256_NEW, "HS256", "crm-2024")))
+    forged = bearer(sign(claims(jti="jti-3"), OTHER_SECRET, "HS256", "crm-2024"))
+    expect(auth, forged, "bad_signature")
+    expect(auth, forged, "bad_signature")
+    assert (auth.verified, auth.cache_hits) == (4, 5)
+    # Past exp (with the leeway) the cached answer is dropped: the token is checked again.
+    clock.now = T0 + 600 + LEEWAY
+    expect(auth, token, "expired")
+    assert auth.verified == 5

@@ -35,21 +35,32 @@ line):
   With one free-text column the reading is always unique: fields before it are counted from the
   left, fields after it from the right. With several, the typed columns between them decide
   (lead_all_info: a tab in ``comments`` shifts ``date_of_birth`` etc. for any other placement).
+
+**The plain-row fast path.** A row with exactly one field per column (plus the empty trailing
+slot where the layout has one) is first read field by field with the layout's precomputed
+converters. That is no guess: with no surplus field nothing can be folded, so the search has one
+candidate reading with zero folded fields, which is exactly this one, and it wins over every
+reading with missing tail columns (those fold at least one field). So when every field fits its
+column the result is the search's; when one does not (a :class:`Misfit`), the general search
+reads the row. Layouts, converters and template indexes are built once per spec
+(:attr:`FunctionSpec.derived`). :func:`row_paths` counts the rows each path took and can switch
+the fast path off (the reference for tests and benchmarks).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from . import generic
-from .fields import field_type, is_zero_date
+from .fields import ZERO_DATES, field_type, is_zero_date
 from .reply import Notice, ParsedReply, ReplyShapeError
-from .spec import API_USER_FIELD, FieldType, FunctionSpec, Rows, Template
+from .spec import API_USER_FIELD, FieldType, FunctionSpec, Rows, Template, derived
 
 __all__ = [
     "Column",
@@ -58,7 +69,9 @@ __all__ = [
     "ParsedReply",
     "ReplyShapeError",
     "RowFitter",
+    "RowPaths",
     "parse_reply",
+    "row_paths",
     "split_leading_status",
 ]
 
@@ -152,13 +165,107 @@ def _row_value(name: str, text: str, spec: FunctionSpec, sep: str | None) -> Any
     return items
 
 
-def _status_data(values: Mapping[str, str], spec: FunctionSpec) -> dict[str, Any]:
+Converter = Callable[[str], Any]
+
+
+def _converter(
+    name: str, spec: FunctionSpec, split: str | None, *, row: bool = True
+) -> Converter | None:
+    """A function equal to ``_row_value(name, ., spec, split)`` (``row``) or to
+    ``_convert(name, ., spec, row=False)`` (a status line's field), with the field's facts looked
+    up once; None for a text field, whose value is its text, or None when empty."""
+    kind = field_type(name, spec.field_types)
+    if split is not None:
+        return lambda text: _row_value(name, text, spec, split)
+    if name in _VALUE_SHAPES:
+        return lambda text: _convert(name, text, spec, row=row)
+    if kind == "int":
+        is_int = _INT.fullmatch
+
+        def to_int(text: str) -> int | None:
+            if text.isdigit() and text.isascii():  # the common case: [0-9]+ fits _INT
+                try:
+                    return int(text)
+                except ValueError:  # more digits than Python converts
+                    raise Misfit(name) from None
+            if text == "":
+                return None
+            if is_int(text) is None:
+                raise Misfit(name)
+            try:
+                return int(text)
+            except ValueError:  # more digits than Python converts
+                raise Misfit(name) from None
+
+        return to_int
+    if kind == "decimal":
+        is_decimal = _DECIMAL.fullmatch
+
+        def to_float(text: str) -> float | None:
+            if text == "":
+                return None
+            if is_decimal(text) is None:
+                raise Misfit(name)
+            number = float(text)
+            if not math.isfinite(number):
+                raise Misfit(name)
+            return number
+
+        return to_float
+    zero = ZERO_DATES.get(kind)
+    row_format = _ROW_FORMATS.get(kind)
+    if row_format is not None and not row:
+
+        def to_zero_date(text: str) -> str | None:
+            return None if text == "" or text == zero else text
+
+        return to_zero_date
+    if row_format is not None:
+        is_date = row_format.fullmatch
+
+        def to_date(text: str) -> str | None:
+            if text == "":
+                return None
+            if is_date(text) is None:
+                raise Misfit(name)
+            return None if text == zero else text
+
+        return to_date
+    return None
+
+
+def _text(text: str) -> str | None:
+    return text or None
+
+
+# A status line's field: (returned, converter); a field not returned may still be checked.
+_StatusField = tuple[bool, Converter | None]
+
+
+def _status_field(name: str, spec: FunctionSpec) -> _StatusField:
+    if name not in _DROPPED_FIELDS:
+        return True, _converter(name, spec, None, row=False) or _text
+    shape = _VALUE_SHAPES.get(name)
+    if shape is None:
+        return False, None
+
+    def check(text: str) -> None:
+        # Not returned, but still tells a true reading from a false one.
+        if not shape.fullmatch(text):
+            raise Misfit(name)
+
+    return False, check
+
+
+def _status_data(values: Mapping[str, str], fields: Mapping[str, _StatusField]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, value in values.items():
-        if name not in _DROPPED_FIELDS:
-            data[name] = _convert(name, value, spec, row=False)
-        elif (shape := _VALUE_SHAPES.get(name)) is not None and not shape.fullmatch(value):
-            raise Misfit(name)  # not returned, but still tells a true reading from a false one
+        returned, convert = fields[name]
+        if returned:
+            assert convert is not None
+            data[name] = convert(value)
+        elif convert is not None:
+            convert(value)
     return data
 
 
@@ -172,54 +279,73 @@ class _Status:
     generic: bool
 
 
-_Index = tuple[tuple[Template, str, re.Pattern[str]], ...]
+@dataclass(frozen=True)
+class _Indexed:
+    template: Template
+    prefix: str  # the literal text before its first field, for quick matching
+    regex: re.Pattern[str]
+    fields: Mapping[str, _StatusField]  # by regex group name
 
 
-@lru_cache(maxsize=128)
-def _index(templates: tuple[Template, ...]) -> _Index:
-    """(template, literal text before its first field, regex) for quick matching."""
-    return tuple((t, t.text.split("{", 1)[0], t.regex()) for t in templates)
+_Index = tuple[_Indexed, ...]
+
+
+def _index(templates: tuple[Template, ...], spec: FunctionSpec) -> _Index:
+    out: list[_Indexed] = []
+    for t in templates:
+        regex = t.regex()
+        fields = {name: _status_field(name, spec) for name in regex.groupindex}
+        out.append(_Indexed(t, t.text.split("{", 1)[0], regex, fields))
+    return tuple(out)
+
+
+def _indexes(spec: FunctionSpec) -> tuple[_Index, _Index]:
+    """The spec's own templates and the generic ones, indexed once per spec."""
+    return derived(
+        spec,
+        "parser.indexes",
+        lambda: (_index(spec.templates, spec), _index(generic.GENERIC, spec)),
+    )
 
 
 def _match(
-    index: _Index, text: str, spec: FunctionSpec, *, is_generic: bool, only_star: bool = False
+    index: _Index, text: str, *, is_generic: bool, only_star: bool = False
 ) -> _Status | None:
-    for template, prefix, regex in index:
+    for entry in index:
+        template = entry.template
         if only_star and "*}" not in template.text:
             continue
-        if not text.startswith(prefix):
+        if not text.startswith(entry.prefix):
             continue
-        m = regex.fullmatch(text)
+        m = entry.regex.fullmatch(text)
         if m is None:
             continue
         try:
-            data = _status_data(m.groupdict(), spec)
+            data = _status_data(m.groupdict(), entry.fields)
         except Misfit:
             continue
         return _Status(template, data, is_generic)
     return None
 
 
-def _match_alt_phone_debug(index: _Index, line: str, spec: FunctionSpec) -> _Status | None:
+def _match_alt_phone_debug(index: _Index, line: str) -> _Status | None:
     """The MULTI-ALT-PHONE NOTICE preceded on its line by VICIdial's unterminated debug text."""
-    for template, prefix, _regex in index:
-        if template.message != _ALT_PHONE_MESSAGE:
+    for entry in index:
+        if entry.template.message != _ALT_PHONE_MESSAGE:
             continue
         # The NOTICE ends the line. (The debug text cannot spell it: "_" splits number_code_note.)
-        at = line.rfind(prefix)
+        at = line.rfind(entry.prefix)
         if at > 0 and _ALT_PHONE_DEBUG.fullmatch(line[:at]):
-            found = _match(index, line[at:], spec, is_generic=False)
+            found = _match(index, line[at:], is_generic=False)
             if found is not None and found.template.message == _ALT_PHONE_MESSAGE:
                 return found
     return None
 
 
-def _match_joined(
-    index: _Index, lines: Sequence[str], start: int, spec: FunctionSpec
-) -> tuple[_Status, int] | None:
+def _match_joined(index: _Index, lines: Sequence[str], start: int) -> tuple[_Status, int] | None:
     """A status line whose {name*} value contains LFs: the fewest next lines that complete it."""
     first = lines[start]
-    if not any("*}" in t.text and first.startswith(p) for t, p, _r in index):
+    if not any("*}" in e.template.text and first.startswith(e.prefix) for e in index):
         return None
     text = first
     stop = min(len(lines), start + _MAX_JOIN_LINES)
@@ -227,7 +353,7 @@ def _match_joined(
         text += "\n" + lines[end]
         if len(text) > _MAX_JOIN_CHARS:
             break
-        found = _match(index, text, spec, is_generic=False, only_star=True)
+        found = _match(index, text, is_generic=False, only_star=True)
         if found is not None:
             return found, end + 1
     return None
@@ -240,21 +366,20 @@ def _status_lines(
 
     ``status_only`` (functions without rows) also tries the multi-line and debug-prefix forms.
     """
-    own = _index(spec.templates)
-    gen = _index(generic.GENERIC)
+    own, gen = _indexes(spec)
     found: list[_Status] = []
     leading = True  # only generic lines so far: generic templates still apply
     i = 0
     while i < len(lines):
         line = lines[i]
         step = 1
-        status = _match(own, line, spec, is_generic=False)
+        status = _match(own, line, is_generic=False)
         if status is None and leading:
-            status = _match(gen, line, spec, is_generic=True)
+            status = _match(gen, line, is_generic=True)
         if status is None and status_only:
-            status = _match_alt_phone_debug(own, line, spec)
+            status = _match_alt_phone_debug(own, line)
             if status is None:
-                joined = _match_joined(own, lines, i, spec)
+                joined = _match_joined(own, lines, i)
                 if joined is not None:
                     status, end = joined
                     step = end - i
@@ -286,10 +411,101 @@ class _Layout:
     optional: int  # how many of the last names may be missing from the row
     trailing_slot: bool  # the row ends with one extra field that must be empty
     foldable: frozenset[str]  # columns that may contain the delimiter
+    # (position, converter) of every column that is not plain text (_converter): what the fast
+    # path runs; a text column's value is its text, or None when empty.
+    typed: tuple[tuple[int, Converter], ...] = ()
 
     @property
     def min_fields(self) -> int:
         return len(self.names) - self.optional + (1 if self.trailing_slot else 0)
+
+
+@dataclass(frozen=True)
+class _RowFacts:
+    """What every request of one spec's rows shares, derived once (:func:`_row_facts`)."""
+
+    conditional: Mapping[str, tuple[str, str]]
+    base: tuple[str, ...]  # the leading columns every header starts with
+    run_together: str  # every column name, no delimiter (lead_search's header)
+    split: Mapping[str, str]
+
+
+def _row_facts(spec: FunctionSpec, rows: Rows) -> _RowFacts:
+    def make() -> _RowFacts:
+        cond = {column: (param, value) for column, param, value in rows.conditional_columns}
+        base: list[str] = []
+        for c in rows.columns:
+            if c in cond:
+                break
+            base.append(c)
+        return _RowFacts(cond, tuple(base), "".join(rows.columns), dict(rows.split_columns))
+
+    if rows is not spec.rows:
+        return make()
+    return derived(spec, "parser.row_facts", make)
+
+
+@dataclass
+class RowPaths:
+    """Which path read the data rows parsed inside :func:`row_paths` (tests, benchmarks)."""
+
+    fast: bool = True  # False: every row goes through the general search (the reference)
+    plain: int = 0  # rows read field by field by the fast path
+    searched: int = 0  # rows (or candidate row layouts) read by the general search
+
+
+_PATHS: ContextVar[RowPaths | None] = ContextVar("gateway_row_paths", default=None)
+
+
+@contextmanager
+def row_paths(*, fast: bool = True) -> Iterator[RowPaths]:
+    """Count the rows each path reads in this context; ``fast=False`` turns the fast path off,
+    so every row is read by the general search alone."""
+    paths = RowPaths(fast)
+    token = _PATHS.set(paths)
+    try:
+        yield paths
+    finally:
+        _PATHS.reset(token)
+
+
+def _plain_row(fields: Sequence[str], layout: _Layout) -> dict[str, Any] | None:
+    """The row read field by field when it has exactly one field per column and every field
+    fits (the general search's only zero-fold reading, see the module's docstring); None when
+    the general search must decide."""
+    names = layout.names
+    if layout.trailing_slot:
+        if len(fields) != len(names) + 1 or fields[-1] != "":
+            return None
+        fields = fields[:-1]
+    elif len(fields) != len(names):
+        return None
+    values: list[Any] = [text or None for text in fields]
+    try:
+        for i, convert in layout.typed:
+            values[i] = convert(fields[i])
+    except Misfit:
+        return None
+    return dict(zip(names, values, strict=True))
+
+
+def _read_row(
+    fields: Sequence[str],
+    layout: _Layout,
+    delim: str,
+    rows: Rows,
+    spec: FunctionSpec,
+    excerpt: str,
+    paths: RowPaths | None,
+) -> dict[str, Any]:
+    """One row's fields as the general search reads them, by the fast path where it can."""
+    if paths is None or paths.fast:
+        row = _plain_row(fields, layout)
+        if row is not None:
+            if paths is not None:
+                paths.plain += 1
+            return row
+    return _choose(_readings(fields, layout, delim, rows, spec, paths), excerpt)
 
 
 def _delimiter(rows: Rows, params: Mapping[str, str]) -> str:
@@ -305,25 +521,14 @@ def _delimiter(rows: Rows, params: Mapping[str, str]) -> str:
     return "|"  # stage=pipe, absent, or anything else
 
 
-def _conditional(rows: Rows) -> dict[str, tuple[str, str]]:
-    return {column: (param, value) for column, param, value in rows.conditional_columns}
-
-
-def _requested_columns(rows: Rows, params: Mapping[str, str]) -> tuple[str, ...]:
+def _requested_columns(
+    spec: FunctionSpec, rows: Rows, params: Mapping[str, str]
+) -> tuple[str, ...]:
     """The columns VICIdial prints for this request (no header: the catalog's names)."""
-    cond = _conditional(rows)
+    cond = _row_facts(spec, rows).conditional
+    if not cond:
+        return rows.columns
     return tuple(c for c in rows.columns if c not in cond or params.get(cond[c][0]) == cond[c][1])
-
-
-def _base_columns(rows: Rows) -> tuple[str, ...]:
-    """The leading columns every header starts with (up to the first conditional one)."""
-    cond = _conditional(rows)
-    base: list[str] = []
-    for c in rows.columns:
-        if c in cond:
-            break
-        base.append(c)
-    return tuple(base)
 
 
 def _custom_active(rows: Rows, params: Mapping[str, str]) -> bool:
@@ -332,7 +537,27 @@ def _custom_active(rows: Rows, params: Mapping[str, str]) -> bool:
     )
 
 
-def _layout(rows: Rows, names: Sequence[str], *, open_columns: bool) -> _Layout:
+# Layouts kept per spec: header names come from the reply, so their number is bounded.
+_MAX_LAYOUTS = 64
+
+
+def _layout(spec: FunctionSpec, rows: Rows, names: Sequence[str], *, open_columns: bool) -> _Layout:
+    """The layout for these names, built once per spec (up to :data:`_MAX_LAYOUTS` of them)."""
+    if rows is not spec.rows:
+        return _make_layout(spec, rows, names, open_columns=open_columns)
+    layouts: dict[tuple[tuple[str, ...], bool], _Layout] = derived(spec, "parser.layouts", dict)
+    key = (tuple(names), open_columns)
+    layout = layouts.get(key)
+    if layout is None:
+        layout = _make_layout(spec, rows, names, open_columns=open_columns)
+        if len(layouts) < _MAX_LAYOUTS:
+            layouts[key] = layout
+    return layout
+
+
+def _make_layout(
+    spec: FunctionSpec, rows: Rows, names: Sequence[str], *, open_columns: bool
+) -> _Layout:
     """``open_columns``: extra fields may be unnamed custom columns, so none can be folded."""
     known = set(rows.columns)
     # A column the catalog does not know (a custom field, a newer VICIdial column) may hold free
@@ -347,16 +572,24 @@ def _layout(rows: Rows, names: Sequence[str], *, open_columns: bool) -> _Layout:
     # The row always has a slot for the last catalog column (list_info dialable_count); when the
     # column is not printed in the header, the slot is an extra empty field.
     trailing = rows.trailing_delimiter and rows.columns[-1] not in names
-    return _Layout(tuple(names), optional, trailing, foldable)
+    split = _row_facts(spec, rows).split
+    typed: list[tuple[int, Converter]] = []
+    for i, name in enumerate(names):
+        convert = _converter(name, spec, split.get(name))
+        if convert is not None:
+            typed.append((i, convert))
+    return _Layout(tuple(names), optional, trailing, foldable, tuple(typed))
 
 
-def _header_names(line: str, delim: str, rows: Rows) -> list[str] | None:
+def _header_names(line: str, delim: str, facts: _RowFacts, rows: Rows) -> list[str] | None:
     """The names of a header row, or None if the line is not one."""
-    if line == "".join(rows.columns):
+    if line == facts.run_together:
         # lead_search builds its header with an undefined delimiter: the names run together.
         return list(rows.columns)
+    base = facts.base
+    if base and not line.startswith(base[0]):
+        return None  # (quick: the first name must start the line)
     names = line.split(delim)
-    base = _base_columns(rows)
     if tuple(names[: len(base)]) != base:
         return None
     _check_names(names, line)
@@ -369,12 +602,19 @@ def _check_names(names: Sequence[str], excerpt: str) -> None:
 
 
 def _readings(
-    fields: Sequence[str], layout: _Layout, delim: str, rows: Rows, spec: FunctionSpec
+    fields: Sequence[str],
+    layout: _Layout,
+    delim: str,
+    rows: Rows,
+    spec: FunctionSpec,
+    paths: RowPaths | None = None,
 ) -> list[tuple[int, dict[str, Any]]]:
-    """Valid readings of a row's fields as (extra fields folded, row).
+    """Valid readings of a row's fields as (extra fields folded, row): the general search.
 
     At most two per number of missing tail columns: two already make that reading ambiguous.
     """
+    if paths is not None:
+        paths.searched += 1
     if layout.trailing_slot:
         if not fields or fields[-1] != "":
             return []
@@ -390,7 +630,7 @@ def _readings(
         slots = [i for i, n in enumerate(names) if n in layout.foldable]
         if extra and not slots:
             continue
-        folder = _Folder(fields, names, slots, extra, delim, dict(rows.split_columns), spec)
+        folder = _Folder(fields, names, slots, extra, delim, _row_facts(spec, rows).split, spec)
         for row in folder.rows(limit=2):
             for name in layout.names[len(names) :]:
                 row[name] = None
@@ -538,8 +778,19 @@ def _choose(readings: Sequence[tuple[int, dict[str, Any]]], excerpt: str) -> dic
     return best[0]
 
 
-def _fit(line: str, layout: _Layout, delim: str, rows: Rows, spec: FunctionSpec) -> dict[str, Any]:
-    return _choose(_readings(line.split(delim), layout, delim, rows, spec), line)
+def _fit(
+    line: str,
+    layout: _Layout,
+    delim: str,
+    rows: Rows,
+    spec: FunctionSpec,
+    paths: RowPaths | None,
+    fields: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The one row ``line`` reads as (``fields``: ``line`` split on ``delim`` already)."""
+    if fields is None:
+        fields = line.split(delim)
+    return _read_row(fields, layout, delim, rows, spec, line, paths)
 
 
 @dataclass(frozen=True)
@@ -584,8 +835,8 @@ class RowFitter:
         """Rows without a header: the catalog's columns for these params (custom columns,
         when asked for, are unnamed extra fields)."""
         rows = cls._rows(spec, params)
-        names = _requested_columns(rows, params)
-        layout = _layout(rows, names, open_columns=_custom_active(rows, params))
+        names = _requested_columns(spec, rows, params)
+        layout = _layout(spec, rows, names, open_columns=_custom_active(rows, params))
         return cls(spec, rows, _delimiter(rows, params), layout)
 
     @classmethod
@@ -596,10 +847,10 @@ class RowFitter:
         (ReplyShapeError for a header with empty or repeated names)."""
         rows = cls._rows(spec, params)
         delim = _delimiter(rows, params)
-        names = _header_names(line, delim, rows)
+        names = _header_names(line, delim, _row_facts(spec, rows), rows)
         if names is None:
             return None
-        return cls(spec, rows, delim, _layout(rows, names, open_columns=False))
+        return cls(spec, rows, delim, _layout(spec, rows, names, open_columns=False))
 
     @staticmethod
     def _rows(spec: FunctionSpec, params: Mapping[str, str]) -> Rows:
@@ -639,7 +890,7 @@ class RowFitter:
     def fit(self, text: str) -> dict[str, Any]:
         """The one row ``text`` (its lines joined with LF) reads as; ReplyShapeError when no
         reading fits or two do."""
-        return _fit(text, self._layout, self.delimiter, self.rows, self.spec)
+        return _fit(text, self._layout, self.delimiter, self.rows, self.spec, _PATHS.get())
 
 
 def _parse_rows(
@@ -650,8 +901,14 @@ def _parse_rows(
         return _parse_newline_rows(spec, rows, lines, params, with_header=with_header)
     blocks: list[tuple[RowFitter, list[str]]] = []
     if with_header:
+        delim = _delimiter(rows, params)
+        facts = _row_facts(spec, rows)
         for line in lines:
-            fitter = RowFitter.for_header(spec, params, line)
+            fitter = (
+                RowFitter.for_header(spec, params, line)
+                if _header_names_may_start(line, delim, facts)
+                else None
+            )
             if fitter is not None:
                 blocks.append((fitter, []))
             elif not blocks:
@@ -673,6 +930,11 @@ def _parse_rows(
     return out
 
 
+def _header_names_may_start(line: str, delim: str, facts: _RowFacts) -> bool:
+    """False only for a line :func:`_header_names` certainly refuses (a quick test per line)."""
+    return not facts.base or line.startswith(facts.base[0]) or line == facts.run_together
+
+
 def _rows_of_block(lines: Sequence[str], fitter: RowFitter) -> list[dict[str, Any]]:
     """Several rows: a line with too few fields goes on on the next line (a LF in a value).
 
@@ -681,16 +943,30 @@ def _rows_of_block(lines: Sequence[str], fitter: RowFitter) -> list[dict[str, An
     """
     out: list[dict[str, Any]] = []
     delim = fitter.delimiter
+    layout, rows, spec = fitter._layout, fitter.rows, fitter.spec
+    min_fields = layout.min_fields
+    paths = _PATHS.get()
+    fast = paths is None or paths.fast
     i = 0
     while i < len(lines):
-        parts = [lines[i]]
-        count = lines[i].count(delim) + 1
+        line = lines[i]
+        fields = line.split(delim)
         i += 1
-        while count < fitter.min_fields and i < len(lines):
+        if len(fields) >= min_fields:  # a row on a line of its own
+            row = _plain_row(fields, layout) if fast else None
+            if row is None:
+                row = _choose(_readings(fields, layout, delim, rows, spec, paths), line)
+            elif paths is not None:
+                paths.plain += 1
+            out.append(row)
+            continue
+        parts = [line]
+        count = len(fields)
+        while count < min_fields and i < len(lines):
             parts.append(lines[i])
             count += lines[i].count(delim)
             i += 1
-        out.append(fitter.fit("\n".join(parts)))
+        out.append(_fit("\n".join(parts), layout, delim, rows, spec, paths))
     return out
 
 
@@ -703,7 +979,7 @@ def _parse_newline_rows(
     with_header: bool,
 ) -> list[dict[str, Any]]:
     """stage=newline (lead_all_info): every field is a line, and so is every header name."""
-    base = _base_columns(rows)
+    base = _row_facts(spec, rows).base
     width = len(base)
     custom = _custom_active(rows, params)
     excerpt = "\n".join(lines[:width])
@@ -715,9 +991,9 @@ def _parse_newline_rows(
         for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
             out.append(_newline_block(spec, rows, lines[start:end], width, custom=custom))
         return out
-    names = _requested_columns(rows, params)
+    names = _requested_columns(spec, rows, params)
     width = len(names)
-    layout = _layout(rows, names, open_columns=custom)
+    layout = _layout(spec, rows, names, open_columns=custom)
     if custom and len(lines) != width:
         raise ReplyShapeError("custom field columns without a header cannot be named", excerpt)
     one_row = rows.single or bool(rows.single_if_param and params.get(rows.single_if_param))
@@ -727,9 +1003,8 @@ def _parse_newline_rows(
         chunks = [lines[i : i + width] for i in range(0, len(lines), width)]
     else:
         raise ReplyShapeError("rows cannot be told apart (stage=newline without header)", excerpt)
-    return [
-        _choose(_readings(chunk, layout, "\n", rows, spec), "\n".join(chunk)) for chunk in chunks
-    ]
+    paths = _PATHS.get()
+    return [_read_row(chunk, layout, "\n", rows, spec, "\n".join(chunk), paths) for chunk in chunks]
 
 
 def _newline_block(
@@ -743,6 +1018,7 @@ def _newline_block(
     """
     excerpt = "\n".join(block)
     most = max(0, (len(block) - 2 * width) // 2) if custom else 0
+    paths = _PATHS.get()
     work = 0
     for labels in range(most, -1, -1):
         names = block[: width + labels]
@@ -752,8 +1028,14 @@ def _newline_block(
         work += (max(0, len(values) - len(names)) + 1) * (len(names) + 1)
         if work > _MAX_NEWLINE_WORK:
             raise ReplyShapeError("stage=newline lead with too many possible layouts", excerpt)
-        layout = _layout(rows, names, open_columns=False)
-        readings = _readings(values, layout, "\n", rows, spec)
+        layout = _layout(spec, rows, names, open_columns=False)
+        if paths is None or paths.fast:
+            row = _plain_row(values, layout)
+            if row is not None:  # the reading with no folded line: the first that fits
+                if paths is not None:
+                    paths.plain += 1
+                return row
+        readings = _readings(values, layout, "\n", rows, spec, paths)
         if readings:
             return _choose(readings, excerpt)
     raise ReplyShapeError("data row does not fit the columns", excerpt)

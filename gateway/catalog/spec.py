@@ -17,9 +17,10 @@ status template ``{user}`` is always the gateway's own VICIdial login and is nev
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 if TYPE_CHECKING:
     from .reply import ParsedReply
@@ -55,7 +56,9 @@ class Template:
     # prefix (``version``), or a NOTICE that in fact ends the call with nothing done (ERROR).
     result_override: Result | None = None
 
-    @property
+    # result, fields and message are derived from the text once (cached_property: a frozen
+    # template never changes), since the parser reads them for every reply line it matches.
+    @cached_property
     def result(self) -> Result:
         if self.result_override is not None:
             return self.result_override
@@ -64,7 +67,7 @@ class Template:
                 return prefix
         raise ValueError(f"template has no SUCCESS/ERROR/NOTICE prefix: {self.text!r}")
 
-    @property
+    @cached_property
     def fields(self) -> tuple[str, ...]:
         """Field names in order; a name repeated in the template is listed once."""
         seen: list[str] = []
@@ -73,7 +76,7 @@ class Template:
                 seen.append(m.group(1))
         return tuple(seen)
 
-    @property
+    @cached_property
     def message(self) -> str:
         """The reason text: the literal part after ``<PREFIX>: <function> `` and before the data."""
         head = _FIELD_RE.split(self.text, maxsplit=1)[0] if "{" in self.text else self.text
@@ -306,10 +309,21 @@ class FunctionSpec:
     raw_value: RawValue | None = None
 
     def param(self, name: str) -> Param | None:
+        return self._params_by_name.get(name)
+
+    @cached_property
+    def _params_by_name(self) -> Mapping[str, Param]:
+        by_name: dict[str, Param] = {}
         for p in self.params:
-            if p.name == name:
-                return p
-        return None
+            by_name.setdefault(p.name, p)  # the first of a repeated name, as a scan would find
+        return by_name
+
+    @cached_property
+    def derived(self) -> dict[Hashable, Any]:
+        """Work derived from this spec and done once per spec object (the parser's column
+        layouts and converters, its template index): no fact, never compared or shown. Each
+        user keys its entries by its own name; see :func:`derived`."""
+        return {}
 
     @property
     def param_names(self) -> frozenset[str]:
@@ -321,3 +335,16 @@ class FunctionSpec:
             if t.message == message and (result is None or t.result == result):
                 return t
         raise KeyError(f"{self.name}: no template {message!r}")
+
+
+_T = TypeVar("_T")
+
+
+def derived(spec: FunctionSpec, key: Hashable, make: Callable[[], _T]) -> _T:
+    """``make()`` computed once per spec object and kept in :attr:`FunctionSpec.derived`."""
+    cache = spec.derived
+    try:
+        value: _T = cache[key]
+    except KeyError:
+        value = cache[key] = make()
+    return value

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from .fields import USER_ID_FIELDS, ZERO_DATES
 from .parser import Column, Misfit, RowFitter
 from .reply import ReplyShapeError, hide_login
-from .spec import FunctionSpec
+from .spec import FunctionSpec, derived
 
 Converter = Callable[[str], Any]
 T = TypeVar("T")
@@ -92,7 +92,7 @@ class RowStream:
             else None
         )
         self._keys = [encode_basestring(n) + ":" for n in names]
-        self._line = _line_template(columns, self.delim) if fast else None
+        self._line = _cached_line_template(self.spec, columns, self.delim) if fast else None
 
     def _header(self, line: str) -> None:
         fitter = RowFitter.for_header(self.spec, self.params, line)
@@ -266,6 +266,26 @@ def _encoder(column: Column) -> Encoder:
 
         return date_json
     return lambda value: "null" if value == "" else encode_basestring(value)
+
+
+_LineTemplate = tuple[re.Pattern[str], str, re.Pattern[str]]
+_MAX_LINE_TEMPLATES = 64  # per spec: header names come from the reply
+
+
+def _cached_line_template(
+    spec: FunctionSpec, columns: Sequence[Column], delim: str
+) -> _LineTemplate | None:
+    """:func:`_line_template` built once per spec and columns (no regex compiled per export)."""
+    kept: dict[tuple[tuple[str, ...], str], _LineTemplate | None] = derived(
+        spec, "stream.line_templates", dict
+    )
+    key = (tuple(c.name for c in columns), delim)
+    if key in kept:
+        return kept[key]
+    line = _line_template(columns, delim)
+    if len(kept) < _MAX_LINE_TEMPLATES:
+        kept[key] = line
+    return line
 
 
 def _line_template(

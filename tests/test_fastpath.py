@@ -1,0 +1,315 @@
+"""The parser's plain-row fast path gives exactly what the general reading search gives.
+
+The general search (``row_paths(fast=False)``) is the reference: every sample reply and generated
+replies of every row function parse to the same ParsedReply (or the same ReplyShapeError) both
+ways, and the fast path is really taken for plain rows. Also: no regex is compiled or looked up
+by pattern text on the call path.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import gateway
+from gateway.catalog import CATALOG, parser
+from gateway.catalog.fields import field_type
+from gateway.catalog.parser import ParsedReply, ReplyShapeError, parse_reply, row_paths
+from gateway.catalog.spec import FunctionSpec
+
+from .samples import SAMPLES, load_sample
+
+
+def both(spec: FunctionSpec, text: str, params: dict[str, str]) -> tuple[Any, Any]:
+    """(fast, general) outcome: the ParsedReply and its JSON, or the ReplyShapeError's reason and
+    excerpt."""
+
+    def run(fast: bool) -> Any:
+        with row_paths(fast=fast):
+            try:
+                reply = parse_reply(spec, text, params=params)
+            except ReplyShapeError as exc:
+                return ("ReplyShapeError", exc.reason, exc.excerpt)
+            # Equal values are not enough (1 == 1.0): the JSON text must be the same too.
+            return reply, json.dumps(dataclasses.asdict(reply), ensure_ascii=False)
+
+    return run(True), run(False)
+
+
+SAMPLE_PATHS = sorted(p for p in SAMPLES.rglob("*.txt") if p.name.split("__", 1)[0] in CATALOG)
+
+
+@pytest.mark.parametrize("path", SAMPLE_PATHS, ids=lambda p: p.stem)
+def test_every_sample_parses_the_same_on_both_paths(path: Path) -> None:
+    sample = load_sample(path)
+    fast, general = both(CATALOG[sample.function], sample.text, sample.params)
+    assert fast == general
+
+
+def test_the_samples_take_the_fast_path_for_their_plain_rows() -> None:
+    plain = searched = 0
+    for path in SAMPLE_PATHS:
+        sample = load_sample(path)
+        with row_paths() as paths, contextlib.suppress(ReplyShapeError):
+            parse_reply(CATALOG[sample.function], sample.text, params=sample.params)
+        plain += paths.plain
+        searched += paths.searched
+    assert plain >= 20 and plain > searched
+
+
+# --- generated replies -------------------------------------------------------------------------
+
+ROW_SPECS = sorted(n for n, s in CATALOG.items() if s.rows is not None)
+
+
+def _values(spec: FunctionSpec, name: str, delim: str) -> st.SearchStrategy[str]:
+    kind = field_type(name, spec.field_types)
+    odd = st.sampled_from(
+        [
+            "",
+            " ",
+            "x",
+            "0",
+            "-1",
+            "+7",
+            " 5",
+            "5 ",
+            "1.5",
+            ".5",
+            "1e3",
+            "NaN",
+            "inf",
+            "٣",
+            "0" * 5000,
+            "0000-00-00",
+            "0000-00-00 00:00:00",
+            "2024-06-03",
+            "2024-06-03 10:00:00",
+            "2024-6-3",
+            "NEVER",
+            "a" + delim + "b",
+            delim,
+            "10.0.0.1",
+            "::1",
+            "x;",
+            "---ALL---",
+            "5002-5001",
+            "5002--5001",
+            "A B",
+            "A  B",
+            "NULL",
+        ]
+    )
+    fitting = {
+        "int": st.integers(0, 10**6).map(str),
+        "decimal": st.decimals(-100, 100, places=2).map(str),
+        "date": st.dates().map(lambda d: d.isoformat()),
+        "datetime": st.datetimes().map(lambda d: d.strftime("%Y-%m-%d %H:%M:%S")),
+    }.get(kind, st.text("ABCxyz019 _-.:", max_size=8))
+    free = st.text(
+        alphabet=st.sampled_from(["a", "Z", "1", " ", delim, "\n", "-", ":"]), max_size=6
+    )
+    return st.one_of(fitting, fitting, odd, free)
+
+
+@st.composite
+def replies(draw: st.DrawFn) -> tuple[FunctionSpec, str, dict[str, str]]:
+    spec = CATALOG[draw(st.sampled_from(ROW_SPECS))]
+    rows = spec.rows
+    assert rows is not None
+    params: dict[str, str] = {}
+    if "stage" in spec.gateway_params and rows.stage is not None:
+        params["stage"] = draw(st.sampled_from([rows.stage, "tab", "csv", "pipe"]))
+    header = "header" in spec.gateway_params and rows.request_header and draw(st.booleans())
+    if header:
+        params["header"] = "YES"
+    for _column, param, value in rows.conditional_columns:
+        if draw(st.booleans()):
+            params[param] = value
+    if params.get("stage") == "newline":
+        params["stage"] = "tab"
+    delim = parser.RowFitter.delimiter_for(spec, params)
+    names = list(rows.columns)
+    if not header:
+        cond = {c for c, p, v in rows.conditional_columns if params.get(p) != v}
+        names = [n for n in names if n not in cond]
+    lines = [delim.join(names)] if header else []
+    for _ in range(draw(st.integers(1, 4))):
+        fields = [draw(_values(spec, n, delim)) for n in names]
+        if rows.trailing_delimiter and draw(st.booleans()):
+            fields.append("")
+        if draw(st.integers(0, 9)) == 0:
+            fields = fields[:-1]  # a field short
+        elif draw(st.integers(0, 9)) == 0:
+            fields.append(draw(_values(spec, "comments", delim)))  # one too many
+        lines.append(delim.join(fields))
+    return spec, "\n".join(lines) + "\n", params
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reply=replies())
+def test_generated_replies_parse_the_same_on_both_paths(
+    reply: tuple[FunctionSpec, str, dict[str, str]],
+) -> None:
+    spec, text, params = reply
+    fast, general = both(spec, text, params)
+    assert fast == general
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    spec_name=st.sampled_from(sorted(CATALOG)),
+    data=st.data(),
+    text=st.one_of(
+        st.text(max_size=12),
+        st.sampled_from(
+            ["0000-00-00", "0000-00-00 00:00:00", "2024-06-03", "1.5", "٣", "0" * 5000]
+        ),
+    ),
+)
+def test_each_precomputed_converter_equals_the_general_conversion(
+    spec_name: str, data: st.DataObject, text: str
+) -> None:
+    spec = CATALOG[spec_name]
+    names = sorted(
+        {*(spec.rows.columns if spec.rows else ()), *(f for t in spec.templates for f in t.fields)}
+        | {"computer_ip", "sql_statement", "date_of_birth", "dial_timeout", "gmt_offset"}
+    )
+    name = data.draw(st.sampled_from(names))
+    split = dict(spec.rows.split_columns).get(name) if spec.rows else None
+
+    def outcome(convert: Any) -> Any:
+        try:
+            value = convert(text)
+            return ("value", type(value), value)
+        except parser.Misfit:
+            return ("misfit",)
+
+    row = parser._converter(name, spec, split) or parser._text
+    assert outcome(row) == outcome(lambda t: parser._row_value(name, t, spec, split))
+    status = parser._converter(name, spec, None, row=False) or parser._text
+    assert outcome(status) == outcome(lambda t: parser._convert(name, t, spec, row=False))
+
+
+# --- the fast path is taken --------------------------------------------------------------------
+
+CAMPAIGNS = CATALOG["campaigns_list"]
+COLUMNS = CAMPAIGNS.rows.columns  # type: ignore[union-attr]
+
+
+def _campaigns(n: int, name: str = "Campaign {i}") -> str:
+    rows = [
+        "\t".join(
+            [
+                f"C{i}",
+                name.format(i=i),
+                "Y",
+                "---ALL---",
+                "RATIO",
+                "1.5",
+                "DOWN",
+                "NEW NA",
+                "26",
+                "9",
+                "",
+                "",
+            ]
+        )
+        for i in range(n)
+    ]
+    return "\t".join(COLUMNS) + "\n" + "\n".join(rows) + "\n"
+
+
+def test_plain_rows_take_the_fast_path_and_others_the_search() -> None:
+    params = {"stage": "tab", "header": "YES"}
+    with row_paths() as paths:
+        fast = parse_reply(CAMPAIGNS, _campaigns(200), params=params)
+    assert (paths.plain, paths.searched) == (200, 0)
+    with row_paths(fast=False) as paths:
+        general = parse_reply(CAMPAIGNS, _campaigns(200), params=params)
+    assert (paths.plain, paths.searched) == (0, 200)
+    assert fast == general and isinstance(fast, ParsedReply) and len(fast.data or ()) == 200
+    # A tab inside the free-text name: one field too many, so the search reads those rows.
+    with row_paths() as paths:
+        parse_reply(CAMPAIGNS, _campaigns(10, "Tab\there {i}"), params=params)
+    assert (paths.plain, paths.searched) == (0, 10)
+
+
+def test_a_row_that_misfits_on_the_fast_path_is_read_by_the_search() -> None:
+    # dial_timeout "soon" fits no int: the fast path gives up, the search refuses the row.
+    text = _campaigns(1).replace("\t26\t", "\tsoon\t")
+    with row_paths() as paths, pytest.raises(ReplyShapeError):
+        parse_reply(CAMPAIGNS, text, params={"stage": "tab", "header": "YES"})
+    assert (paths.plain, paths.searched) == (0, 1)
+
+
+def test_per_spec_work_is_done_once() -> None:
+    spec = dataclasses.replace(CAMPAIGNS)  # a fresh spec: nothing derived yet
+    params = {"stage": "tab", "header": "YES"}
+    parse_reply(spec, _campaigns(3), params=params)
+    derived = dict(spec.derived)
+    assert {"parser.indexes", "parser.layouts", "parser.row_facts"} <= set(derived)
+    parse_reply(spec, _campaigns(5), params=params)
+    assert all(spec.derived[k] is v for k, v in derived.items())
+    assert len(spec.derived["parser.layouts"]) == 1
+
+
+# --- no regex compiled per call -----------------------------------------------------------------
+
+PACKAGE = Path(gateway.__file__).parent
+HOT_MODULES = [
+    "catalog/parser.py",
+    "catalog/stream.py",
+    "catalog/reply.py",
+    "catalog/spec.py",
+    "catalog/fields.py",
+    "policy.py",
+    "auth.py",
+    "audit.py",
+]
+# Functions that compile a pattern once and keep it (they are the caches).
+COMPILE_ONCE = {
+    ("catalog/spec.py", "_compile"),
+    ("catalog/stream.py", "_line_template"),
+    ("policy.py", "_compiled"),
+}
+_BY_TEXT = {
+    "compile",
+    "match",
+    "fullmatch",
+    "search",
+    "sub",
+    "subn",
+    "split",
+    "findall",
+    "finditer",
+}
+
+
+def test_no_regex_is_compiled_or_looked_up_by_text_inside_a_call() -> None:
+    found = []
+    for module in HOT_MODULES:
+        tree = ast.parse((PACKAGE / module).read_text())
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if (module, func.name) in COMPILE_ONCE:
+                continue
+            for node in ast.walk(func):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "re"
+                    and node.func.attr in _BY_TEXT
+                ):
+                    found.append(f"{module}:{node.lineno} {func.name}: re.{node.func.attr}")
+    assert found == []
