@@ -1,0 +1,112 @@
+"""The harness's output: one Markdown table (direct, floor and gateway side by side, the
+gateway/floor ratios and the issue's targets), the machine it ran on, and the same as JSON."""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from measure import Figures
+from rig import TARGETS
+from scenarios import Scenario
+
+
+@dataclass
+class Row:
+    scenario: Scenario
+    connections: int
+    figures: dict[str, Figures]
+
+    @property
+    def ratio(self) -> float:
+        """Gateway over floor throughput."""
+        floor = self.figures["floor"].throughput
+        return self.figures["gateway"].throughput / floor if floor else 0.0
+
+    def target(self) -> tuple[str, bool]:
+        """The issue's target for this row, with the figure it is about, and whether it is met."""
+        s, g = self.scenario, self.figures["gateway"]
+        if s.export:
+            assert s.min_mb_s is not None and s.max_rss_mb is not None
+            met = g.throughput >= s.min_mb_s and g.peak_rss_mb <= s.max_rss_mb
+            return f"≥ {s.min_mb_s:g} MB/s at ≤ {s.max_rss_mb:g} MB", met
+        if s.max_added_p50_ms is not None:
+            added = g.p50_ms - self.figures["floor"].p50_ms
+            text = f"gateway p50 - floor p50 ≤ {s.max_added_p50_ms:g} ms: {added:+.2f} ms"
+            return text, added <= s.max_added_p50_ms
+        assert s.min_ratio is not None
+        return f"ratio ≥ {s.min_ratio:.2f}", self.ratio >= s.min_ratio
+
+    def errors(self) -> int:
+        return sum(self.figures[t].errors for t in TARGETS)
+
+
+def _three(row: Row, get: Callable[[Figures], float], fmt: str) -> str:
+    return " / ".join(format(get(row.figures[t]), fmt) for t in TARGETS)
+
+
+HEADER = (
+    "| scenario | conns | direct | floor | gateway | gateway / floor | target | "
+    "p50 ms (d / f / g) | p99 ms (d / f / g) | p50 added to direct, ms (f / g) | "
+    "CPU ms per call (d / f / g) | peak RSS MB (d / f / g) |"
+)
+
+
+def table(rows: list[Row]) -> Iterator[str]:
+    yield HEADER
+    yield "|" + "---|" * HEADER.count(" | ") + "---|"
+    for row in rows:
+        s, f = row.scenario, row.figures
+        fmt, unit = (",.1f", " MB/s") if s.export else (",.0f", "")
+        speeds = " | ".join(format(f[t].throughput, fmt) + unit for t in TARGETS)
+        target, met = row.target()
+        added = " / ".join(f"{f[t].p50_ms - f['direct'].p50_ms:+.2f}" for t in ("floor", "gateway"))
+        label = s.label + (f" (ERRORS: {row.errors()})" if row.errors() else "")
+        yield (
+            f"| {label} | {row.connections} | {speeds} | {row.ratio:.2f} | "
+            f"{target}: {'met' if met else 'MISSED'} | "
+            f"{_three(row, lambda x: x.p50_ms, ',.2f')} | "
+            f"{_three(row, lambda x: x.p99_ms, ',.2f')} | {added} | "
+            f"{_three(row, lambda x: x.cpu_ms_per_call, ',.3f')} | "
+            f"{_three(row, lambda x: x.peak_rss_mb, ',.1f')} |"
+        )
+
+
+def machine() -> dict[str, str]:
+    model = "unknown"
+    with suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "nproc": str(os.cpu_count()),
+        "cores_usable": str(len(os.sched_getaffinity(0))),
+        "cpu": model,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
+
+
+def as_json(rows: list[Row], **context: Any) -> dict[str, Any]:
+    return {
+        **context,
+        "rows": [
+            {
+                "scenario": r.scenario.key,
+                "label": r.scenario.label,
+                "connections": r.connections,
+                "unit": "MB/s" if r.scenario.export else "req/s",
+                "figures": {t: asdict(r.figures[t]) for t in TARGETS},
+                "gateway_floor_ratio": r.ratio,
+                "target": r.target()[0],
+                "met": r.target()[1],
+            }
+            for r in rows
+        ],
+    }
