@@ -48,14 +48,14 @@ class Figures:
     notes: list[str] = field(default_factory=list)
 
 
-def generator_argv(generator: str, target: Target, connections: int, ceiling: int) -> list[str]:
-    if generator == "wrk":
+def generator_argv(generator: str, target: Target, connections: int, seconds: float) -> list[str]:
+    if generator == "wrk":  # -d: whole seconds, a ceiling; the run is ended by SIGINT
         return [
-            "wrk", "-t", "1", "-c", str(connections), "-d", f"{ceiling}s", "--timeout", "60s",
-            "-s", str(BENCH / "wrk_post.lua"), target.url,
+            "wrk", "-t", "1", "-c", str(connections), "-d", f"{math.ceil(seconds) + 5}s",
+            "--timeout", "60s", "-s", str(BENCH / "wrk_post.lua"), target.url,
         ]  # fmt: skip
     return [
-        sys.executable, str(BENCH / "loadgen.py"), "-c", str(connections), "-d", str(ceiling),
+        sys.executable, str(BENCH / "loadgen.py"), "-c", str(connections), "-d", f"{seconds:g}",
         target.url,
     ]  # fmt: skip
 
@@ -70,15 +70,19 @@ async def drive(
         "BENCH_CONTENT_TYPE": target.content_type,
         "BENCH_AUTHORIZATION": target.authorization or "",
     }
-    argv = generator_argv(generator, target, connections, math.ceil(seconds) + 5)
+    argv = generator_argv(generator, target, connections, seconds)
     proc = await asyncio.create_subprocess_exec(
         *pinned(rig.layout.load, argv), stdout=asyncio.subprocess.PIPE, env=env
     )
-    await asyncio.sleep(seconds)
-    # wrk's -d takes whole seconds: the run is ended by SIGINT (wrk then reports as usual, over
-    # the time it really ran).
-    with suppress(ProcessLookupError):
-        proc.send_signal(signal.SIGINT)
+    if generator == "wrk":
+        # wrk's -d takes whole seconds: the run is ended by SIGINT (wrk then reports as usual,
+        # over the time it really ran). wrk handles SIGINT within milliseconds of its start.
+        await asyncio.sleep(seconds)
+        with suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGINT)
+    # loadgen.py takes fractions of a second and stops by itself: no SIGINT, which could reach
+    # it before its handler is set while Python is still starting (a slow start on a busy machine
+    # would then kill it without its figures).
     out, _ = await proc.communicate()
     for line in out.decode().splitlines():
         if line.startswith("BENCH_RESULT "):
