@@ -19,13 +19,15 @@ import argparse
 import asyncio
 import json
 import os
+import shlex
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import aiohttp
 from measure import Figures, check_replies, measure, measure_export
-from report import Row, as_json, machine, table
+from report import OtherLoad, Row, as_json, describe_load, machine, table
 from rig import TARGETS, Layout, log, running_rig
 from scenarios import EXPORT_ROWS, scenarios
 
@@ -44,6 +46,13 @@ def options(argv: list[str] | None) -> argparse.Namespace:
         "--smoke",
         action="store_true",
         help="only show that it works: 0.3 s per run, no warm-up, one 20,000-row export",
+    )
+    p.add_argument(
+        "--profile",
+        type=Path,
+        metavar="PATH",
+        help="run the gateway under cProfile and write its statistics here (bench/profile_top.py "
+        "prints them); its figures are then not a baseline",
     )
     args = p.parse_args(argv)
     if args.smoke:
@@ -71,7 +80,10 @@ async def run(args: argparse.Namespace, layout: Layout) -> tuple[list[Row], int]
     pool = max(20, args.connections)  # the gateway's default max_concurrency, or more
     dialers = {s.dialer: (s.function, s.rows) for s in args.chosen}
     rows: list[Row] = []
-    async with running_rig(dialers, layout, pool) as rig, aiohttp.ClientSession() as session:
+    async with (
+        running_rig(dialers, layout, pool, args.profile) as rig,
+        aiohttp.ClientSession() as session,
+    ):
         for s in args.chosen:
             log(s.label)
             if s.export:  # each run checks its rows (a whole export is not read at once)
@@ -94,16 +106,26 @@ def main(argv: list[str] | None = None) -> int:
     args = options(argv)
     info = machine()
     layout = Layout.for_cores(sorted(os.sched_getaffinity(0)))
+    command = shlex.join([".venv/bin/python", "bench/harness.py", *(argv or sys.argv[1:])])
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    other = OtherLoad()
     rows, audit_lines = asyncio.run(run(args, layout))
+    load = other.stop()
+    print(f"command: {command}")
+    print(f"started: {started}")
     print(
         f"machine: {info['nproc']} cores ({info['cores_usable']} usable), {info['cpu']}, "
         f"Python {info['python']}, Linux {info['kernel']}"
     )
     print(f"layout: {layout.describe()}")
+    if args.profile:
+        print(f"the gateway ran under cProfile (statistics in {args.profile}): slower than it is")
     print(
-        f"load: {args.generator}, {args.duration:g} s per run after {args.warmup:g} s of warm-up"
-        f"; export: median of {args.export_runs} run(s); gateway audit log: {audit_lines} lines"
+        f"load generator: {args.generator}, {args.duration:g} s per run after "
+        f"{args.warmup:g} s of warm-up; export: median of {args.export_runs} run(s); "
+        f"gateway audit log: {audit_lines} lines"
     )
+    print(describe_load(load))
     print()
     for line in table(rows):
         print(line)
@@ -116,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
             duration=args.duration,
             warmup=args.warmup,
             audit_lines=audit_lines,
+            load=load,
+            command=command,
+            started=started,
         )
         args.json.write_text(json.dumps(doc, indent=2))
     return 1 if any(r.errors() for r in rows) else 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
+import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import asdict, dataclass
@@ -53,7 +55,7 @@ def _three(row: Row, get: Callable[[Figures], float], fmt: str) -> str:
 HEADER = (
     "| scenario | conns | direct | floor | gateway | gateway / floor | target | "
     "p50 ms (d / f / g) | p99 ms (d / f / g) | p50 added to direct, ms (f / g) | "
-    "CPU ms per call (d / f / g) | peak RSS MB (d / f / g) |"
+    "CPU s per 1,000 calls (d / f / g) | peak RSS MB (d / f / g) |"
 )
 
 
@@ -91,6 +93,62 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "kernel": platform.release(),
     }
+
+
+def _busy_seconds() -> float:
+    """CPU time the whole machine has spent busy (every core; /proc/stat, idle and iowait out)."""
+    with suppress(OSError):
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    return float("nan")
+
+
+def _own_seconds() -> float:
+    """CPU time of the harness and of every process it started and has waited for."""
+    return sum(
+        u.ru_utime + u.ru_stime
+        for u in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
+
+
+def _loadavg() -> str:
+    with suppress(OSError):
+        return Path("/proc/loadavg").read_text().split()[0]
+    return "?"
+
+
+class OtherLoad:
+    """How busy the machine was with other work while the harness ran: the machine's busy CPU
+    time minus the harness's own and its children's (the stand-in, the floor, the gateway, the
+    load generators: all of them exited and waited for by then)."""
+
+    def __init__(self) -> None:
+        self.wall0, self.busy0, self.own0 = time.monotonic(), _busy_seconds(), _own_seconds()
+        self.loadavg0 = _loadavg()
+
+    def stop(self) -> dict[str, Any]:
+        wall = time.monotonic() - self.wall0
+        other = (_busy_seconds() - self.busy0) - (_own_seconds() - self.own0)
+        return {
+            "wall_s": round(wall, 1),
+            "other_cpu_s": round(max(other, 0.0), 1),
+            "other_cores": round(max(other, 0.0) / wall, 2) if wall > 0 else 0.0,
+            "loadavg_start": self.loadavg0,
+            "loadavg_end": _loadavg(),
+        }
+
+
+def describe_load(load: dict[str, Any]) -> str:
+    return (
+        f"other work on the machine during the run: {load['other_cpu_s']:g} CPU-s in "
+        f"{load['wall_s']:g} s (on average {load['other_cores']:.2f} of a core busy with "
+        f"processes outside the harness); 1-min load average {load['loadavg_start']} at the "
+        f"start, {load['loadavg_end']} at the end"
+    )
 
 
 def as_json(rows: list[Row], **context: Any) -> dict[str, Any]:

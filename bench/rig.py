@@ -280,9 +280,10 @@ async def _wait_http(url: str, proc: asyncio.subprocess.Process, what: str, log_
 
 @asynccontextmanager
 async def running_rig(
-    dialers: dict[str, tuple[str, int]], layout: Layout, pool: int
+    dialers: dict[str, tuple[str, int]], layout: Layout, pool: int, profile: Path | None = None
 ) -> AsyncIterator[Rig]:
-    """Start the stand-in (``dialers``: name -> (function, rows)), the floor and the gateway."""
+    """Start the stand-in (``dialers``: name -> (function, rows)), the floor and the gateway
+    (under cProfile, its statistics written to ``profile`` when it stops, if that is given)."""
     tmp = Path(tempfile.mkdtemp(prefix="vicigw-bench-"))
     procs: list[asyncio.subprocess.Process] = []
     rig: Rig | None = None
@@ -317,6 +318,8 @@ async def running_rig(
         config_file.write_text(yaml.safe_dump(doc))
         gw_log = tmp / "gateway.log"
         argv = [py, "-m", "gateway", "serve", "--config", str(config_file)]
+        if profile is not None:
+            argv[1:1] = ["-m", "cProfile", "-o", str(profile)]
         with gw_log.open("wb") as out:
             gateway = await asyncio.create_subprocess_exec(
                 *pinned(layout.serving, argv),
