@@ -7,7 +7,8 @@
 prints), to show each entry's time per call too. Left out of both tables: the event loop waiting
 for I/O (``epoll.poll``: idle time, given once as a total) and the frames every call runs under
 (the interpreter's start, ``asyncio.run``, the loop's ``_run_once``), which would only repeat the
-total. Startup (imports, reading the config) is in the statistics; over a 10 s run it is small.
+total, and the imports (at start: given once as a total too). The rest of the start (reading
+the config) is in the tables; over a 10 s run it is small.
 cProfile counts every resumption of a coroutine as a call: the calls of ``async`` functions are
 higher than the requests they served.
 """
@@ -30,6 +31,10 @@ ENCLOSING = re.compile(
     r"|asyncio/events\.py:\d+\(_run\)|selectors\.py:\d+\(select\)|_contextvars\.Context"
     r"|builtins\.exec|cProfile"
 )
+# Importing modules (at start, or a late import): the time is given once, as a total. Without
+# .pyc files (PYTHONDONTWRITEBYTECODE) the imports compile their sources, hence ``compile``.
+STARTUP = re.compile(r"<frozen importlib|builtins\.__import__|builtins\.compile|marshal\.loads")
+IMPORTS = ("<frozen importlib._bootstrap>", "_find_and_load")  # file, function
 LIB = re.compile(r"^.*?/(?:site-packages|python3\.\d+)/")
 PROJECT = re.compile(r"^.*?/(gateway/)")
 
@@ -59,12 +64,22 @@ def main() -> None:
     p.add_argument("--calls", type=int, help="gateway calls in the profile (µs per call)")
     args = p.parse_args()
     stats: Any = pstats.Stats(args.stats)
-    entries = {k: v for k, v in stats.stats.items() if not ENCLOSING.search(where(k))}
+    imports = max(
+        (v[3] for k, v in stats.stats.items() if (k[0], k[2]) == IMPORTS),
+        default=0.0,
+    )
+    entries = {
+        k: v
+        for k, v in stats.stats.items()
+        if not ENCLOSING.search(where(k)) and not STARTUP.search(where(k))
+    }
     idle = entries.pop(IDLE, (0, 0, 0.0, 0.0, {}))[2]
-    busy = stats.total_tt - idle
+    busy = stats.total_tt - idle - imports
     per_call = f", {busy / args.calls * 1e6:,.0f} µs per call" if args.calls else ""
-    print(f"Profiled: {stats.total_tt:.2f} s, of which {idle:.2f} s waiting for I/O (epoll)")
-    print(f"and {busy:.2f} s running{per_call}.\n")
+    print(
+        f"Profiled: {stats.total_tt:.2f} s: {idle:.2f} s waiting for I/O (epoll), {imports:.2f} s "
+        f"importing modules, {busy:.2f} s running{per_call}.\n"
+    )
     print("By own time:\n")
     for line in top(entries, 2, args.limit, args.calls):
         print(line)
