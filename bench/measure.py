@@ -24,6 +24,7 @@ from rig import (
     BENCH,
     MB,
     TARGETS,
+    CoreShare,
     Rig,
     Target,
     cpu_seconds,
@@ -46,6 +47,9 @@ class Figures:
     calls: int
     errors: int = 0
     notes: list[str] = field(default_factory=list)
+    # Floor and gateway: % of their core that other processes took during the run (None: the
+    # direct target, whose core the load generator shares, or an unpinned run).
+    other_on_core_pct: float | None = None
 
 
 def generator_argv(generator: str, target: Target, connections: int, seconds: float) -> list[str]:
@@ -101,9 +105,11 @@ async def measure(
     await settled(target.pid)
     notes = [] if reset_peak_rss(target.pid) else ["peak RSS over the process's life"]
     cpu0 = cpu_seconds(target.pid)
+    share = CoreShare(serving_core(target, rig), target.pid)
     got = await drive(generator, target, connections, seconds, rig)
     await settled(target.pid)
     cpu = cpu_seconds(target.pid) - cpu0
+    other = share.other_pct()
     calls = got["requests"]
     return Figures(
         throughput=calls / (got["duration_us"] / 1e6),
@@ -114,7 +120,13 @@ async def measure(
         calls=calls,
         errors=got["non_2xx"] + got["socket_errors"],
         notes=notes,
+        other_on_core_pct=other,
     )
+
+
+def serving_core(target: Target, rig: Rig) -> int | None:
+    """The core the floor or the gateway has to itself while it is measured (None: direct)."""
+    return None if target.name == "direct" else rig.layout.serving
 
 
 # --- checking the replies ----------------------------------------------------------------------
@@ -204,6 +216,7 @@ async def measure_export(s: Scenario, rig: Rig, runs: int) -> dict[str, Figures]
             await settled(target.pid)
             notes = [] if reset_peak_rss(target.pid) else ["peak RSS over the process's life"]
             cpu0 = cpu_seconds(target.pid)
+            share = CoreShare(serving_core(target, rig), target.pid)
             times = []
             for _ in range(runs):
                 seconds, size, rows, tail = await export_once(target, session)
@@ -216,6 +229,7 @@ async def measure_export(s: Scenario, rig: Rig, runs: int) -> dict[str, Figures]
                 times.append(seconds)
             await settled(target.pid)
             cpu = cpu_seconds(target.pid) - cpu0
+            other = share.other_pct()
             median = statistics.median(times)
             out[name] = Figures(
                 throughput=text_bytes / MB / median,
@@ -225,6 +239,7 @@ async def measure_export(s: Scenario, rig: Rig, runs: int) -> dict[str, Figures]
                 peak_rss_mb=peak_rss_mb(target.pid),
                 calls=runs,
                 notes=notes,
+                other_on_core_pct=other,
             )
             log(f"  {name:8} {out[name].throughput:8.1f} MB/s")
     return out

@@ -61,7 +61,8 @@ def _three(row: Row, get: Callable[[Figures], float], fmt: str) -> str:
 HEADER = (
     "| scenario | conns | direct | floor | gateway | gateway / floor | target | "
     "p50 ms (d / f / g) | p99 ms (d / f / g) | p50 added to direct, ms (f / g) | "
-    "CPU s per 1,000 calls (d / f / g) | CPU gateway / floor | peak RSS MB (d / f / g) |"
+    "CPU s per 1,000 calls (d / f / g) | CPU gateway / floor | peak RSS MB (d / f / g) | "
+    "other work on the serving core, % (f / g) |"
 )
 
 
@@ -81,8 +82,13 @@ def table(rows: list[Row]) -> Iterator[str]:
             f"{_three(row, lambda x: x.p50_ms, ',.2f')} | "
             f"{_three(row, lambda x: x.p99_ms, ',.2f')} | {added} | "
             f"{_three(row, lambda x: x.cpu_ms_per_call, ',.3f')} | {row.cpu_ratio:.1f} | "
-            f"{_three(row, lambda x: x.peak_rss_mb, ',.1f')} |"
+            f"{_three(row, lambda x: x.peak_rss_mb, ',.1f')} | {_other(row)} |"
         )
+
+
+def _other(row: Row) -> str:
+    shares = (row.figures[t].other_on_core_pct for t in ("floor", "gateway"))
+    return " / ".join("-" if x is None else f"{x:.0f}" for x in shares)
 
 
 def machine() -> dict[str, str]:

@@ -97,6 +97,39 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def core_busy_seconds(core: int) -> float | None:
+    """Time the core has spent busy since boot, whoever ran on it (``/proc/stat``: user, nice,
+    system, irq, softirq and steal; 10 ms ticks). None where it cannot be read."""
+    with suppress(OSError, ValueError, StopIteration):
+        text = Path("/proc/stat").read_text()
+        line = next(x for x in text.splitlines() if x.startswith(f"cpu{core} "))
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, line.split()[1:9])
+        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    return None
+
+
+class CoreShare:
+    """How much of a core went to other processes than one, over a stretch of time: the core's
+    busy time minus the process's CPU time, as a percentage of the wall time. The process must
+    be pinned to that core (its CPU time is all spent there); anything else on the core (other
+    people's work, or an idle service of the harness's, which costs next to nothing) counts."""
+
+    def __init__(self, core: int | None, pid: int) -> None:
+        self.core, self.pid = core, pid
+        self.busy0 = None if core is None else core_busy_seconds(core)
+        self.cpu0, self.wall0 = cpu_seconds(pid), time.monotonic()
+
+    def other_pct(self) -> float | None:
+        if self.core is None or self.busy0 is None:
+            return None
+        busy = core_busy_seconds(self.core)
+        wall = time.monotonic() - self.wall0
+        if busy is None or wall <= 0:
+            return None
+        other = (busy - self.busy0) - (cpu_seconds(self.pid) - self.cpu0)
+        return max(0.0, other / wall * 100)
+
+
 async def settled(pid: int, timeout: float = 10.0) -> None:
     """Wait until the process is idle (less than 1 ms of CPU in 50 ms): the calls still in
     flight when a load generator stops are finished before CPU time is read."""
