@@ -29,7 +29,7 @@ from gateway.openapi import ERROR_SCOPES, error_types, openapi_document, tree
 from gateway.openapi_params import ParamSchema
 from gateway.policy import build_params
 
-from .conftest import config_dict
+from .conftest import Gateway, config_dict
 from .samples import SAMPLES, Sample, load_sample
 from .test_documented_values import DOCUMENTED, REFUSED, REQUIRED
 
@@ -302,3 +302,28 @@ def test_unknown_and_gateway_owned_parameters_are_refused() -> None:
     assert _check(DOC, ref, {"stage": "csv"})
     assert _check(DOC, ref, {"user": "x"})
     assert _check(DOC, ref, {"nope": "1"})
+
+
+async def test_a_streamed_export_validates_as_json_and_as_ndjson(gateway: Gateway) -> None:
+    """Through the real gateway and the simulator: both media types of a streamed export."""
+    gateway.sim.state.reports.add_synthetic_did_calls(50, day="2024-07-02", did="3125551001")
+    name = "did_log_export"
+    content = DOC["paths"][f"/v1/non-agent/{name}"]["post"]["responses"]["200"]["content"]
+    line_schema = {"components": DOC["components"], **content["application/x-ndjson"]["schema"]}
+    headers = {"Authorization": f"Bearer {gateway.token()}", "X-Request-ID": "openapi-1"}
+    body = {"phone_number": "3125551001", "date": "2024-07-02"}
+    url = f"{gateway.base_url}/v1/non-agent/{name}"
+    async with gateway.session.post(url, json=body, headers=headers) as resp:
+        assert resp.status == 200
+        document = await resp.json()
+    assert len(document["data"]) == 50
+    assert not _check(DOC, f"#/components/schemas/reply.{name}", document)
+    ndjson = {**headers, "Accept": "application/x-ndjson"}
+    async with gateway.session.post(url, json=body, headers=ndjson) as resp:
+        assert resp.status == 200 and resp.headers["X-Request-ID"] == "openapi-1"
+        lines = [json.loads(line) for line in (await resp.text()).splitlines()]
+    assert len(lines) == 51 and "trailer" in lines[-1]
+    validator = Draft202012Validator(line_schema)
+    for line in lines:
+        assert validator.is_valid(line), line
+    assert not validator.is_valid({"trailer": {"ok": True}})  # the check can fail
