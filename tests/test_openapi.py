@@ -159,14 +159,14 @@ def gateway_json(sample: Sample) -> tuple[int, dict[str, Any]]:
     return 200, json.loads(json.dumps({**reply_json(spec, parsed), "request_id": "r1"}))
 
 
-SAMPLE_PATHS = sorted(SAMPLES.glob("*.txt"))
+SAMPLE_PATHS = sorted(SAMPLES.glob("**/*.txt"))  # custom_fields/ too
 
 
 def test_there_are_samples() -> None:
     assert len(SAMPLE_PATHS) > 100
 
 
-@pytest.mark.parametrize("path", SAMPLE_PATHS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SAMPLE_PATHS, ids=lambda p: str(p.relative_to(SAMPLES)))
 def test_every_sample_reply_validates_against_its_schema(path: Any) -> None:
     sample = load_sample(path)
     status, body = gateway_json(sample)
