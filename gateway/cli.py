@@ -8,6 +8,7 @@ vicigw check-config FILE            prints OK, or every error (exit 1)
 vicigw credentials check --config FILE [--force]
                                     one login per VICIdial credential, within the lockout guard
 vicigw functions                    the whole catalog, as JSON
+vicigw openapi [--app NAME --config FILE]   the OpenAPI 3.1 document (one app's functions)
 vicigw sim [--host H] [--port P]    the VICIdial simulator alone
 """
 
@@ -38,6 +39,7 @@ from .config_values import parse_duration
 from .credentials import MAX_FAILURES
 from .errors import ConfigError, GatewayError, NoCredential
 from .logs import setup_logging
+from .openapi import openapi_document
 from .refusal import REASONS
 from .secrets import SecretError, resolve
 from .server import Listener, handler_args, serve, start_listener
@@ -103,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("functions", help="print the function catalog as JSON")
     s.set_defaults(func=cmd_functions)
+
+    s = sub.add_parser("openapi", help="print the OpenAPI 3.1 document as JSON")
+    s.add_argument("--app", help="only the functions this app may call, with its rules")
+    s.add_argument("--config", type=Path, help="the config the app is read from")
+    s.set_defaults(func=cmd_openapi, usage=s.error)
 
     s = sub.add_parser("credentials", help="VICIdial credential tools")
     creds = s.add_subparsers(required=True, metavar="ACTION")
@@ -274,6 +281,20 @@ async def check_credentials(
 
 def cmd_functions(args: argparse.Namespace) -> int:
     print(json.dumps([describe(spec) for spec in CATALOG.values()], indent=2))
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    if (args.app is None) != (args.config is None):
+        args.usage("--app and --config go together")
+    app = None
+    if args.app is not None:
+        apps = _load(args.config).apps
+        if args.app not in apps:
+            print(f"no app {args.app!r} in {args.config}", file=sys.stderr)
+            return 1
+        app = apps[args.app]
+    print(json.dumps(openapi_document(CATALOG, app), indent=2))
     return 0
 
 

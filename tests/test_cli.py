@@ -62,6 +62,28 @@ def test_functions_lists_the_catalog() -> None:
     assert {"add_lead", "campaigns_list", "version"} <= names
 
 
+def test_openapi_prints_the_whole_document() -> None:
+    res = _vicigw("openapi")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["openapi"] == "3.1.0" and "/v1/non-agent/add_lead" in doc["paths"]
+
+
+def test_openapi_for_an_app_has_its_functions_only(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config_dict()))
+    res = _vicigw("openapi", "--app", "reports", "--config", str(path))
+    assert res.returncode == 0, res.stderr
+    paths = set(json.loads(res.stdout)["paths"])
+    assert {p for p in paths if p.startswith("/v1/non-agent/")} == {
+        "/v1/non-agent/campaigns_list",
+        "/v1/non-agent/list_info",
+    }
+    assert _vicigw("openapi", "--app", "reports").returncode == 2  # --app needs --config
+    bad = _vicigw("openapi", "--app", "nope", "--config", str(path))
+    assert bad.returncode != 0 and bad.stdout == ""
+
+
 @pytest.mark.skipif(shutil.which("curl") is None, reason="the demo prints curl commands")
 def test_demo_prints_curl_commands_that_work() -> None:
     proc = subprocess.Popen(
