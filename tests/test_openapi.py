@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from gateway.app import reply_error, reply_json
+from gateway.call.convert import reply_error, reply_json
 from gateway.catalog import CATALOG
 from gateway.catalog.parser import ReplyShapeError, parse_reply
 from gateway.catalog.spec import FunctionSpec, Param
