@@ -14,8 +14,8 @@ configuration generation the request runs on, and its request id.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -26,14 +26,12 @@ from .call.forward import Exporter
 from .call.pipeline import CallRequest, run
 from .catalog import CATALOG
 from .catalog.describe import describe
-from .catalog.spec import FunctionSpec
 from .client_writes import send
 from .custom_fields import describe as describe_custom
 from .errors import BadRequest, RequestTimeout, TooLarge
-from .export import Buffered, Export, stream_export
+from .export import stream_export
 from .reload import Generation
 from .services import RequestScope, Services
-from .upstream import Upstream
 from .version import __version__
 
 # Typed application state: every key in one place.
@@ -65,30 +63,8 @@ async def non_agent_call(request: web.Request) -> web.StreamResponse:
 
 
 def _exporter(request: web.Request) -> Exporter:
-    async def export(
-        spec: FunctionSpec,
-        params: Mapping[str, str],
-        upstream: Upstream,
-        *,
-        source: str,
-        request_id: str,
-        deadline: float,
-        write_timeout: float,
-        logins: Mapping[str, str],
-    ) -> Export | Buffered:
-        return await stream_export(
-            request,
-            spec,
-            params,
-            upstream,
-            source=source,
-            request_id=request_id,
-            deadline=deadline,
-            write_timeout=write_timeout,
-            logins=logins,
-        )
-
-    return export
+    """The export streamer, bound to the request it answers."""
+    return functools.partial(stream_export, request)
 
 
 async def functions_view(request: web.Request) -> web.Response:
