@@ -544,7 +544,9 @@ def _plain_get(summary: str, schema: dict[str, Any], secured: bool) -> dict[str,
             }
         },
     }
-    if not secured:
+    if secured:
+        op["responses"]["401"] = _error_response(401, {Unauthorized.type}, set())
+    else:
         op["security"] = []
     return op
 
@@ -557,7 +559,6 @@ def _openapi_get() -> dict[str, Any]:
         secured=True,
     )
     op["security"] = [{"bearer": []}, {}]  # the token is optional where the switch allows
-    op["responses"]["401"] = _error_response(401, {Unauthorized.type}, set())
     return op
 
 
