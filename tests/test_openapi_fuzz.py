@@ -10,14 +10,11 @@ app's JWT key) anywhere in the reply.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import threading
 import time
-from collections.abc import Coroutine, Iterator
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -33,13 +30,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from gateway.auth import mint_token
-from gateway.config_load import parse_config
-from gateway.sim import SimState, start_simulator
-
-from .conftest import CRM_SECRET, config_dict, start_gateway
-
-T = TypeVar("T")
+from .conftest import CRM_SECRET
+from .live import Live, live_gateway
 
 # Distinctive, so that finding them in a reply cannot be chance.
 FUZZ_USER = "fz7731api"
@@ -49,47 +41,14 @@ MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 
 
-@dataclass
-class Live:
-    base_url: str
-    token: str
-    loop: asyncio.AbstractEventLoop
-
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=60)
+def _no_rules(doc: dict[str, Any]) -> None:
+    doc["apps"]["crm"].pop("params")  # no rule: every documented value is the gateway's
 
 
 @pytest.fixture(scope="module")
 def live() -> Iterator[Live]:
-    """The simulator and the gateway, serving from an event loop in a thread of their own."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-
-    async def up() -> tuple[Any, Any, str, str]:
-        sim = await start_simulator(
-            "127.0.0.1", 0, state=SimState.seeded(api_users={FUZZ_USER: FUZZ_PASS})
-        )
-        doc = config_dict(sim.base_url, sim.ca_file, password=FUZZ_PASS)
-        doc["upstreams"]["main"]["credentials"][0]["user"] = FUZZ_USER
-        doc["apps"]["crm"].pop("params")  # no rule: every documented value is the gateway's
-        cfg = parse_config(doc)
-        runner, base = await start_gateway(cfg)
-        return sim, runner, base, mint_token(cfg, "crm", ttl=3600)
-
-    sim, runner, base, token = asyncio.run_coroutine_threadsafe(up(), loop).result(timeout=60)
-    try:
-        yield Live(base, token, loop)
-    finally:
-
-        async def down() -> None:
-            await runner.cleanup()
-            await sim.close()
-
-        asyncio.run_coroutine_threadsafe(down(), loop).result(timeout=60)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        loop.close()
+    with live_gateway({FUZZ_USER: FUZZ_PASS}, _no_rules) as running:
+        yield running
 
 
 SECRETS = (FUZZ_USER, FUZZ_PASS, CRM_SECRET)
@@ -128,7 +87,7 @@ def _known(case: Any) -> bool:
 def fuzz(live: Live, max_examples: int) -> tuple[int, int, list[str]]:
     """Every operation of the served document, ``max_examples`` generated requests each (valid
     and invalid ones); the operations, the calls made, and every failure found."""
-    auth = {"Authorization": f"Bearer {live.token}"}
+    auth = {"Authorization": f"Bearer {live.token()}"}
     schema = schemathesis.openapi.from_url(f"{live.base_url}/openapi.json", headers=auth)
     session = requests.Session()
     session.headers.update(auth)
@@ -170,7 +129,7 @@ def test_the_fuzz_run_finds_no_500_no_schema_break_and_no_secret(live: Live) -> 
 
 def test_the_checks_can_fail(live: Live) -> None:
     """A reply that breaks its schema, or holds a secret, is caught (the run is not vacuous)."""
-    auth = {"Authorization": f"Bearer {live.token}"}
+    auth = {"Authorization": f"Bearer {live.token()}"}
     schema = schemathesis.openapi.from_url(f"{live.base_url}/openapi.json", headers=auth)
     operation = schema["/v1/non-agent/version"]["POST"]
     case = operation.Case(body={})
@@ -196,7 +155,7 @@ def test_the_checks_can_fail(live: Live) -> None:
 )
 def test_call_status_stats_with_an_empty_list_item_is_no_502(live: Live) -> None:
     """Found by the fuzz run; left to the owner of the reply shapes (a one-line fix there)."""
-    auth = {"Authorization": f"Bearer {live.token}"}
+    auth = {"Authorization": f"Bearer {live.token()}"}
     for body in ({"campaigns": "-44994"}, {"campaigns": "TESTCAMP", "ingroups": "-21947"}):
         url = f"{live.base_url}/v1/non-agent/call_status_stats"
         response = requests.post(url, json=body, headers=auth, timeout=30)
