@@ -22,7 +22,9 @@ from gateway.client import (
     Retries,
     TransportError,
     Unauthorized,
+    UpstreamTimeout,
 )
+from gateway.client.core import Rows, retry_wait
 from gateway.openapi import tree
 
 from .conftest import API_PASS, API_USER, Gateway, free_port
@@ -170,6 +172,44 @@ def test_https_with_a_ca(live: Live) -> None:
         with pytest.raises(Exception) as answer:
             sim.call("version")
         assert not isinstance(answer.value, TransportError)
-    with Client(live.sim.base_url, "t", retries=Retries(attempts=0)) as sim:
-        with pytest.raises(TransportError):
-            sim.call("version")  # the system trust store does not know the test CA
+    untrusting = Client(live.sim.base_url, "t", retries=Retries(attempts=0))
+    with untrusting as sim, pytest.raises(TransportError):
+        sim.call("version")  # the system trust store does not know the test CA
+
+
+def test_a_stream_without_its_trailer_or_with_a_failed_one_raises() -> None:
+    rows = Rows("did_log_export")
+    assert list(rows.feed(b'{"did_number": "1"}\n')) == [{"did_number": "1"}]
+    with pytest.raises(TransportError):
+        rows.end()  # cut off: no trailer
+    failed = Rows("did_log_export")
+    trailer = (
+        b'{"trailer": {"ok": false, "function": "did_log_export", "rows": 1, "notices": [],'
+        b' "request_id": "r1", "error": {"type": "upstream_timeout", "message": "late",'
+        b' "details": {"rows_sent": 1}}}}\n'
+    )
+    with pytest.raises(UpstreamTimeout) as late:
+        list(failed.feed(trailer))
+    assert late.value.details == {"rows_sent": 1} and late.value.request_id == "r1"
+
+
+@pytest.mark.parametrize(
+    ("function", "status", "retry_after", "wait"),
+    [
+        ("add_lead", 429, 2.0, 2.0),  # refused before VICIdial: any function
+        ("add_lead", 503, 1.0, 1.0),
+        ("add_lead", 503, None, None),  # no Retry-After: a write is not sent again
+        ("add_lead", None, None, None),  # failed connection: it may have been sent
+        ("add_lead", 502, None, None),
+        ("version", None, None, 0.2),
+        ("version", 504, None, 0.2),
+        ("version", 429, 60.0, None),  # longer than max_wait: raised
+        ("version", 404, None, None),
+        ("no_such_function", None, None, None),  # unknown: treated as a write
+    ],
+)
+def test_when_a_call_is_sent_again(
+    function: str, status: int | None, retry_after: float | None, wait: float | None
+) -> None:
+    assert retry_wait(function, status, retry_after, 0, Retries()) == wait
+    assert retry_wait(function, status, retry_after, 2, Retries()) is None  # attempts used up
