@@ -70,18 +70,26 @@ CHECKS = [
     response_schema_conformance,
 ]
 
-# A known finding left to the owner of the catalog's reply shapes (see the xfail test below):
-# call_status_stats with an empty item in a dash list (a leading, trailing or double "-") makes
-# VICIdial print a row with an empty id, which its parser refuses (502).
-KNOWN = {"call_status_stats": ("campaigns", "ingroups")}
+# Known findings left to the owner of the catalog's reply parsing (see the xfail tests below):
+# an empty item in a list parameter (a leading, trailing or doubled separator once joined) makes
+# VICIdial echo an empty id, which the parser refuses (a 502). Function -> (its list
+# parameters, the separator the gateway joins them with).
+KNOWN = {
+    "call_status_stats": (("campaigns", "ingroups"), "-"),
+    "in_group_status": (("in_groups",), "|"),
+    "user_group_status": (("user_groups",), "|"),
+}
 
 
 def _known(case: Any) -> bool:
-    params = KNOWN.get(case.operation.path.rsplit("/", 1)[-1], ())
+    params, sep = KNOWN.get(case.operation.path.rsplit("/", 1)[-1], ((), ""))
     body = case.body if isinstance(case.body, dict) else {}
-    return any(
-        "" in str(body[p]).split("-") and body[p] not in ("---ALL---",) for p in params if p in body
-    )
+    for name in (p for p in params if p in body):
+        value = body[name]
+        text = sep.join(map(str, value)) if isinstance(value, list) else str(value)
+        if text != "---ALL---" and "" in text.split(sep):
+            return True
+    return False
 
 
 def fuzz(live: Live, max_examples: int) -> tuple[int, int, list[str]]:
@@ -160,3 +168,26 @@ def test_call_status_stats_with_an_empty_list_item_is_no_502(live: Live) -> None
         url = f"{live.base_url}/v1/non-agent/call_status_stats"
         response = requests.post(url, json=body, headers=auth, timeout=30)
         assert response.status_code == 200, (body, response.text)
+
+
+@pytest.mark.xfail(
+    reason="an empty item of in_groups/user_groups: VICIdial echoes the groups with a doubled "
+    "space ('22  152'), and the row parser's split column (Rows.split_columns, "
+    "gateway/catalog/parser.py _row_value: Misfit on an empty item) refuses it: a 502",
+    strict=True,
+)
+@pytest.mark.parametrize(
+    ("function", "body"),
+    [
+        ("in_group_status", {"in_groups": ["SALESLINE", "", "SUPPORT"]}),
+        ("user_group_status", {"user_groups": "AGENTS||ADMIN"}),
+    ],
+)
+def test_a_group_status_with_an_empty_list_item_is_no_502(
+    live: Live, function: str, body: dict[str, Any]
+) -> None:
+    """Found by the fuzz run (CI's derandomized examples); left to the owner of the parser."""
+    auth = {"Authorization": f"Bearer {live.token()}"}
+    url = f"{live.base_url}/v1/non-agent/{function}"
+    response = requests.post(url, json=body, headers=auth, timeout=30)
+    assert response.status_code == 200, response.text
