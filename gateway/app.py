@@ -30,9 +30,11 @@ from .catalog import CATALOG
 from .client_writes import send
 from .config import Config
 from .errors import GatewayError, error_response, from_http_exception
+from .openapi_cache import OpenAPICache
 from .services import RequestScope, open_services
 from .upstream import Upstream
 from .views import (
+    OPENAPI,
     SCOPE,
     SERVICES,
     functions_view,
@@ -40,10 +42,18 @@ from .views import (
     make_readyz_details,
     metrics_view,
     non_agent_call,
+    openapi_view,
     readyz,
 )
 
-__all__ = ["SCOPE", "SERVICES", "create_app", "make_error_middleware", "make_readyz_details"]
+__all__ = [
+    "OPENAPI",
+    "SCOPE",
+    "SERVICES",
+    "create_app",
+    "make_error_middleware",
+    "make_readyz_details",
+]
 
 log = logging.getLogger("gateway.app")
 
@@ -82,6 +92,8 @@ def create_app(
     app.cleanup_ctx.append(services_ctx)
     app.router.add_post("/v1/non-agent/{function}", non_agent_call)
     app.router.add_get("/v1/functions", functions_view)
+    app[OPENAPI] = OpenAPICache()
+    app.router.add_get("/openapi.json", openapi_view)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     if config.server.metrics_port is None:

@@ -132,6 +132,9 @@ class ServerConfig:
     # /readyz on the API listener shows its checks (VICIdial version, credentials in service).
     # Off: it says only ready or not; the details are on the metrics listener's /readyz.
     readyz_details: bool = setting(False, flag)
+    # GET /openapi.json without a token: the whole document (every function) when true; 401 when
+    # false. With a token it is always that app's functions only.
+    openapi_public: bool = setting(False, flag)
 
 
 @dataclass(frozen=True)

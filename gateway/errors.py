@@ -60,6 +60,18 @@ caller as it is, each is turned into a tree error or a decision where it is caug
   be loaded; shown by ``vicigw`` and the reload log, never in a reply.
 - ``gateway.sim.sqlguard.SqlBreakout`` and ``gateway.sim.handlers.lists_campaigns._Refused``:
   the VICIdial simulator's (a test double, not the gateway).
+- the Python client's exceptions, the error table as seen by a caller (one per ``error.type``, and
+  one when no reply came), never raised by the gateway: ``gateway.client.errors.ApiError``,
+  ``gateway.client.errors.TransportError``, ``gateway.client.errors.InternalError``,
+  ``gateway.client.errors.BadRequest``, ``gateway.client.errors.Unauthorized``,
+  ``gateway.client.errors.Forbidden``, ``gateway.client.errors.UnknownFunction``,
+  ``gateway.client.errors.NotFound``, ``gateway.client.errors.MethodNotAllowed``,
+  ``gateway.client.errors.RequestTimeout``, ``gateway.client.errors.Conflict``,
+  ``gateway.client.errors.IdempotencyInProgress``, ``gateway.client.errors.TooLarge``,
+  ``gateway.client.errors.InvalidInput``, ``gateway.client.errors.IdempotencyKeyReused``,
+  ``gateway.client.errors.NotConfigured``, ``gateway.client.errors.RateLimited``,
+  ``gateway.client.errors.UpstreamError``, ``gateway.client.errors.Unavailable``,
+  ``gateway.client.errors.UpstreamTimeout``.
 
 Messages must never contain a secret: they are shown to callers and written to logs as they are.
 """

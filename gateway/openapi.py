@@ -544,8 +544,21 @@ def _plain_get(summary: str, schema: dict[str, Any], secured: bool) -> dict[str,
             }
         },
     }
-    if not secured:
+    if secured:
+        op["responses"]["401"] = _error_response(401, {Unauthorized.type}, set())
+    else:
         op["security"] = []
+    return op
+
+
+def _openapi_get() -> dict[str, Any]:
+    op = _plain_get(
+        "this document: with a token, the functions of the calling app with its rules; "
+        "without one, the whole document if server.openapi_public (else 401)",
+        {"type": "object", "required": ["openapi", "paths"]},
+        secured=True,
+    )
+    op["security"] = [{"bearer": []}, {}]  # the token is optional where the switch allows
     return op
 
 
@@ -569,6 +582,7 @@ def openapi_document(
             secured=True,
         )
     }
+    paths["/openapi.json"] = {"get": _openapi_get()}
     paths["/healthz"] = {
         "get": _plain_get("the process is alive", {"type": "object"}, secured=False)
     }

@@ -3,6 +3,8 @@
 - ``POST /v1/non-agent/{function}``: :func:`non_agent_call`, the call's steps in
   :mod:`gateway.call`;
 - ``GET /v1/functions``: the functions the calling app may use, with its rules;
+- ``GET /openapi.json``: the OpenAPI document of those functions (:mod:`gateway.openapi`); the
+  whole one without a token only with ``server.openapi_public``;
 - ``GET /healthz`` (alive), ``GET /readyz`` (ready; the checks only with
   ``server.readyz_details``, or on the metrics listener) and ``GET /metrics``.
 
@@ -30,6 +32,7 @@ from .client_writes import send
 from .custom_fields import describe as describe_custom
 from .errors import BadRequest, RequestTimeout, TooLarge
 from .export import stream_export
+from .openapi_cache import OpenAPICache
 from .reload import Generation
 from .services import RequestScope, Services
 from .version import __version__
@@ -37,6 +40,7 @@ from .version import __version__
 # Typed application state: every key in one place.
 SERVICES = web.AppKey("services", Services)  # built on startup (see gateway.services)
 SCOPE = web.RequestKey("scope", RequestScope)  # the services and generation of this request
+OPENAPI = web.AppKey("openapi", OpenAPICache)  # the served OpenAPI documents (per config, app)
 
 
 async def non_agent_call(request: web.Request) -> web.StreamResponse:
@@ -92,6 +96,26 @@ async def functions_view(request: web.Request) -> web.Response:
     return web.json_response(
         {"ok": True, "app": app.name, "functions": functions, "request_id": scope.request_id}
     )
+
+
+async def openapi_view(request: web.Request) -> web.Response:
+    """The OpenAPI document of the functions the calling app may use, with its rules; the whole
+    document for a request without ``Authorization`` when ``server.openapi_public`` allows it.
+    A token that is given must be valid (401 otherwise), switch or not."""
+    scope = request[SCOPE]
+    config = scope.generation.config
+    authorization = request.headers.getall("Authorization", [])
+    app = None
+    if authorization or not config.server.openapi_public:
+        app = authenticate(
+            scope.generation.auth,
+            authorization,
+            lambda: peer_cert(request),
+            metrics=scope.services.metrics,
+            request_id=scope.request_id,
+        ).app
+    body = request.app[OPENAPI].document(config, app)
+    return web.Response(body=body, content_type="application/json", charset="utf-8")
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -257,8 +257,8 @@ def test_a_rate_limit_without_burst_holds_one_seconds_worth() -> None:
 ALLOWED = {
     "": "apps, audit, auth, server, state, upstreams",
     "server": "client_timeout, config_watch_interval, host, max_body_bytes, max_connections, "
-    "max_header_bytes, metrics_host, metrics_port, port, readyz_details, shutdown_timeout, tls, "
-    "write_timeout",
+    "max_header_bytes, metrics_host, metrics_port, openapi_public, port, readyz_details, "
+    "shutdown_timeout, tls, write_timeout",
     "server.tls": "cert_file, client_ca_file, key_file, reload_interval",
     "auth": "audience, issuer, leeway, max_token_lifetime, revoked_jti, token_cache_size",
     "state": "backend, max_entries, password, prefix, url",

@@ -25,6 +25,12 @@ COVERED_BY = {
     # The HTTP handlers: thin (read the request, run the call, write the reply), so they are
     # tested where they are used, over sockets; the call's steps have their own tests.
     "views.py": "test_app.py",
+    # Built and kept per config and app behind GET /openapi.json, tested through it.
+    "openapi_cache.py": "test_openapi_route.py",
+    # The Python client: its transports and shared core, tested together against a live gateway.
+    "client/aio.py": "test_client.py",
+    "client/core.py": "test_client.py",
+    "client/sync.py": "test_client.py",
 }
 CALL_STEPS = "call/"  # gateway/call/<step>.py -> tests/test_call_<step>.py
 # The simulator's data and handlers, by area: each area test compares them with real replies.

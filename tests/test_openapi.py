@@ -327,3 +327,13 @@ async def test_a_streamed_export_validates_as_json_and_as_ndjson(gateway: Gatewa
     for line in lines:
         assert validator.is_valid(line), line
     assert not validator.is_valid({"trailer": {"ok": True}})  # the check can fail
+
+
+def test_the_secured_gets_document_their_401() -> None:
+    """Found by the fuzz run: GET /v1/functions without a token answers 401, so the document
+    must say so (with the challenge), like every secured path."""
+    for path in ("/v1/functions", "/openapi.json"):
+        responses = DOC["paths"][path]["get"]["responses"]
+        assert "401" in responses, path
+        assert "WWW-Authenticate" in responses["401"]["headers"]
+    assert "401" not in DOC["paths"]["/healthz"]["get"]["responses"]
