@@ -102,6 +102,8 @@ class ParamSchema:
         checks += self._sql_checks()
         if p.forwarded:
             checks.append(_none_of(re.escape(FORWARD_UNSAFE)))
+        if p.kind == "list":
+            checks.append(self._no_empty_item())
         size: dict[str, Any] = {"maxLength": p.max_len}
         if p.choices is not None:
             size["enum"] = list(p.choices) + (
@@ -129,6 +131,16 @@ class ParamSchema:
             self.exact = False
             return {"anyOf": [schema, *spellings]}
         return schema
+
+    def _no_empty_item(self) -> dict[str, Any]:
+        """A list's separator never starts or ends it, nor comes twice (an empty item)."""
+        p = self.param
+        if p.whole_items:  # items that hold the separator: not said in a pattern
+            self.notes.append(f"has no empty item (a {p.list_sep!r} at the start, end or twice)")
+            self.exact = False
+            return {}
+        sep = re.escape(p.list_sep)
+        return {"not": {"pattern": f"^{sep}|{sep}{sep}|{sep}$"}}
 
     def _rule_values(self) -> list[str] | None:
         rule = self.rule
@@ -265,7 +277,7 @@ class ParamSchema:
             return None
         sep = re.escape(p.list_sep)
         whole = [{"const": w} for w in p.whole_items]
-        no_sep: dict[str, Any] = {"type": "string", **_none_of(sep)}
+        no_sep: dict[str, Any] = {"type": "string", "minLength": 1, **_none_of(sep)}
         string_item = {"allOf": [self._item_checks(), {"anyOf": [no_sep, *whole]}]}
         self.notes.append(
             f"an array is joined with {p.list_sep!r}: the joined text is at most "

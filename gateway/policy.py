@@ -283,6 +283,20 @@ def _check_chars(param: Param, value: str) -> None:
         and not _compiled(_pattern_cache, param.pattern).fullmatch(value)
     ):
         raise BadRequest(f"{name!r} must match {param.pattern}", details={"parameter": name})
+    if param.kind == "list" and value and "" in list_items(param, value):
+        raise BadRequest(
+            f"{name!r} has an empty item (a {param.list_sep!r} at the start, at the end or "
+            "twice): VICIdial would look for an empty name",
+            details={"parameter": name},
+        )
+
+
+def list_items(param: Param, value: str) -> list[str]:
+    """The items VICIdial reads in a list parameter's value: split on its separator, except
+    the items it reads whole although they hold it (``---ALL---``)."""
+    for whole in param.whole_items:
+        value = value.replace(whole, "\0")  # a stand-in that is one non-empty item
+    return value.split(param.list_sep)
 
 
 def _compiled(cache: dict[str, re.Pattern[str]], pattern: str) -> re.Pattern[str]:

@@ -193,6 +193,45 @@ def test_all_is_one_item_of_a_dash_list() -> None:
     assert (out["campaigns"], out["ingroups"]) == ("---ALL---", "A-B")
 
 
+@pytest.mark.parametrize(
+    ("fn", "parameter", "value"),
+    [
+        # Found by the OpenAPI fuzz run: VICIdial reads an empty item as a name ("IN('A','','B')")
+        # and echoes it ("A  B", an empty id), which no list means to ask for.
+        ("in_group_status", "in_groups", ["SALESLINE", "", "SUPPORT"]),
+        ("user_group_status", "user_groups", "AGENTS||ADMIN"),
+        ("call_status_stats", "campaigns", "-44994"),
+        ("call_status_stats", "ingroups", "A-B-"),
+        ("call_dispo_report", "campaigns", "---ALL-----A"),
+        ("lead_search", "phone_number", "3125551212,,3125551213"),
+        ("add_user", "in_groups", "|SALESLINE"),
+    ],
+)
+def test_a_list_may_not_hold_an_empty_item(fn: str, parameter: str, value: Any) -> None:
+    app = _all_functions_app()
+    with pytest.raises(BadRequest) as info:
+        build_params(app, CATALOG[fn], {**REQUIRED.get(fn, {}), parameter: value})
+    assert info.value.details == {"parameter": parameter}
+    assert "empty item" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("fn", "parameter", "value"),
+    [
+        ("call_status_stats", "campaigns", "---ALL---"),
+        ("call_dispo_report", "campaigns", "A----ALL---"),
+        ("in_group_status", "in_groups", "SALESLINE|SUPPORT"),
+        ("lead_search", "phone_number", "3125551212"),
+    ],
+)
+def test_whole_items_and_plain_lists_have_no_empty_item(
+    fn: str, parameter: str, value: str
+) -> None:
+    app = _all_functions_app()
+    out = build_params(app, CATALOG[fn], {**REQUIRED.get(fn, {}), parameter: value})
+    assert out[parameter] == value
+
+
 def test_blank_fits_any_field_unless_vicidial_inserts_it_as_text() -> None:
     app = _all_functions_app()
     body = {"lead_id": "5001", "title": "--BLANK--", "state": "--BLANK--"}
