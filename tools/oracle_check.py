@@ -42,7 +42,8 @@ sys.path.insert(0, str(REPO))
 from gateway.app import create_app  # noqa: E402
 from gateway.auth import mint_token  # noqa: E402
 from gateway.catalog import generic  # noqa: E402
-from gateway.config import Config, parse_config  # noqa: E402
+from gateway.config import Config  # noqa: E402
+from gateway.config_load import parse_config  # noqa: E402
 from gateway.refusal import PROBE_FUNCTION, PROBE_LOGIN_OK  # noqa: E402
 
 SECRET = "oracle-check-hmac-secret-0123456789abcdefXYZ"
@@ -92,6 +93,8 @@ FUNCTIONS = [
     "lead_all_info",
     "lead_field_info",
     "campaigns_list",
+    "in_group_status",
+    "call_status_stats",
 ]
 
 
@@ -305,6 +308,24 @@ async def check_exact_replies(oracle: Oracle, gw: Gateway) -> None:
         report(withheld, f"  comments holding the password: the reply is withheld ({status})")
 
 
+async def check_empty_list_items(oracle: Oracle, gw: Gateway) -> None:
+    """An empty list item: VICIdial looks for an empty name and echoes it; the gateway refuses."""
+    cases = [
+        ("in_group_status", "in_groups", "SALESLINE||SUPPORT", "SALESLINE  SUPPORT|"),
+        ("call_status_stats", "campaigns", "-TESTCAMP", "|"),
+    ]
+    for function, name, value, echoed in cases:
+        status, text = await oracle.call(function, **{name: value})
+        report(
+            status == 200 and text.startswith(echoed),
+            f"straight to VICIdial, {function} {name}={value!r} echoes the empty item "
+            f"({text[:24]!r})",
+        )
+        status, body = await gw.call(function, {name: value})
+        refused = status == 400 and body["error"]["details"].get("parameter") == name
+        report(refused, f"  the gateway refuses it ({status})")
+
+
 def arguments(description: str) -> argparse.Namespace:
     """The command line every oracle tool takes: where VICIdial is and the login to use."""
     parser = argparse.ArgumentParser(description=description)
@@ -355,6 +376,7 @@ async def main() -> int:
             check_refusal_forgery,
             check_last_field,
             check_exact_replies,
+            check_empty_list_items,
         ],
     )
 

@@ -133,7 +133,14 @@ async def check_dispo_report(oracle: Oracle, gw: Gateway) -> None:
         straight["0"] == straight["N"] == straight[""] and "%" not in straight["0"],
         "VICIdial: 0 and N read as empty (no breakdown)",
     )
-    for value, on in (("1", True), ("Y", True), (True, True), ("0", False), (False, False)):
+    cases: tuple[tuple[str | bool, bool], ...] = (
+        ("1", True),
+        ("Y", True),
+        (True, True),
+        ("0", False),
+        (False, False),
+    )
+    for value, on in cases:
         status, body = await gw.call(
             "call_dispo_report", {**DISPO, "status_breakdown": value, "show_percentages": value}
         )
