@@ -121,9 +121,9 @@ DISPO = {"campaigns": "---ALL---", "query_date": "2024-06-01", "end_date": "2024
 
 async def check_dispo_report(oracle: Oracle, gw: Gateway) -> None:
     straight = {}
-    for value in ("1", "Y", "0", "N", ""):
-        _, straight[value] = await oracle.call(
-            "call_dispo_report", **DISPO, status_breakdown=value, show_percentages=value
+    for flag in ("1", "Y", "0", "N", ""):
+        _, straight[flag] = await oracle.call(
+            "call_dispo_report", **DISPO, status_breakdown=flag, show_percentages=flag
         )
     report(
         straight["1"] == straight["Y"] and "%" in straight["1"],
