@@ -1,6 +1,6 @@
 """The cost of encoding the gateway's JSON replies: the standard library beside orjson and msgspec.
 
-    .venv/bin/pip install orjson msgspec     # only for this script; the gateway needs neither
+    .venv/bin/pip install msgspec     # only for this script (orjson is a gateway dependency)
     .venv/bin/python bench/json_encode.py [--core 0]
 
 The replies are real ones: captured VICIdial replies from ``tests/data/samples`` parsed by the
@@ -9,8 +9,8 @@ gateway's own parser into the envelope the gateway sends (``ok``, ``function``, 
 200 and 1,000 rows, with a unique id per row. For each reply it prints microseconds per encoding
 (best of five rounds) and the share a per-call cost of 500 us would give it, for:
 
-- ``stdlib`` as the gateway sends replies today (``web.json_response``: ``json.dumps`` with its
-  defaults, ASCII escapes, then UTF-8 bytes);
+- ``stdlib`` as the gateway sent replies before orjson (``web.json_response``: ``json.dumps``
+  with its defaults, ASCII escapes, then UTF-8 bytes);
 - ``stdlib compact``: ``ensure_ascii=False`` and no spaces, as the streamed exports write;
 - ``orjson`` and ``msgspec``, if installed.
 

@@ -18,10 +18,10 @@ a file (``audit.file``; reopened when rotated away, for logrotate).
 from __future__ import annotations
 
 import json
-import logging
-import logging.handlers
+import os
 import sys
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +30,9 @@ from typing import Any
 from .catalog.personal import category
 from .catalog.spec import FunctionSpec
 from .config import AuditConfig
+
+# How often, at most, the audit file's path is checked for a rotation (a stat).
+ROTATION_CHECK_SECONDS = 0.2
 
 IDENTIFIERS = ("lead_id", "list_id", "campaign_id")
 _SAFE_KINDS = frozenset({"flag", "int", "id", "code", "date"})
@@ -128,26 +131,67 @@ class AuditRecord:
 
 
 class AuditLog:
-    """Where records go: stdout (default) or a file."""
+    """Where records go: stdout (default) or a file.
 
-    def __init__(self, cfg: AuditConfig) -> None:
+    A record is written with one ``os.write`` of its line (stdout: one write and flush): no
+    ``logging``, no ``stat`` per record. The line is in the file when the call's reply is sent,
+    so nothing is lost at a crash or a reload. The file is reopened when it was moved away
+    (logrotate's ``create`` or a removal): its path is checked at most once every
+    :data:`ROTATION_CHECK_SECONDS`, before a write, so the records of the first fraction of a
+    second after a rotation may still land in the rotated file (never lost).
+    """
+
+    def __init__(self, cfg: AuditConfig, clock: Callable[[], float] = time.monotonic) -> None:
         self.cfg = cfg
-        self._logger = logging.getLogger(f"gateway.audit.{id(self)}")
-        self._logger.propagate = False
-        self._logger.setLevel(logging.INFO)
-        handler: logging.Handler
+        self._clock = clock
+        self._fd: int | None = None
+        self._ident: tuple[int, int] | None = None
+        self._checked = clock()
+        self._stream = sys.stdout if cfg.file is None else None
         if cfg.file is not None:
-            handler = logging.handlers.WatchedFileHandler(cfg.file, encoding="utf-8")
-        else:
-            handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        self._handler = handler
-        self._logger.addHandler(handler)
+            self._open()
+
+    def _open(self) -> None:
+        assert self.cfg.file is not None
+        fd = os.open(self.cfg.file, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        st = os.fstat(fd)
+        self._close_fd()
+        self._fd, self._ident = fd, (st.st_dev, st.st_ino)
+
+    def _reopen_if_moved(self) -> None:
+        """Reopen the file when its path no longer names the open file (rotated, removed)."""
+        now = self._clock()
+        if self._fd is not None and now - self._checked < ROTATION_CHECK_SECONDS:
+            return
+        self._checked = now
+        assert self.cfg.file is not None
+        try:
+            st = os.stat(self.cfg.file)
+        except FileNotFoundError:
+            self._open()
+            return
+        if self._fd is None or (st.st_dev, st.st_ino) != self._ident:
+            self._open()
 
     def write(self, record: AuditRecord) -> None:
-        if self.cfg.enabled:
-            self._logger.info(json.dumps(record.as_dict(), ensure_ascii=False, default=str))
+        if not self.cfg.enabled:
+            return
+        line = json.dumps(record.as_dict(), ensure_ascii=False, default=str) + "\n"
+        if self._stream is not None:
+            self._stream.write(line)
+            self._stream.flush()
+            return
+        self._reopen_if_moved()
+        assert self._fd is not None
+        view = memoryview(line.encode("utf-8"))
+        while view:
+            view = view[os.write(self._fd, view) :]
+
+    def _close_fd(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def close(self) -> None:
-        self._logger.removeHandler(self._handler)
-        self._handler.close()
+        """Close the file; a record written later (a call still ending) opens it again."""
+        self._close_fd()

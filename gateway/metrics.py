@@ -10,9 +10,10 @@ config (:meth:`Metrics.retain_credentials`); counters keep their history until a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.metrics import MetricWrapperBase
 
 from .version import __version__
 
@@ -25,12 +26,22 @@ CREDENTIAL_STATES = ("unverified", "healthy", "failed", "held")
 # VICIdial answers in milliseconds for simple reads and in tens of seconds for big exports.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
+M = TypeVar("M", bound=MetricWrapperBase)
+
+# What a credential's gauges last showed: healthy, last change, state label.
+_Shown = tuple[int, float, str]
+
 
 class Metrics:
     """One instance per application, each with its own registry (tests never collide)."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        # Label children already looked up (labels() is the dearest call of a request), by
+        # metric and label values; the values come from the config and the catalog, so the
+        # dict is bounded like the series themselves.
+        self._children: dict[tuple[int, tuple[str, ...]], MetricWrapperBase] = {}
+        self._shown: dict[tuple[str, str], _Shown] = {}
         r = self.registry
         self.requests = Counter(
             "vicigw_requests",
@@ -161,16 +172,32 @@ class Metrics:
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
+    def child(self, metric: M, *values: str) -> M:
+        """``metric.labels(*values)``, looked up once and then reused."""
+        key = (id(metric), values)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*values)
+        return found  # type: ignore[return-value]
+
     def credential_state(self, upstream: str, credential: str, state: CredentialState) -> None:
-        self.credential_healthy.labels(upstream, credential).set(
-            0 if state.status == "failed" else 1
-        )
-        self.credential_last_change.labels(upstream, credential).set(state.changed_at)
-        for name in CREDENTIAL_STATES:
-            self.credential_state_info.labels(upstream, credential, name).set(
-                1 if state.label == name else 0
-            )
-        self.credential_in_flight.labels(upstream, credential).set(state.in_flight)
+        """The credential's gauges; those whose value did not change are left alone (this runs
+        twice per call, for the in-flight count)."""
+        key = (upstream, credential)
+        shown = (0 if state.status == "failed" else 1, state.changed_at, state.label)
+        before = self._shown.get(key)
+        if before != shown:
+            if before is None or before[0] != shown[0]:
+                self.child(self.credential_healthy, upstream, credential).set(shown[0])
+            if before is None or before[1] != shown[1]:
+                self.child(self.credential_last_change, upstream, credential).set(shown[1])
+            if before is None or before[2] != shown[2]:
+                for name in CREDENTIAL_STATES:
+                    self.child(self.credential_state_info, upstream, credential, name).set(
+                        1 if shown[2] == name else 0
+                    )
+            self._shown[key] = shown
+        self.child(self.credential_in_flight, upstream, credential).set(state.in_flight)
 
     def retain_credentials(self, configured: set[tuple[str, str]]) -> None:
         """Remove the gauges of every (upstream, credential) not in ``configured``."""
@@ -184,7 +211,12 @@ class Metrics:
             for metric in self.credential_healthy.collect()
             for s in metric.samples
         }
-        for upstream, credential in present - configured:
+        removed = present - configured
+        if removed:  # their children would no longer be in the registry
+            self._children.clear()
+            for key in removed:
+                self._shown.pop(key, None)
+        for upstream, credential in removed:
             for gauge in per_credential:
                 gauge.remove(upstream, credential)
             for name in CREDENTIAL_STATES:

@@ -37,9 +37,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
+from aiohttp.payload import BytesPayload
 
 from . import refusal
 from .breaker import CircuitBreaker
@@ -78,6 +79,16 @@ VERIFY_SOURCE = "vicigw"
 _credential_used: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "vicigw_credential_used", default=None
 )
+
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+def encode_form(form: Mapping[str, str]) -> BytesPayload:
+    """The form body, encoded once: the bytes and Content-Type aiohttp's ``FormData`` makes of
+    the same fields (``urlencode``, UTF-8, spaces as ``+``), without its per-field bookkeeping
+    (tests/test_form_encoding.py compares the two, on the wire too)."""
+    return BytesPayload(urlencode(form).encode(), content_type=FORM_CONTENT_TYPE)
 
 
 def credential_used() -> str | None:
@@ -383,7 +394,7 @@ class VicidialUpstream:
         try:
             async with self.pool.session.post(
                 self.url,
-                data=self._form(cred, function, params, source),
+                data=encode_form(self._form(cred, function, params, source)),
                 headers={"Host": self.host_header, "Accept": "text/plain, text/html"},
                 allow_redirects=False,
                 timeout=timeout,

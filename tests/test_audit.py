@@ -11,10 +11,17 @@ from typing import Any, get_args
 import aiohttp
 import pytest
 
-from gateway.audit import loggable_params, mask_phone
+from gateway.audit import (
+    ROTATION_CHECK_SECONDS,
+    AuditLog,
+    AuditRecord,
+    loggable_params,
+    mask_phone,
+)
 from gateway.catalog import CATALOG
 from gateway.catalog.personal import CATEGORIES, LOGGABLE, PERSONAL, category
 from gateway.catalog.spec import ParamKind
+from gateway.config import AuditConfig
 from gateway.config_load import parse_config
 from gateway.sim import RunningSim
 
@@ -225,3 +232,60 @@ async def test_personal_data_stays_out_unless_allowed(
                 for number in _text(s.value).split(","):
                     assert number not in line
     assert "Agent-Pw_55xyz" not in "\n".join(lines)
+
+
+# --- the buffered writer ----------------------------------------------------------------------
+
+
+def _record(n: int) -> AuditRecord:
+    return AuditRecord(
+        request_id=f"r{n}",
+        app="crm",
+        function="add_lead",
+        effect="mutating",
+        status=200,
+        outcome="ok",
+        total_seconds=0.001,
+    )
+
+
+def _ids(path: Path) -> list[str]:
+    return [json.loads(line)["request_id"] for line in path.read_text().splitlines()]
+
+
+def test_records_arrive_complete_and_in_order_and_after_close(tmp_path: Path) -> None:
+    audit = AuditLog(AuditConfig(file=tmp_path / "audit.log"))
+    for n in range(500):
+        audit.write(_record(n))
+        assert _ids(tmp_path / "audit.log")[-1] == f"r{n}"  # in the file at once
+    audit.close()
+    audit.write(_record(500))  # a late record (a call ending during a reload) is not lost
+    audit.close()
+    assert _ids(tmp_path / "audit.log") == [f"r{n}" for n in range(501)]
+
+
+def test_a_rotated_file_is_reopened_checked_at_most_once_per_interval(tmp_path: Path) -> None:
+    now = [100.0]
+    path = tmp_path / "audit.log"
+    audit = AuditLog(AuditConfig(file=path), clock=lambda: now[0])
+    audit.write(_record(1))
+    path.rename(tmp_path / "audit.log.1")  # logrotate moves it away
+    audit.write(_record(2))  # within the interval: no stat yet, lands in the moved file
+    now[0] += ROTATION_CHECK_SECONDS
+    audit.write(_record(3))  # checked: a new file
+    audit.write(_record(4))
+    path.unlink()  # removed outright
+    now[0] += ROTATION_CHECK_SECONDS
+    audit.write(_record(5))
+    audit.close()
+    assert _ids(tmp_path / "audit.log.1") == ["r1", "r2"]
+    assert _ids(path) == ["r5"]
+
+
+def test_stdout_mode_writes_the_same_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    audit = AuditLog(AuditConfig())
+    audit.write(_record(1))
+    audit.write(_record(2))
+    audit.close()
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["request_id"] for line in lines] == ["r1", "r2"]

@@ -313,3 +313,42 @@ def test_no_regex_is_compiled_or_looked_up_by_text_inside_a_call() -> None:
                 ):
                     found.append(f"{module}:{node.lineno} {func.name}: re.{node.func.attr}")
     assert found == []
+
+
+# --- special shapes keep their general spec -----------------------------------------------------
+
+CUSTOM_SAMPLES = [p for p in SAMPLE_PATHS if CATALOG[load_sample(p).function].custom_parse]
+
+
+def _specs_derived(spec: FunctionSpec) -> dict[Any, FunctionSpec]:
+    return {k: v for k, v in spec.derived.items() if isinstance(v, FunctionSpec)}
+
+
+@pytest.mark.parametrize("path", CUSTOM_SAMPLES, ids=lambda p: p.stem)
+def test_a_special_shape_parses_through_the_same_general_spec_every_call(path: Path) -> None:
+    sample = load_sample(path)
+    spec = dataclasses.replace(CATALOG[sample.function])  # a fresh spec: nothing derived yet
+    with contextlib.suppress(ReplyShapeError):
+        first = parse_reply(spec, sample.text, params=sample.params)
+    kept = _specs_derived(spec)
+    kept_work = {k: dict(v.derived) for k, v in kept.items()}
+    with contextlib.suppress(ReplyShapeError):
+        assert parse_reply(spec, sample.text, params=sample.params) == first
+    assert _specs_derived(spec) == kept and all(
+        spec.derived[k] is v for k, v in kept.items()
+    )  # no new general spec, nor its parser work done again
+    for k, v in kept.items():
+        assert all(v.derived[d] is w for d, w in kept_work[k].items())
+
+
+def test_the_shapes_that_hand_rows_to_the_general_parser_keep_one_spec() -> None:
+    handed = {load_sample(p).function for p in CUSTOM_SAMPLES if _specs_derived(_parsed_once(p))}
+    assert {"lead_search", "update_user", "agent_stats_export", "hopper_list"} <= handed
+
+
+def _parsed_once(path: Path) -> FunctionSpec:
+    sample = load_sample(path)
+    spec = dataclasses.replace(CATALOG[sample.function])
+    with contextlib.suppress(ReplyShapeError):
+        parse_reply(spec, sample.text, params=sample.params)
+    return spec

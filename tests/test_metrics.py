@@ -4,7 +4,14 @@ the gateway: ``test_alerts.py``, ``test_credentials.py`` and ``test_faults.py``.
 
 from __future__ import annotations
 
+from typing import Any
+
+from prometheus_client.metrics import MetricWrapperBase
+
 from gateway import __version__
+from gateway.audit import AuditLog
+from gateway.call.outcome import Outcome, UpstreamUse, record
+from gateway.config import AuditConfig
 from gateway.credentials import CredentialState
 from gateway.metrics import CREDENTIAL_STATES, Metrics
 
@@ -97,3 +104,82 @@ def test_retain_credentials_drops_the_gauges_of_removed_credentials_only() -> No
         assert scrape.find(gauge, credential="api-a") != [], gauge
     # Counters keep their history until a restart.
     assert scrape.value("vicigw_upstream_login_failures_total", credential="api-b") == 1.0
+
+
+class _CountedLookups:
+    """Counts the ``labels()`` lookups made on a few metrics (prometheus_client's own method,
+    wrapped on the instances: the library is the edge here)."""
+
+    def __init__(self, *metrics: MetricWrapperBase) -> None:
+        self.count = 0
+        for metric in metrics:
+            original = metric.labels
+
+            def counted(*args: object, _original: Any = original, **kwargs: object) -> Any:
+                self.count += 1
+                return _original(*args, **kwargs)
+
+            metric.labels = counted  # type: ignore[method-assign]
+
+
+def test_the_labels_of_a_call_are_looked_up_once_then_reused() -> None:
+    m = Metrics()
+    lookups = _CountedLookups(
+        m.requests, m.request_duration, m.upstream_requests, m.upstream_duration
+    )
+    audit = AuditLog(AuditConfig(enabled=False))
+    outcome = Outcome(
+        request_id="r1",
+        function="add_lead",
+        effect="mutating",
+        app="crm",
+        status=200,
+        outcome="ok",
+        total_seconds=0.25,
+        result="SUCCESS",
+        credential="api-a",
+        upstream_calls=(UpstreamUse("main", "api-a", "add_lead", "SUCCESS", 0.125),),
+    )
+    for _ in range(10):
+        record(outcome, m, audit)
+    assert lookups.count == 4  # one per series, on the first call
+    scrape = page(m)
+    assert scrape.value("vicigw_requests_total", app="crm", function="add_lead", outcome="ok") == 10
+    assert (
+        scrape.value(
+            "vicigw_upstream_requests_total",
+            upstream="main",
+            credential="api-a",
+            function="add_lead",
+            result="SUCCESS",
+        )
+        == 10
+    )
+
+
+def test_credential_gauges_are_set_only_when_the_state_changes() -> None:
+    m = Metrics()
+    lookups = _CountedLookups(
+        m.credential_healthy, m.credential_last_change, m.credential_state_info
+    )
+    state = CredentialState("fp", 1.0, status="healthy")
+    for n in range(20):  # a call takes a lease and gives it back: only in_flight moves
+        state.in_flight = n % 2
+        m.credential_state("main", "api-a", state)
+    assert lookups.count == 6  # healthy, last change and the four states, once
+    labels = {"upstream": "main", "credential": "api-a"}
+    state.status = "failed"
+    m.credential_state("main", "api-a", state)
+    scrape = page(m)
+    assert scrape.value("vicigw_credential_healthy", **labels) == 0.0
+    assert scrape.value("vicigw_credential_state", **labels, state="failed") == 1.0
+    assert scrape.value("vicigw_credential_state", **labels, state="healthy") == 0.0
+    assert scrape.value("vicigw_credential_calls_in_flight", **labels) == 1.0
+    # Removed by a reload, then configured again with the same state: the gauges come back.
+    m.retain_credentials(set())
+    assert page(m).find("vicigw_credential_healthy", credential="api-a") == []
+    m.credential_state("main", "api-a", state)
+    scrape = page(m)
+    assert scrape.value("vicigw_credential_healthy", **labels) == 0.0
+    assert scrape.value("vicigw_credential_state", **labels, state="failed") == 1.0
+    assert scrape.value("vicigw_credential_calls_in_flight", **labels) == 1.0

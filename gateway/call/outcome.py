@@ -115,15 +115,16 @@ class Trace:
 
 def record(outcome: Outcome, metrics: Metrics, audit: AuditLog) -> None:
     """The call's metrics and its audit line, from its outcome (the only place either is made)."""
+    child = metrics.child
     for use in outcome.upstream_calls:
-        labels = {"upstream": use.upstream, "credential": use.credential, "function": use.function}
+        labels = (use.upstream, use.credential, use.function)
         if use.seconds is not None:
-            metrics.upstream_duration.labels(**labels).observe(use.seconds)
-        metrics.upstream_requests.labels(**labels, result=use.result).inc()
+            child(metrics.upstream_duration, *labels).observe(use.seconds)
+        child(metrics.upstream_requests, *labels, use.result).inc()
     if outcome.app is not None:
         function = outcome.function or "_unknown"
-        metrics.requests.labels(outcome.app, function, outcome.outcome).inc()
+        child(metrics.requests, outcome.app, function, outcome.outcome).inc()
         if outcome.outcome == "client_timeout":
-            metrics.client_timeouts.labels(outcome.app, function).inc()
-        metrics.request_duration.labels(outcome.app, function).observe(outcome.total_seconds)
+            child(metrics.client_timeouts, outcome.app, function).inc()
+        child(metrics.request_duration, outcome.app, function).observe(outcome.total_seconds)
     audit.write(outcome.audit_record())

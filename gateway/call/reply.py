@@ -14,6 +14,7 @@ from aiohttp import web
 from ..catalog.reply import ParsedReply
 from ..catalog.spec import FunctionSpec
 from ..errors import error_response
+from ..jsonenc import dumps
 from ..store import StoredResponse
 from .convert import reply_error, reply_json
 
@@ -37,6 +38,20 @@ class Reply:
         return None
 
 
+def json_reply(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    """A JSON response encoded by :func:`gateway.jsonenc.dumps` (the Content-Type aiohttp's
+    ``json_response`` gives)."""
+    return web.Response(
+        body=dumps(body),
+        status=status,
+        headers=headers,
+        content_type="application/json",
+        charset="utf-8",
+    )
+
+
 def answer(
     spec: FunctionSpec, parsed: ParsedReply, retry_after: int | None, request_id: str
 ) -> Reply:
@@ -45,14 +60,12 @@ def answer(
     if error is not None:
         return Reply(error_response(error, function=spec.name, request_id=request_id), error.type)
     payload = {**reply_json(spec, parsed), "request_id": request_id}
-    return Reply(web.json_response(payload), "ok")
+    return Reply(json_reply(payload), "ok")
 
 
 def replayed(stored: StoredResponse) -> Reply:
     """The stored outcome of an idempotent call's first run, again."""
-    response = web.json_response(
-        stored.body, status=stored.status, headers={"Idempotent-Replayed": "true"}
-    )
+    response = json_reply(stored.body, stored.status, {"Idempotent-Replayed": "true"})
     return Reply(response, "replayed")
 
 

@@ -37,7 +37,7 @@ from typing import Any
 from .fields import field_type, is_zero_date
 from .parser import parse_reply
 from .reply import ParsedReply, ReplyShapeError
-from .spec import FunctionSpec, Template
+from .spec import FunctionSpec, Template, general
 
 # The standard lead columns in lead_status_search's order (lead_all_info ends with lead_id).
 LEAD_COLUMNS: tuple[str, ...] = (
@@ -84,7 +84,7 @@ def typed(spec: FunctionSpec, name: str, text: str) -> Any:
 
 def status_reply(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
     """A reply made of status lines only: read by the general parser with the same templates."""
-    plain = dataclasses.replace(spec, custom_parse=None, rows=None, empty_ok=False)
+    plain = general(spec, rows=None, empty_ok=False)
     return parse_reply(plain, text, params=params)
 
 
@@ -190,7 +190,7 @@ def parse_lead_search(spec: FunctionSpec, text: str, params: Mapping[str, str]) 
     """One row per number searched, always; ``NO MATCHES FOUND`` becomes the rows VICIdial
     prints for numbers without a lead when another one matches: ``records_found`` 0,
     ``lead_ids`` empty."""
-    reply = parse_reply(dataclasses.replace(spec, custom_parse=None), text, params=params)
+    reply = parse_reply(general(spec), text, params=params)
     if reply.result != "ERROR" or reply.generic or reply.message != LEAD_SEARCH_NO_MATCHES:
         return reply
     rows: list[dict[str, Any]] = [

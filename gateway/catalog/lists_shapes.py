@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from .parser import parse_reply
 from .reply import Notice, ParsedReply
+from .spec import general
 
 if TYPE_CHECKING:
     from .spec import CustomParse, FunctionSpec
@@ -32,7 +33,7 @@ _NO_RECORDS = "LIST, No Records Found"
 
 
 def _general(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
-    return parse_reply(dataclasses.replace(spec, custom_parse=None), text, params=params)
+    return parse_reply(general(spec), text, params=params)
 
 
 def fallthrough_to(target: FunctionSpec) -> CustomParse:

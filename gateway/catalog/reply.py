@@ -59,16 +59,47 @@ def hide_login(row: dict[str, Any], logins: Mapping[str, str]) -> dict[str, Any]
 
 
 def hide_logins(reply: ParsedReply, logins: Mapping[str, str]) -> ParsedReply:
-    """The reply with :func:`hide_login` applied to every record of its data and notices."""
+    """The reply with :func:`hide_login` applied to every record of its data and notices; the
+    reply itself when no record holds a login (the usual case: nothing is copied)."""
     if not logins:
         return reply
     data = reply.data
     if isinstance(data, dict):
         data = hide_login(data, logins)
     elif isinstance(data, list):
-        data = [hide_login(row, logins) for row in data]
-    notices = tuple(dataclasses.replace(n, data=hide_login(n.data, logins)) for n in reply.notices)
+        data = _hide_in_rows(data, logins)
+    notices = reply.notices
+    if any(hide_login(n.data, logins) is not n.data for n in notices):
+        notices = tuple(
+            dataclasses.replace(n, data=hide_login(n.data, logins)) for n in reply.notices
+        )
+    if data is reply.data and notices is reply.notices:
+        return reply
     return dataclasses.replace(reply, data=data, notices=notices)
+
+
+def _hide_in_rows(rows: list[dict[str, Any]], logins: Mapping[str, str]) -> list[dict[str, Any]]:
+    """:func:`hide_login` on every row; the user-id fields a row has are found once per run of
+    rows with the same columns (rows without any are skipped at once). ``rows`` itself when no
+    row changed."""
+    out: list[dict[str, Any]] | None = None
+    columns: Any = None
+    fields: tuple[str, ...] = ()
+    for i, row in enumerate(rows):
+        if row.keys() != columns:
+            columns = row.keys()
+            fields = tuple(k for k in USER_ID_FIELDS if k in row)
+        hidden = row
+        for k in fields:
+            value = row[k]
+            if isinstance(value, str) and value in logins:
+                hidden = hide_login(row, logins)
+                break
+        if hidden is not row and out is None:
+            out = rows[:i]
+        if out is not None:
+            out.append(hidden)
+    return rows if out is None else out
 
 
 class ReplyShapeError(ValueError):

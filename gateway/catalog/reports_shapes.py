@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .parser import parse_reply
 from .reply import ParsedReply, ReplyShapeError
-from .spec import Template
+from .spec import Template, derived, general
 
 if TYPE_CHECKING:
     from .spec import FieldType, FunctionSpec
@@ -78,7 +78,7 @@ def _is_status(line: str) -> bool:
 
 def _status_reply(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
     """A reply of status lines only (errors, login failures): the general parser reads it."""
-    return parse_reply(replace(spec, custom_parse=None, rows=None), text, params=params)
+    return parse_reply(general(spec, rows=None), text, params=params)
 
 
 def _count(value: str, excerpt: str) -> int:
@@ -132,6 +132,14 @@ def _stage_delimiter(params: Mapping[str, str]) -> str:
     return {"csv": ",", "tab": "\t"}.get(params.get("stage", ""), "|")
 
 
+def _agent_stats_plain(spec: FunctionSpec) -> FunctionSpec:
+    """The spec the general parser reads agent_stats_export's rows with: the durations and
+    percentages as text (converted by parse_agent_stats)."""
+    types: dict[str, FieldType] = dict(spec.field_types)
+    types.update(dict.fromkeys((*AGENT_STATS_DURATIONS, *AGENT_STATS_PERCENTS), "text"))
+    return replace(spec, custom_parse=None, field_types=types)
+
+
 def parse_agent_stats(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
     """Rows with durations in seconds and percentages as numbers."""
     lines = _lines(text)
@@ -145,9 +153,7 @@ def parse_agent_stats(spec: FunctionSpec, text: str, params: Mapping[str, str]) 
         text = "\n".join(lines[1:]) + "\n"
     # The general parser splits the rows (full_name may hold the delimiter); the durations and
     # percentages are read as text there and converted here.
-    types: dict[str, FieldType] = dict(spec.field_types)
-    types.update(dict.fromkeys((*AGENT_STATS_DURATIONS, *AGENT_STATS_PERCENTS), "text"))
-    plain = replace(spec, custom_parse=None, field_types=types)
+    plain = derived(spec, "reports_shapes.agent_stats", lambda: _agent_stats_plain(spec))
     reply = parse_reply(plain, text, params=rest)
     if not isinstance(reply.data, list) or reply.result != "SUCCESS":
         raise ReplyShapeError("agent rows expected", text)

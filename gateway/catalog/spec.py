@@ -16,6 +16,7 @@ status template ``{user}`` is always the gateway's own VICIdial login and is nev
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
@@ -348,3 +349,14 @@ def derived(spec: FunctionSpec, key: Hashable, make: Callable[[], _T]) -> _T:
     except KeyError:
         value = cache[key] = make()
     return value
+
+
+def general(spec: FunctionSpec, **changes: Any) -> FunctionSpec:
+    """``spec`` without its ``custom_parse`` (and with ``changes``), for a special-shape parser
+    that hands (part of) its reply to the general parser: made once per spec object and
+    ``changes`` (kept in :attr:`FunctionSpec.derived`), so the parser's per-spec work (column
+    layouts, converters, template index) is done once, not on every call. The values of
+    ``changes`` must be the same at every call with those names (they are constants of the
+    caller)."""
+    key = ("spec.general", tuple(sorted(changes)))
+    return derived(spec, key, lambda: dataclasses.replace(spec, custom_parse=None, **changes))

@@ -19,12 +19,11 @@ Everything else is left to :func:`gateway.catalog.parser.parse_reply`.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 
 from .parser import parse_reply
 from .reply import Notice, ParsedReply
-from .spec import FunctionSpec
+from .spec import FunctionSpec, general
 
 # The lines that end with two LFs.
 DOUBLE_LF_MESSAGES = frozenset(
@@ -47,8 +46,8 @@ NO_UPDATES = "NO UPDATES DEFINED"
 
 def parse_update_reply(spec: FunctionSpec, text: str, params: Mapping[str, str]) -> ParsedReply:
     """update_user / update_remote_agent: the general parser plus the two quirks above."""
-    general = dataclasses.replace(spec, custom_parse=None)
-    parsed = parse_reply(general, _drop_double_lf(spec, text), params=params)
+    plain = general(spec)
+    parsed = parse_reply(plain, _drop_double_lf(spec, text), params=params)
     return _change_despite_no_updates(parsed)
 
 
