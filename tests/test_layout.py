@@ -31,6 +31,8 @@ COVERED_BY = {
     "client/aio.py": "test_client.py",
     "client/core.py": "test_client.py",
     "client/sync.py": "test_client.py",
+    "client/generate.py": "test_client_types.py",
+    "client/types.py": "test_client_types.py",
 }
 CALL_STEPS = "call/"  # gateway/call/<step>.py -> tests/test_call_<step>.py
 # The simulator's data and handlers, by area: each area test compares them with real replies.

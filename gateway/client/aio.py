@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
@@ -22,6 +22,9 @@ from .core import (
     retry_wait,
 )
 from .errors import TransportError
+
+if TYPE_CHECKING:
+    from .types import AsyncFunctions
 
 
 class AsyncClient:
@@ -54,6 +57,13 @@ class AsyncClient:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
+    @property
+    def fn(self) -> AsyncFunctions:
+        """Typed helpers: ``fn.add_lead(phone_number=..., list_id=...)`` (:mod:`.types`)."""
+        from .types import AsyncFunctions  # imported here: the generator of types.py imports this
+
+        return AsyncFunctions(self)
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
@@ -78,7 +88,7 @@ class AsyncClient:
 
     async def call(
         self, function: str, /, idempotency_key: str | bool | None = None, **params: Any
-    ) -> Reply:
+    ) -> Reply[Any]:
         """Call ``function`` with ``params``; its :class:`Reply`, or its error raised."""
         request = self._build(function, params, idempotency_key, stream=False)
         attempt = 0

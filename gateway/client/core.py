@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..catalog import CATALOG
 from .errors import ApiError, TransportError, error_from_reply
@@ -24,6 +24,7 @@ RETRY_STATUSES = frozenset({429, 503})  # with Retry-After: refused before VICId
 READ_RETRY_STATUSES = frozenset({502, 503, 504})
 
 Token = str | Callable[[], str]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,11 @@ DEFAULT_RETRIES = Retries()
 
 
 @dataclass(frozen=True)
-class Reply:
-    """A successful call: ``data`` as the gateway converted it, and what came with it."""
+class Reply(Generic[T]):
+    """A successful call: ``data`` as the gateway converted it, and what came with it (``T``:
+    the type of ``data``, given by the typed helpers of :mod:`gateway.client.types`)."""
 
-    data: Any
+    data: T
     result: str | None
     notices: list[Any]
     request_id: str | None
@@ -130,7 +132,7 @@ def _json(raw: bytes) -> Any:
         return None
 
 
-def reply(status: int, headers: Mapping[str, str], raw: bytes) -> Reply:
+def reply(status: int, headers: Mapping[str, str], raw: bytes) -> Reply[Any]:
     """The reply of a buffered call, or its error raised."""
     body = _json(raw)
     if status != 200 or not isinstance(body, dict):

@@ -7,7 +7,7 @@ import http.client
 import ssl
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .core import (
@@ -23,6 +23,9 @@ from .core import (
     retry_wait,
 )
 from .errors import TransportError
+
+if TYPE_CHECKING:
+    from .types import Functions
 
 
 class Client:
@@ -63,6 +66,13 @@ class Client:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def fn(self) -> Functions:
+        """Typed helpers: ``fn.add_lead(phone_number=..., list_id=...)`` (:mod:`.types`)."""
+        from .types import Functions  # imported here: the generator of types.py imports this
+
+        return Functions(self)
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -70,7 +80,7 @@ class Client:
 
     def call(
         self, function: str, /, idempotency_key: str | bool | None = None, **params: Any
-    ) -> Reply:
+    ) -> Reply[Any]:
         """Call ``function`` with ``params``; its :class:`Reply`, or its error raised."""
         request = self._build(function, params, idempotency_key, stream=False)
         status, headers, raw = self._send(request, lambda r: r.read())
