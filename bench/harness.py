@@ -45,7 +45,7 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--smoke",
         action="store_true",
-        help="only show that it works: 0.3 s per run, no warm-up, one 20,000-row export",
+        help="only show that it works: 1 s per run, no warm-up, one 20,000-row export",
     )
     p.add_argument(
         "--profile",
@@ -56,7 +56,7 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     )
     args = p.parse_args(argv)
     if args.smoke:
-        args.duration, args.warmup, args.export_rows, args.export_runs = 0.3, 0.0, 20_000, 1
+        args.duration, args.warmup, args.export_rows, args.export_runs = 1.0, 0.0, 20_000, 1
     if args.generator == "auto":
         args.generator = "wrk" if shutil.which("wrk") else "python"
     if args.generator == "wrk" and not shutil.which("wrk"):

@@ -53,15 +53,20 @@ class Figures:
 
 
 def generator_argv(generator: str, target: Target, connections: int, seconds: float) -> list[str]:
-    if generator == "wrk":  # -d: whole seconds, a ceiling; the run is ended by SIGINT
+    if generator == "wrk":  # -d: whole seconds; otherwise a ceiling, the run ended by SIGINT
+        limit = int(seconds) if _whole(seconds) else math.ceil(seconds) + 5
         return [
-            "wrk", "-t", "1", "-c", str(connections), "-d", f"{math.ceil(seconds) + 5}s",
+            "wrk", "-t", "1", "-c", str(connections), "-d", f"{limit}s",
             "--timeout", "60s", "-s", str(BENCH / "wrk_post.lua"), target.url,
         ]  # fmt: skip
     return [
         sys.executable, str(BENCH / "loadgen.py"), "-c", str(connections), "-d", f"{seconds:g}",
         target.url,
     ]  # fmt: skip
+
+
+def _whole(seconds: float) -> bool:
+    return seconds >= 1 and float(seconds).is_integer()
 
 
 async def drive(
@@ -78,9 +83,10 @@ async def drive(
     proc = await asyncio.create_subprocess_exec(
         *pinned(rig.layout.load, argv), stdout=asyncio.subprocess.PIPE, env=env
     )
-    if generator == "wrk":
-        # wrk's -d takes whole seconds: the run is ended by SIGINT (wrk then reports as usual,
-        # over the time it really ran). wrk handles SIGINT within milliseconds of its start.
+    if generator == "wrk" and not _whole(seconds):
+        # wrk's -d takes whole seconds: a shorter run is ended by SIGINT (wrk then reports as
+        # usual, over the time it really ran). On a busy machine a SIGINT after a fraction of a
+        # second can reach wrk before it has made a call, so whole seconds are left to wrk.
         await asyncio.sleep(seconds)
         with suppress(ProcessLookupError):
             proc.send_signal(signal.SIGINT)
