@@ -30,11 +30,9 @@ from .catalog import CATALOG
 from .client_writes import send
 from .config import Config
 from .errors import GatewayError, error_response, from_http_exception
-from .openapi_cache import OpenAPICache
 from .services import RequestScope, open_services
 from .upstream import Upstream
 from .views import (
-    OPENAPI,
     SCOPE,
     SERVICES,
     functions_view,
@@ -47,7 +45,6 @@ from .views import (
 )
 
 __all__ = [
-    "OPENAPI",
     "SCOPE",
     "SERVICES",
     "create_app",
@@ -92,7 +89,6 @@ def create_app(
     app.cleanup_ctx.append(services_ctx)
     app.router.add_post("/v1/non-agent/{function}", non_agent_call)
     app.router.add_get("/v1/functions", functions_view)
-    app[OPENAPI] = OpenAPICache()
     app.router.add_get("/openapi.json", openapi_view)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

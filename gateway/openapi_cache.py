@@ -8,10 +8,9 @@ and the document then follows at once. Only the newest configuration's documents
 
 from __future__ import annotations
 
-import json
-
 from .catalog import CATALOG
 from .config import AppConfig, Config
+from .jsonenc import dumps
 from .openapi import openapi_document
 
 
@@ -29,7 +28,7 @@ class OpenAPICache:
         body = self._documents.get(key)
         if body is None:
             doc = openapi_document(CATALOG, app)
-            body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
+            body = dumps(doc)
             self._documents[key] = body
             self.builds += 1
         return body

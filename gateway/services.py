@@ -5,6 +5,8 @@ with, once, in :func:`gateway.app.create_app`'s cleanup context (which closes it
 
 - ``metrics``: every Prometheus series, on the app's own registry (:mod:`gateway.metrics`);
 - ``readiness``: the cached upstream checks of ``/readyz`` (:mod:`gateway.health`);
+- ``openapi``: the documents ``/openapi.json`` serves, per configuration and app
+  (:mod:`gateway.openapi_cache`);
 - ``state``: the rate limiter, idempotency store, reply cache store and credential state store
   of the backend chosen at start (:mod:`gateway.state`; a reload cannot change it);
 - ``concurrency``: the per-app, per-class and per-upstream caps (:mod:`gateway.limits`);
@@ -34,6 +36,7 @@ from .custom_fields import CustomFields
 from .health import Readiness
 from .limits import Concurrency
 from .metrics import Metrics
+from .openapi_cache import OpenAPICache
 from .reload import Generation, Generations
 from .state import State, open_state
 from .upstream import Upstream
@@ -46,6 +49,7 @@ class Services:
 
     metrics: Metrics
     readiness: Readiness
+    openapi: OpenAPICache
     state: State
     concurrency: Concurrency
     cache: ReplyCache
@@ -92,6 +96,7 @@ def open_services(
     return Services(
         metrics=metrics,
         readiness=Readiness(),
+        openapi=OpenAPICache(),
         state=state,
         concurrency=Concurrency(),
         cache=ReplyCache(state.reply_cache, metrics),

@@ -32,7 +32,6 @@ from .client_writes import send
 from .custom_fields import describe as describe_custom
 from .errors import BadRequest, RequestTimeout, TooLarge
 from .export import stream_export
-from .openapi_cache import OpenAPICache
 from .reload import Generation
 from .services import RequestScope, Services
 from .version import __version__
@@ -40,7 +39,6 @@ from .version import __version__
 # Typed application state: every key in one place.
 SERVICES = web.AppKey("services", Services)  # built on startup (see gateway.services)
 SCOPE = web.RequestKey("scope", RequestScope)  # the services and generation of this request
-OPENAPI = web.AppKey("openapi", OpenAPICache)  # the served OpenAPI documents (per config, app)
 
 
 async def non_agent_call(request: web.Request) -> web.StreamResponse:
@@ -114,7 +112,7 @@ async def openapi_view(request: web.Request) -> web.Response:
             metrics=scope.services.metrics,
             request_id=scope.request_id,
         ).app
-    body = request.app[OPENAPI].document(config, app)
+    body = scope.services.openapi.document(config, app)
     return web.Response(body=body, content_type="application/json", charset="utf-8")
 
 

@@ -13,7 +13,7 @@ import aiohttp
 import yaml
 from openapi_spec_validator import validate
 
-from gateway.app import OPENAPI, SERVICES
+from gateway.app import SERVICES
 from gateway.auth import mint_token
 from gateway.catalog import CATALOG
 from gateway.config_load import parse_config
@@ -124,19 +124,19 @@ async def test_a_reload_that_changes_the_functions_rebuilds_it(
             assert status == 200 and _calls(doc) == {"campaigns_list", "version"}
             status, again, _ = await _get(s, base, auth)
             assert again == doc
-            assert app[OPENAPI].builds == 1  # the second was served from the cache
+            assert app[SERVICES].openapi.builds == 1  # the second was served from the cache
             reports = {
                 "Authorization": f"Bearer {mint_token(generations.current.config, 'reports')}"
             }
             status, other, _ = await _get(s, base, reports)
             assert status == 200 and _calls(other) == {"campaigns_list", "list_info"}
-            assert app[OPENAPI].builds == 2  # one per app
+            assert app[SERVICES].openapi.builds == 2  # one per app
             rdoc = yaml.safe_load(path.read_text())
             rdoc["apps"]["crm"]["functions"] = ["campaigns_list", "version", "list_info"]
             path.write_text(yaml.safe_dump(rdoc))
             assert await generations.reload() is True
             status, doc, _ = await _get(s, base, auth)
             assert status == 200 and _calls(doc) == {"campaigns_list", "version", "list_info"}
-            assert app[OPENAPI].builds == 3
+            assert app[SERVICES].openapi.builds == 3
     finally:
         await runner.cleanup()
