@@ -29,6 +29,7 @@ state falls back to this process's own knowledge, the cache is skipped). See the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -54,6 +55,16 @@ class StoreFull(StoreUnavailable):
 class StoredResponse:
     status: int
     body: dict[str, Any]
+
+    def record(self, fingerprint: str) -> dict[str, Any]:
+        """The idempotency record of a finished call (both backends store this shape; Redis's
+        scripts read its ``fp`` and ``state``)."""
+        return {"fp": fingerprint, "state": "done", "status": self.status, "body": self.body}
+
+    @classmethod
+    def of(cls, record: Mapping[str, Any]) -> StoredResponse:
+        """The response kept in a finished call's record."""
+        return cls(int(record["status"]), record["body"])
 
 
 class RateLimiter(Protocol):

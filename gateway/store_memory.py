@@ -181,18 +181,12 @@ class MemoryIdempotencyStore:
             return "mismatch"
         if record["state"] == "in_flight":
             return "in_flight"
-        return StoredResponse(record["status"], record["body"])
+        return StoredResponse.of(record)
 
     async def finish(
         self, key: str, fingerprint: str, response: StoredResponse, ttl: float
     ) -> None:
-        record = {
-            "fp": fingerprint,
-            "state": "done",
-            "status": response.status,
-            "body": response.body,
-        }
-        self.table.put(IDEMPOTENCY + key, record, ttl, Kind.IDEM)
+        self.table.put(IDEMPOTENCY + key, response.record(fingerprint), ttl, Kind.IDEM)
 
     async def abort(self, key: str, fingerprint: str) -> None:
         key = IDEMPOTENCY + key

@@ -154,20 +154,14 @@ class RedisIdempotencyStore:
         text = got.decode() if isinstance(got, bytes) else str(got)
         if text in ("new", "in_flight", "mismatch"):
             return text  # type: ignore[return-value]
-        record = json.loads(text)
-        return StoredResponse(int(record["status"]), record["body"])
+        return StoredResponse.of(json.loads(text))
 
     async def finish(
         self, key: str, fingerprint: str, response: StoredResponse, ttl: float
     ) -> None:
-        record = {
-            "fp": fingerprint,
-            "state": "done",
-            "status": response.status,
-            "body": response.body,
-        }
         r = self.redis
-        await r.run(r.client.set(r.key(IDEMPOTENCY + key), json.dumps(record), px=int(ttl * 1000)))
+        record = json.dumps(response.record(fingerprint))
+        await r.run(r.client.set(r.key(IDEMPOTENCY + key), record, px=int(ttl * 1000)))
 
     async def abort(self, key: str, fingerprint: str) -> None:
         r = self.redis
