@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from . import functions, leads, lists, reports, users
+from . import agent, functions, leads, lists, reports, users
 from .spec import FunctionSpec, Param, Rows, Template
 from .sql_uses import with_sql
 
@@ -31,4 +31,7 @@ CATALOG: Mapping[str, FunctionSpec] = _merge(
     functions.FUNCTIONS, users.FUNCTIONS, lists.FUNCTIONS, reports.FUNCTIONS, leads.FUNCTIONS
 )
 
-__all__ = ["CATALOG", "FunctionSpec", "Param", "Rows", "Template"]
+# The Agent API (``/agc/api.php``): a catalog of its own, since both APIs have a ``version``.
+AGENT_CATALOG: Mapping[str, FunctionSpec] = MappingProxyType({s.name: s for s in agent.FUNCTIONS})
+
+__all__ = ["AGENT_CATALOG", "CATALOG", "FunctionSpec", "Param", "Rows", "Template"]

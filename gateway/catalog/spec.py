@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from .reply import ParsedReply
 
 Effect = Literal["read_only", "mutating"]
+# Which of VICIdial's two HTTP APIs serves the function: the Non-Agent API
+# (``/vicidial/non_agent_api.php``) or the Agent API (``/agc/api.php``).
+Api = Literal["non_agent", "agent"]
 Result = Literal["SUCCESS", "ERROR", "NOTICE"]
 
 # Value types of reply fields. "int"/"decimal" become JSON numbers; everything else stays a string
@@ -308,6 +311,8 @@ class FunctionSpec:
     stream: bool = False
     # The whole reply may be a stored value: status lines are confirmed before they count.
     raw_value: RawValue | None = None
+    # The API that serves the function (its URL path at VICIdial, its route at the gateway).
+    api: Api = "non_agent"
 
     def param(self, name: str) -> Param | None:
         return self._params_by_name.get(name)
