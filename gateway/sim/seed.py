@@ -12,7 +12,7 @@ import calendar
 import time
 from typing import TYPE_CHECKING
 
-from . import data_leads, data_lists, data_reports, data_users
+from . import data_agents, data_leads, data_lists, data_reports, data_users
 from .model import Callback, Campaign, HopperEntry, Lead, LiveAgent, SimList, SimUser, UserGroup
 
 if TYPE_CHECKING:
@@ -168,5 +168,5 @@ def seed(state: SimState) -> None:
     )  # fmt: skip
     for lead_id, campaign, priority in ((5020, "TESTCAMP", 5), (5003, "TESTCAMP", 0)):
         state.add_to_hopper(HopperEntry(0, lead_id, campaign, "101", priority=priority))
-    for area in (data_users, data_lists, data_reports, data_leads):
+    for area in (data_users, data_lists, data_reports, data_leads, data_agents):
         area.seed(state)

@@ -18,8 +18,10 @@ from aiohttp import web
 from gateway.catalog import CATALOG
 from gateway.catalog import generic as g
 
+from .agent_params import AgentParams
 from .faults import GARBAGE, HTML_ERROR_PAGE, NOT_RUN
-from .handlers import HANDLERS, Ctx, FunctionImpl, Out
+from .handlers import HANDLERS, Ctx, FunctionImpl, Out, agent, agent_calls, agent_leads
+from .handlers.agent_texts import line
 from .handlers.base import render
 from .model import RequestRecord, SimUser
 from .params import Params
@@ -29,6 +31,7 @@ from .state import SimState
 log_sql = logging.getLogger("gateway.sim.sql")
 
 API_PATH = "/vicidial/non_agent_api.php"
+AGENT_API_PATH = "/agc/api.php"
 VERSION = "2.14-194"
 BUILD = "241004-1518"
 
@@ -186,9 +189,59 @@ async def _misbehave(
     return response
 
 
+AGENT_FUNCTIONS: Mapping[str, agent.Run] = {
+    **agent.FUNCTIONS,
+    **agent_calls.FUNCTIONS,
+    **agent_leads.FUNCTIONS,
+}
+
+
+def _agent_reply(state: SimState, params: AgentParams) -> tuple[str, int]:
+    """The Agent API's flow (see :mod:`gateway.sim.handlers.agent`): (body, HTTP status)."""
+    function = params.get("function")
+    if function == "version":
+        return agent.version_reply(state) + "\n", 200
+    if function in _COFFEE:
+        return f"Coffee: {function}|Error 418 I'm a teapot", 418
+    source = params.get("source")
+    if len(source) < 2:
+        return line("", "invalid_source", {"source": source}) + "\n", 200
+    user, password = params.get("user"), params.get("pass")
+    result = state.authenticate(user, password, min_level=1, user_update=False)
+    row = state.users.get(user)
+    auth_api = 1 if row is not None and row.vdc_agent_api_access else 0
+    if len(user) < 2 or len(password) < 2 or result != "GOOD" or not auth_api:
+        return agent.bad_login(state, user, password, result, auth_api) + "\n", 200
+    if not state.agentapi.api_active:
+        return line("", "api_not_active", {}) + "\n", 200
+    run = AGENT_FUNCTIONS.get(function)
+    if run is None:
+        return "", 200  # an unknown function prints nothing
+    assert row is not None
+    ctx = agent.AgentCtx(state, params, row, function)
+    run(ctx)
+    return ctx.out.text(), 200
+
+
+async def _agent_api(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    params, query_names, body_names = await AgentParams.read(request)
+    assert isinstance(params, AgentParams)
+    function, user = params.get("function"), params.get("user")
+    body, status = _agent_reply(state, params)
+    query = masked_query(request.rel_url.raw_query_string)
+    state.record(
+        RequestRecord(function, request.method, query, query_names, body_names, user, None)
+    )
+    if status == 418:
+        return web.Response(status=418, reason="I'm a teapot", body=body.encode(), headers=_HEADERS)
+    return _reply(body)
+
+
 def create_sim_app(state: SimState) -> web.Application:
     """An aiohttp application serving one simulated VICIdial server (any HTTP method)."""
     app = web.Application()
     app[STATE_KEY] = state
     app.router.add_route("*", API_PATH, _api)
+    app.router.add_route("*", AGENT_API_PATH, _agent_api)
     return app

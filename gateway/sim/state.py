@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from .agents import AGENT_STATUSES, AgentApiData, AgentSession
 from .clock import Clock, datetime_text
 from .data_leads import LeadMediaData
 from .data_lists import ListAdminData
@@ -78,6 +79,7 @@ class SimState:
         self.listadmin = ListAdminData()
         self.reports = ReportData()
         self.leadmedia = LeadMediaData()
+        self.agentapi = AgentApiData()  # the Agent API's sessions and tables (.agents)
         self._attempts: Counter[str] = Counter()
         self._failures: Counter[str] = Counter()
         self._locks: Counter[str] = Counter()
@@ -144,7 +146,9 @@ class SimState:
         """Change a user's password (credential-rotation tests); KeyError if unknown."""
         self.users[user].password = password
 
-    def authenticate(self, user: str, password: str) -> LoginResult:
+    def authenticate(
+        self, user: str, password: str, *, min_level: int = 7, user_update: bool = True
+    ) -> LoginResult:
         """VICIdial's ``user_authorization(..., 'REPORTS', 1, 1)`` with its lockout rule.
 
         A login succeeds when the user exists with that password, level >= 7, is active, and is
@@ -152,6 +156,9 @@ class SimState:
         of an existing user increments the counter while it is below 10; at 10 it restarts at 1
         (and stamps last_login_date) when the last login is old, else the reply is LOCK. Failures
         of unknown users change nothing. A success resets the counter and stamps the time.
+
+        The Agent API logs in with ``min_level=1`` (``user_level > 0``) and
+        ``user_update=False``: a success then changes nothing.
         """
         now = self.clock()
         lock_over = now - LOCK_SECONDS
@@ -160,9 +167,10 @@ class SimState:
         if row is not None:
             last = row.last_login_date if row.last_login_date is not None else 0.0
             unlocked = row.failed_login_count < LOCK_TRIGGER_ATTEMPTS or last < lock_over
-            if row.password == password and row.user_level > 6 and row.active and unlocked:
-                row.last_login_date = now
-                row.failed_login_count = 0
+            if row.password == password and row.user_level >= min_level and row.active and unlocked:
+                if user_update:
+                    row.last_login_date = now
+                    row.failed_login_count = 0
                 return "GOOD"
         self._failures[user] += 1
         if row is None:
@@ -176,6 +184,10 @@ class SimState:
             return "BAD"
         self._locks[user] += 1
         return "LOCK"
+
+    def lock_over(self) -> int:
+        """The epoch before which a last login no longer locks (in the login SQL)."""
+        return int(self.clock()) - LOCK_SECONDS
 
     def login_stats(self, user: str) -> LoginStats:
         return LoginStats(self._attempts[user], self._failures[user], self._locks[user])
@@ -192,6 +204,43 @@ class SimState:
         """The user's group; a missing group scopes like an empty row (nothing allowed)."""
         group = self.user_groups.get(user.user_group)
         return group or UserGroup(user.user_group, allowed_campaigns="", admin_viewable_groups="")
+
+    # --- agent sessions (Agent API) ------------------------------------------------------------
+
+    def put_agent(
+        self,
+        user: str,
+        status: str | None,
+        *,
+        campaign_id: str = "TESTCAMP",
+        lead_id: int = 0,
+        callerid: str = "",
+        pause_code: str = "",
+        conf_exten: str | None = None,
+    ) -> AgentSession | None:
+        """Put agent ``user`` in a state: logged in with ``status`` (READY, PAUSED, INCALL,
+        QUEUE, CLOSER), or logged out with None. An INCALL agent without ``callerid`` gets an
+        outbound call id for its lead (``M...`` 20 characters; ``Y...`` marks an inbound call).
+        Returns the session extras (``state.agentapi.sessions[user]``) to adjust further.
+        """
+        if status is None:
+            self.live_agents.pop(user, None)
+            self.agentapi.sessions.pop(user, None)
+            return None
+        if status not in AGENT_STATUSES:
+            raise ValueError(f"unknown agent status {status!r}")
+        if status == "INCALL" and not callerid and lead_id > 0:
+            callerid = f"M{int(self.clock()) % 10**9:09d}{lead_id:010d}"
+        if conf_exten is None:
+            old = self.live_agents.get(user)
+            conf_exten = old.conf_exten if old is not None else "8600059"
+        self.live_agents[user] = LiveAgent(
+            user, status, campaign_id, conf_exten, callerid=callerid, lead_id=lead_id,
+            pause_code=pause_code,
+        )  # fmt: skip
+        session = self.agentapi.session(user)
+        session.pending_pause = session.pending_logout = False
+        return session
 
     # --- request log --------------------------------------------------------------------------
 
