@@ -43,6 +43,7 @@ SIM_AREAS = {
     "user": "test_users.py",
     "add_lead": "test_leads.py",
     "update_lead": "test_leads.py",
+    "agent": "test_sim_agent.py",  # the Agent API: agent_params, agents, data_agents
 }
 SIM_GENERAL = "test_sim.py"  # clock, model, seed, runner, TLS, the request flow
 

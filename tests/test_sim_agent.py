@@ -1,0 +1,720 @@
+"""The simulator's Agent API (``/agc/api.php``), run as a real HTTPS server over verified TLS.
+
+Every expected line is the reference server's reply to the same request, recorded side by side
+(``shared/oracle``, agent 1003 put in the same state with SQL): only the epoch differs, and the
+simulator's clock is fixed so the tests can spell it. Where the simulator goes further than the
+real API (the agent screen acting on a flag at once: a pause pauses, a dial puts the agent in a
+call), the tests check the state it leaves.
+"""
+
+from __future__ import annotations
+
+import base64
+import ssl
+from collections.abc import AsyncIterator
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+import pytest
+
+from gateway.sim import ManualClock, RunningSim, SimState, start_simulator
+from gateway.sim.server import AGENT_API_PATH
+
+EPOCH = 1796448565
+API_USER = "6666"
+API_PASS = "Agent-Sim_Pass.0042+/="  # uses the Agent API's extra password characters
+LIMITED = "7780"
+LIMITED_PASS = "7780pass"
+
+
+class AgentClient:
+    def __init__(self, sim: RunningSim, session: aiohttp.ClientSession) -> None:
+        self.sim = sim
+        self.session = session
+        self.ssl = ssl.create_default_context(cafile=str(sim.ca_file))
+        self.url = sim.base_url + AGENT_API_PATH
+
+    async def call(
+        self, function: str, *, method: str = "GET", auth: bool = True, **params: str
+    ) -> tuple[int, str]:
+        query: dict[str, str] = {"function": function}
+        if auth:
+            query = {"source": "test", "user": API_USER, "pass": API_PASS, **query}
+        query.update(params)
+        if method == "POST":
+            kwargs: dict[str, object] = {"data": query}
+        else:
+            kwargs = {"params": query}
+        async with self.session.request(method, self.url, ssl=self.ssl, **kwargs) as resp:  # type: ignore[arg-type]
+            return resp.status, (await resp.read()).decode()
+
+    async def text(self, function: str, **params: str) -> str:
+        status, body = await self.call(function, **params)
+        assert status == 200
+        return body
+
+
+@pytest.fixture
+async def state() -> SimState:
+    state = SimState.seeded(api_users={API_USER: API_PASS}, clock=ManualClock(float(EPOCH)))
+    state.add_api_user(
+        LIMITED,
+        LIMITED_PASS,
+        allowed_functions=["version", "agent_status", "lead_search"],
+        user_level=8,
+        user_group="MANAGERS",
+    )
+    state.add_api_user("7777", "5678", user_level=8).vdc_agent_api_access = False
+    return state
+
+
+@pytest.fixture
+async def api(state: SimState) -> AsyncIterator[AgentClient]:
+    sim = await start_simulator("127.0.0.1", 0, state=state)
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield AgentClient(sim, session)
+    finally:
+        await sim.close()
+
+
+def incall_1003(state: SimState) -> None:
+    """1003 on an outbound call with lead 5002, as in the recorded replies."""
+    state.put_agent(
+        "1003", "INCALL", lead_id=5002, callerid="M6031200000000005002", conf_exten="8600053"
+    )
+    state.useradmin.user_details(state.users["1003"]).custom[2] = "CRM3"
+
+
+def paused_1003(state: SimState) -> None:
+    state.put_agent("1003", "PAUSED", conf_exten="8600053")
+
+
+# --- the request flow ------------------------------------------------------------------------
+
+
+async def test_version_coffee_and_unknown_function(api: AgentClient) -> None:
+    assert await api.text("version", auth=False) == (
+        f"VERSION: 2.14-81|BUILD: 240429-2220|DATE: 2026-12-05 05:29:25|EPOCH: {EPOCH}\n"
+    )
+    assert await api.call("coffee", auth=False) == (418, "Coffee: coffee|Error 418 I'm a teapot")
+    assert await api.text("bogus") == ""
+
+
+async def test_source_checked_before_login(api: AgentClient, state: SimState) -> None:
+    body = await api.text("external_pause", source="t", user="6666", auth=False, value="PAUSE")
+    assert body == "ERROR: Invalid Source - t\n"
+    assert state.login_attempts("6666") == 0
+
+
+async def test_bad_password_echoes_it_with_the_login_sql(api: AgentClient) -> None:
+    body = await api.text("external_pause", agent_user="1003", value="PAUSE",
+                          **{"pass": "wrong+pass/x="})  # fmt: skip
+    lock_over = EPOCH - 900
+    assert body == (
+        "ERROR: Invalid Username/Password: |6666|wrong+pass/x=|0|1|BAD|0|api|SELECT count(*) "
+        "from vicidial_users where user='6666' and pass='wrong+pass/x=' and user_level > 0 and "
+        "active='Y' and ( (failed_login_count < 10) or (UNIX_TIMESTAMP(last_login_date) < "
+        f"{lock_over}) );|\n"
+    )
+
+
+async def test_unknown_user_and_no_agent_api_access(api: AgentClient) -> None:
+    body = await api.text("external_pause", user="nobody", **{"pass": "1234"})
+    assert body.startswith("ERROR: Invalid Username/Password: |nobody|1234|0|0|BAD|0|api|SELECT")
+    assert await api.text("external_pause", user="7777", **{"pass": "5678"}) == (
+        "ERROR: Invalid Username/Password: |7777|5678|1|0|GOOD|\n"
+    )
+
+
+async def test_lockout_after_ten_failures(api: AgentClient, state: SimState) -> None:
+    # VICIdial locks only within 15 minutes of the last stamped login (the Agent API stamps
+    # none, so here it is a recent Non-Agent login).
+    state.users[API_USER].last_login_date = EPOCH - 60
+    for _ in range(10):
+        body = await api.text("external_pause", **{"pass": "wrong1"})
+        assert "|BAD|0|api|SELECT" in body
+    assert await api.text("external_pause", **{"pass": "wrong1"}) == (
+        "ERROR: Invalid Username/Password: |6666|wrong1|0|1|LOCK|\n"
+    )
+    # Locked: the right password fails too, until 15 minutes after the last login stamp.
+    assert "|LOCK|" in await api.text("external_pause", agent_user="1003", value="PAUSE")
+    assert state.login_stats("6666").locks == 2
+
+
+async def test_agent_login_leaves_the_login_stamp_alone(api: AgentClient, state: SimState) -> None:
+    state.users[API_USER].failed_login_count = 3
+    await api.text("external_pause", agent_user="1003", value="PAUSE")
+    assert state.users[API_USER].failed_login_count == 3
+    assert state.users[API_USER].last_login_date is None
+
+
+async def test_agent_level_users_log_in(api: AgentClient, state: SimState) -> None:
+    state.add_api_user("1999", "agentpw", user_level=1)
+    body = await api.text("send_dtmf", user="1999", agent_user="1003", value="1",
+                          **{"pass": "agentpw"})  # fmt: skip
+    assert body == "SUCCESS: send_dtmf function set - 1|1003\n"
+
+
+async def test_system_api_switched_off(api: AgentClient, state: SimState) -> None:
+    state.agentapi.api_active = False
+    assert await api.text("external_pause") == "ERROR: System API NOT ACTIVE\n"
+
+
+@pytest.mark.parametrize(
+    ("function", "params", "first"),
+    [
+        ("external_pause", {"agent_user": "1003", "value": "PAUSE"}, "PAUSE"),
+        ("external_dial", {"agent_user": "1003", "value": "3125551234", "search": "NO",
+                           "preview": "NO", "focus": "NO"}, "3125551234"),
+        ("switch_lead", {"agent_user": "1003", "lead_id": "5"}, "5"),
+    ],
+)  # fmt: skip
+async def test_function_not_allowed(
+    api: AgentClient, function: str, params: dict[str, str], first: str
+) -> None:
+    body = await api.text(function, user=LIMITED, **{"pass": LIMITED_PASS}, **params)
+    assert body == (
+        "ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION - "
+        f"{first}|{LIMITED}|{function}|MANAGERS\n"
+    )
+
+
+async def test_webserver_permission_line_has_no_value(api: AgentClient) -> None:
+    body = await api.text("webserver", user=LIMITED, **{"pass": LIMITED_PASS})
+    assert body == (
+        "ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION - "
+        f"{LIMITED}|webserver|MANAGERS\n"
+    )
+    assert (await api.text("webserver")).startswith("<PRE>Webserver Data:\nset.timezone: ")
+
+
+async def test_post_works_like_get(api: AgentClient) -> None:
+    status, body = await api.call("send_dtmf", method="POST", agent_user="1003", value="12P3")
+    assert (status, body) == (200, "SUCCESS: send_dtmf function set - 12P3|1003\n")
+
+
+async def test_not_logged_in_and_alt_user(api: AgentClient, state: SimState) -> None:
+    assert await api.text("external_pause", agent_user="1004", value="PAUSE") == (
+        "ERROR: agent_user is not logged in - 1004\n"
+    )
+    assert await api.text("external_pause", agent_user="1003", value="PAUSE",
+                          alt_user="NOSUCH") == (
+        "ERROR: no user found - NOSUCH\n"
+        f"SUCCESS: external_pause function set - PAUSE|{EPOCH}|1003\n"
+    )  # fmt: skip
+    state.useradmin.user_details(state.users["1003"]).custom[2] = "CRM3"
+    state.put_agent("1003", "READY")
+    assert await api.text("external_pause", alt_user="CRM3", value="PAUSE") == (
+        f"SUCCESS: external_pause function set - PAUSE|{EPOCH}|1003\n"
+    )
+
+
+async def test_parameter_filters(api: AgentClient) -> None:
+    # value keeps "|" and drops the rest; notes turn "+" into a space.
+    assert await api.text("send_dtmf", agent_user="1003", value="1|2;#3") == (
+        "SUCCESS: send_dtmf function set - 1|23|1003\n"
+    )
+    assert await api.text("set_timer_action", agent_user="1003", value="WEBFORM",
+                          notes="hi+there!", rank="1x0") == (
+        "SUCCESS: set_timer_action lead updated - 6666|1003|WEBFORM|hi there|10\n"
+    )  # fmt: skip
+
+
+# --- pause, logout, hangup, dispositions --------------------------------------------------------
+
+
+async def test_pause_and_resume(api: AgentClient, state: SimState) -> None:
+    assert await api.text("external_pause", agent_user="1003", value="RESUME") == (
+        "ERROR: external_pause agent is not paused - RESUME|1003\n"
+    )
+    assert await api.text("external_pause", agent_user="1003", value="BOGUS") == (
+        "ERROR: external_pause not valid - BOGUS|1003\n"
+    )
+    assert await api.text("external_pause", agent_user="1003", value="PAUSE") == (
+        f"SUCCESS: external_pause function set - PAUSE|{EPOCH}|1003\n"
+    )
+    assert state.live_agents["1003"].status == "PAUSED"
+    assert await api.text("pause_code", agent_user="1003", value="BREAK") == (
+        "SUCCESS: pause_code function sent - 1003\n"
+    )
+    assert state.live_agents["1003"].pause_code == "BREAK"
+    assert await api.text("external_pause", agent_user="1003", value="RESUME") == (
+        f"SUCCESS: external_pause function set - RESUME|{EPOCH}|1003\n"
+    )
+    assert state.live_agents["1003"].status == "READY"
+    assert await api.text("pause_code", agent_user="1003", value="BREAK") == (
+        "ERROR: pause_code error - agent is not paused - 1003\n"
+    )
+    assert await api.text("pause_code", agent_user="1003", value="TOOLONGX") == (
+        "ERROR: pause_code not valid - TOOLONGX|1003\n"
+    )
+
+
+async def test_pause_during_a_call_waits_for_the_disposition(
+    api: AgentClient, state: SimState
+) -> None:
+    incall_1003(state)
+    await api.text("external_pause", agent_user="1003", value="PAUSE")
+    assert state.live_agents["1003"].status == "INCALL"
+    assert await api.text("external_hangup", agent_user="1003", value="1") == (
+        "SUCCESS: external_hangup function set - 1|1003\n"
+    )
+    agent = state.live_agents["1003"]
+    assert (agent.status, agent.lead_id) == ("PAUSED", 5002)  # the disposition screen
+    assert await api.text("external_status", agent_user="1003", value="SALE") == (
+        "SUCCESS: external_status function set - SALE|1003\n"
+    )
+    assert (agent.status, agent.lead_id) == ("PAUSED", 0)
+    assert state.leads[5002].status == "SALE"
+
+
+async def test_hangup_and_status_errors(api: AgentClient) -> None:
+    assert await api.text("external_hangup", agent_user="1003") == (
+        "ERROR: external_hangup not valid - |1003\n"
+    )
+    # No call: the flag is set all the same.
+    assert await api.text("external_hangup", agent_user="1003", value="1") == (
+        "SUCCESS: external_hangup function set - 1|1003\n"
+    )
+    assert await api.text("external_status", agent_user="1003") == (
+        "ERROR: external_status not valid - |1003\n"
+    )
+
+
+async def test_external_status_callback_and_dispo_code(api: AgentClient) -> None:
+    body = await api.text("external_status", agent_user="1003", value="CALLBK",
+                          callback_datetime="2026-12-24 10:00:00", callback_type="USERONLY",
+                          callback_comments="call+back")  # fmt: skip
+    assert body == (
+        "SUCCESS: external_status function set - "
+        "CALLBK!2026-12-24 10:00:00!USERONLY!call back!|1003\n"
+    )
+    assert await api.text("external_status", agent_user="1003", value="A", qm_dispo_code="77") == (
+        "SUCCESS: external_status function set - A!!!!77|1003\n"
+    )
+
+
+async def test_logout(api: AgentClient, state: SimState) -> None:
+    assert await api.text("logout", agent_user="1003", value="X") == (
+        "ERROR: logout not valid - X|1003\n"
+    )
+    assert await api.text("logout", agent_user="1003", value="LOGOUT") == (
+        f"SUCCESS: logout function set - LOGOUT|{EPOCH}|1003\n"
+    )
+    assert "1003" not in state.live_agents
+    assert await api.text("send_dtmf", agent_user="1003", value="1") == (
+        "ERROR: agent_user is not logged in - 1003\n"
+    )
+
+
+# --- dialing ---------------------------------------------------------------------------------
+
+DIAL = {"agent_user": "1003", "search": "NO", "preview": "NO", "focus": "NO"}
+
+
+async def test_dial_standard_needs_a_paused_agent(api: AgentClient, state: SimState) -> None:
+    assert await api.text("external_dial", value="3125551234", **DIAL) == (
+        "ERROR: agent_user is not paused - 1003\n"
+    )
+    paused_1003(state)
+    assert await api.text("external_dial", value="3125551234", phone_code="1", **DIAL) == (
+        f"SUCCESS: external_dial function set - 3125551234|1003|1|NO|NO|NO||{EPOCH}||||\n"
+    )
+    agent = state.live_agents["1003"]
+    assert agent.status == "INCALL"
+    assert state.leads[agent.lead_id].phone_number == "3125551234"
+    assert await api.text("external_dial", value="3125551234", **DIAL) == (
+        "ERROR: agent_user is not paused - 1003\n"
+    )
+
+
+async def test_dial_errors(api: AgentClient, state: SimState) -> None:
+    paused_1003(state)
+    assert await api.text("external_dial", agent_user="1003", value="1", search="NO") == (
+        "ERROR: external_dial not valid - 1||NO||||1003|\n"
+    )
+    assert await api.text("external_dial", value="3125551234", lead_id="99999", **DIAL) == (
+        "ERROR: lead_id is not valid - 1003|99999\n"
+    )
+    assert await api.text("external_dial", value="3125551234", group_alias="NOPE", **DIAL) == (
+        "ERROR: group_alias is not valid - 1003|NOPE\n"
+    )
+    body = await api.text("external_dial", value="3125551234", outbound_cid="3125550000", **DIAL)
+    assert body == "ERROR: outbound_cid is not allowed on this system - 1003|3125550000|DISABLED\n"
+    body = await api.text("external_dial", value="3125551234", lead_id="5001", alt_dial="SEARCH",
+                          **DIAL)  # fmt: skip
+    assert body == "ERROR: phone number lead_id search not found - 1003||5001|\n"
+    state.agentapi.user_flags[("1003", "agentcall_manual")] = False
+    assert await api.text("external_dial", value="3125551234", **DIAL) == (
+        "ERROR: agent_user is not allowed to place manual dial calls - 1003\n"
+    )
+
+
+async def test_dial_unknown_ingroup_is_a_notice(api: AgentClient, state: SimState) -> None:
+    paused_1003(state)
+    assert await api.text("external_dial", value="3125551234", dial_ingroup="NOPE", **DIAL) == (
+        "NOTICE: defined dial_ingroup not found - NOPE\n"
+        f"SUCCESS: external_dial function set - 3125551234|1003||NO|NO|NO||{EPOCH}||||\n"
+    )
+
+
+async def test_queue_mode_refuses_the_same_number_twice(api: AgentClient, state: SimState) -> None:
+    state.put_agent("1003", "READY", campaign_id="SURVEY", conf_exten="8600053")
+    state.agentapi.campaigns["SURVEY"].api_manual_dial = "QUEUE"
+    ok = f"SUCCESS: external_dial function set - 3125551234|1003||NO|NO|NO||{EPOCH}||||\n"
+    assert await api.text("external_dial", value="3125551234", **DIAL) == ok
+    assert await api.text("external_dial", value="3125551234", **DIAL) == (
+        "ERROR: phone_number is already in this agents manual dial queue - 1003|3125551234\n"
+    )
+    assert state.agentapi.manual_dial_queue == [("1003", "3125551234")]
+    assert state.live_agents["1003"].status == "READY"
+
+
+async def test_preview_dial_action(api: AgentClient, state: SimState) -> None:
+    assert await api.text("preview_dial_action", agent_user="1003", value="SKIP") == (
+        "ERROR: agent_user is not paused - 1003\n"
+    )
+    paused_1003(state)
+    assert await api.text("preview_dial_action", agent_user="1003", value="ALTDIAL") == (
+        "ERROR: alt number dialing not allowed on this campaign - 1003|TESTCAMP|N\n"
+    )
+    assert await api.text("preview_dial_action", agent_user="1003", value="NOPE") == (
+        "ERROR: preview_dial_action not valid - NOPE||1003|\n"
+    )
+    assert await api.text("preview_dial_action", agent_user="1003", value="SKIP") == (
+        "SUCCESS: preview_dial_action function set - SKIP|1003|SKIP\n"
+    )
+    state.agentapi.campaigns["TESTCAMP"].manual_preview_dial = "DISABLED"
+    assert await api.text("preview_dial_action", agent_user="1003", value="SKIP") == (
+        "ERROR: preview dialing not allowed on this campaign - 1003|TESTCAMP|DISABLED\n"
+    )
+
+
+# --- the call: park, transfer, switch, voicemail ----------------------------------------------
+
+
+async def test_no_lead_or_no_call(api: AgentClient) -> None:
+    assert await api.text("park_call", agent_user="1003", value="PARK_CUSTOMER") == (
+        "ERROR: agent_user does not have a lead on their screen - 1003\n"
+    )
+    for function, params in (
+        ("transfer_conference", {"value": "HANGUP_XFER"}),
+        ("switch_lead", {"lead_id": "5002"}),
+        ("vm_message", {"value": "vmfile"}),
+    ):
+        assert await api.text(function, agent_user="1003", **params) == (
+            "ERROR: agent_user does not have a live call - 1003\n"
+        )
+    assert await api.text("force_fronter_leave_3way", agent_user="1003", value="LOCAL_ONLY") == (
+        "ERROR: agent_user is not on a phone call - 1003\n"
+    )
+
+
+async def test_park_call(api: AgentClient, state: SimState) -> None:
+    incall_1003(state)
+    assert await api.text("park_call", agent_user="1003", value="X") == (
+        "ERROR: park_call not valid - X|1003\n"
+    )
+    assert await api.text("park_call", agent_user="1003", value="PARK_CUSTOMER") == (
+        "SUCCESS: park_call function set - PARK_CUSTOMER|1003\n"
+    )
+    assert state.live_agents["1003"].call_sub_status == "PARK"
+    await api.text("park_call", agent_user="1003", value="GRAB_CUSTOMER")
+    assert state.live_agents["1003"].call_sub_status == ""
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"value": "HANGUP_XFER"},
+         "SUCCESS: transfer_conference function set - HANGUP_XFER|||NO|1003|M6031200000000005002|"),
+        ({"value": "BLIND_TRANSFER", "phone_number": "3125559999"},
+         "SUCCESS: transfer_conference function set - BLIND_TRANSFER||3125559999|NO|1003|"
+         "M6031200000000005002|"),
+        ({"value": "LOCAL_CLOSER", "ingroup_choices": "SALESLINE"},
+         "SUCCESS: transfer_conference function set - LOCAL_CLOSER|SALESLINE||NO|1003|"
+         "M6031200000000005002|"),
+        ({"value": "DIAL_WITH_CUSTOMER", "consultative": "YES", "ingroup_choices": "SUPPORT",
+          "phone_number": "555"},
+         "SUCCESS: transfer_conference function set - DIAL_WITH_CUSTOMER|SUPPORT|555|YES|1003|"
+         "M6031200000000005002|"),
+        ({"value": "LOCAL_CLOSER", "ingroup_choices": "NOPE"},
+         "ERROR: ingroup is not valid - NOPE"),
+        ({"value": "LOCAL_CLOSER"}, "ERROR: ingroup is not valid - "),
+        ({"value": "BLIND_TRANSFER", "cid_choice": "BOGUS"},
+         "ERROR: cid_choice is not valid - 1003|BOGUS"),
+        ({"value": "SOMETHINGELSE"}, "ERROR: value is not valid - SOMETHINGELSE|6666"),
+        ({"value": "X"}, "ERROR: transfer_conference not valid - X|1003"),
+    ],
+)  # fmt: skip
+async def test_transfer_conference(
+    api: AgentClient, state: SimState, params: dict[str, str], expected: str
+) -> None:
+    incall_1003(state)
+    assert await api.text("transfer_conference", agent_user="1003", **params) == expected + "\n"
+
+
+async def test_blind_transfer_leaves_the_agent_in_dispo(api: AgentClient, state: SimState) -> None:
+    incall_1003(state)
+    await api.text("transfer_conference", agent_user="1003", value="BLIND_TRANSFER",
+                   phone_number="3125559999")  # fmt: skip
+    agent = state.live_agents["1003"]
+    assert (agent.status, agent.lead_id, agent.callerid) == ("PAUSED", 5002, "")
+
+
+async def test_switch_lead_and_vm_message(api: AgentClient, state: SimState) -> None:
+    incall_1003(state)
+    # No LF after this one, as in api.php.
+    assert await api.text("switch_lead", agent_user="1003", lead_id="5001") == (
+        "ERROR: agent call is not inbound - 1003|M6031200000000005002"
+    )
+    assert await api.text("switch_lead", agent_user="1003") == (
+        "ERROR: switch_lead not valid - ||1003\n"
+    )
+    assert await api.text("vm_message", agent_user="1003", value="vmfile|two") == (
+        "SUCCESS: vm_message function set - 1003|5002|vmfile|two|\n"
+    )
+    assert await api.text("vm_message", agent_user="1003", value="vmfile", lead_id="5001") == (
+        "ERROR: current call does not match lead_id submitted - 1003\n"
+    )
+
+
+async def test_switch_lead_on_an_inbound_call(api: AgentClient, state: SimState) -> None:
+    state.put_agent("1003", "INCALL", lead_id=5002, callerid="Y1205093100000005002")
+    assert await api.text("switch_lead", agent_user="1003", lead_id="5001") == (
+        "ERROR: campaign does not allow inbound lead search - 1003|TESTCAMP\n"
+    )
+    state.agentapi.campaigns["TESTCAMP"].agent_lead_search = "LIVE_CALL_INBOUND"
+    assert await api.text("switch_lead", agent_user="1003", lead_id="5001") == (
+        "SUCCESS: switch_lead function set - 1003|5001|VL5001|TESTCAMP|5002|\n"
+    )
+    assert state.live_agents["1003"].lead_id == 5001
+
+
+async def test_fronter_functions(api: AgentClient, state: SimState) -> None:
+    incall_1003(state)
+    assert await api.text("force_fronter_leave_3way", agent_user="1003", value="LOCAL_ONLY") == (
+        "ERROR: no fronter found - 1003\n"
+    )
+    assert await api.text("force_fronter_audio_stop", agent_user="1003", value="LOCAL_ONLY") == (
+        "ERROR: no fronter found - 1003\n"
+    )
+    state.put_agent("1002", "INCALL", campaign_id="SALESOUT", lead_id=5002)
+    assert await api.text("force_fronter_leave_3way", agent_user="1003", value="LOCAL_ONLY") == (
+        "SUCCESS: force_fronter_leave_3way SENT - 1002"
+    )
+    assert await api.text("force_fronter_audio_stop", agent_user="1003", value="LOCAL_ONLY") == (
+        "ERROR: force_fronter_audio_stop error - no audio playing in other agent session - "
+        "8600052|127.0.0.1||1003|1002\n"
+    )
+
+
+async def test_ra_call_control(api: AgentClient, state: SimState) -> None:
+    assert await api.text("ra_call_control", agent_user="1003", value="X") == (
+        "ERROR: ra_call_control not valid - X|1003|\n"
+    )
+    assert await api.text("ra_call_control", agent_user="1003", value="NOCALL", stage="HANGUP") == (
+        "ERROR: no active call found - NOCALL\n"
+    )
+    call = "M6031200000000005001"
+    assert await api.text("ra_call_control", agent_user="1003", value=call, stage="BOGUS") == (
+        "ERROR: stage is not valid - BOGUS\n"
+    )
+    assert await api.text("ra_call_control", agent_user="1003", value=call, stage="HANGUP") == (
+        f"SUCCESS: ra_call_control hungup - 1003|{call}|HANGUP\n"
+    )
+    assert state.live_agents["1001"].status == "PAUSED"  # its call is gone
+
+
+# --- session data, recording, audio, queue -------------------------------------------------------
+
+
+async def test_webphone_url_carries_the_phone_password(api: AgentClient) -> None:
+    url = await api.text("webphone_url", agent_user="1001", value="DISPLAY")
+    query = parse_qs(urlsplit(url).query)
+    assert base64.b64decode(query["phone_pass"][0]).decode() == "test"
+    assert base64.b64decode(query["phone_login"][0]).decode() == "gs102"
+    launch = await api.text("webphone_url", agent_user="1001", value="LAUNCH")
+    assert launch.startswith(f'<META HTTP-EQUIV=Refresh CONTENT="0; URL={url}">\n</HEAD>\n')
+    assert await api.text("webphone_url", agent_user="1003", value="DISPLAY") == (
+        "ERROR: webphone_url error - no session data - 1003\n"
+    )
+    assert await api.text("webphone_url", agent_user="1003", value="X") == (
+        "ERROR: webphone_url not valid - X|1003\n"
+    )
+
+
+async def test_call_agent(api: AgentClient) -> None:
+    assert await api.text("call_agent", agent_user="1001", value="CALL") == (
+        "SUCCESS: call_agent function sent - 1001\n"
+    )
+    assert await api.text("call_agent", agent_user="1003", value="CALL") == (
+        "ERROR: call_agent error - no session data - 1003\n"
+    )
+    assert await api.text("call_agent", agent_user="1003", value="X") == (
+        "ERROR: call_agent not valid - X|1003\n"
+    )
+
+
+async def test_recording(api: AgentClient, state: SimState) -> None:
+    assert await api.text("recording", agent_user="1003", value="STATUS") == (
+        "NOTICE: not recording - 1003|||||127.0.0.1|8600053|READY\n"
+    )
+    assert await api.text("recording", agent_user="1003", value="STOP") == (
+        "ERROR: stop recording error - 1003|||||127.0.0.1|8600053|READY\n"
+    )
+    assert await api.text("recording", agent_user="1003", value="BAD") == (
+        "ERROR: recording not valid - BAD|1003\n"
+    )
+    incall_1003(state)
+    assert await api.text("recording", agent_user="1003", value="START", stage="MIDCALL") == (
+        "SUCCESS: recording function sent - 1003|STARTMIDCALL||||127.0.0.1|8600053|INCALL\n"
+    )
+    assert await api.text("recording", agent_user="1003", value="STATUS") == (
+        "NOTICE: recording active - 1003|4|20261205-052925_1003MIDCALL|127.0.0.1|"
+        "2026-12-05 05:29:25|127.0.0.1|8600053|INCALL\n"
+    )
+
+
+async def test_audio_playback(api: AgentClient) -> None:
+    assert await api.text("audio_playback", agent_user="1003", value="hello", stage="STOP") == (
+        "ERROR: audio_playback error - no audio playing in agent session - "
+        "8600053|127.0.0.1|STOP|1003\n"
+    )
+    assert await api.text("audio_playback", agent_user="1003", value="", stage="PLAY") == (
+        "ERROR: audio_playback not valid - |PLAY|1003\n"
+    )
+    assert await api.text("audio_playback", agent_user="1004", value="x", stage="PLAY") == (
+        "ERROR: agent_user is not logged in - PLAY|1004\n"
+    )
+    assert await api.text("audio_playback", agent_user="1003", value="hello", stage="PLAY") == (
+        "SUCCESS: audio_playback function sent - hello|PLAY|1003\n"
+    )
+    assert await api.text("audio_playback", agent_user="1003", value="hi", stage="PLAY") == (
+        "ERROR: audio_playback error - audio already playing in agent session - "
+        "8600053|127.0.0.1|PLAY||1003\n"
+    )
+
+
+async def test_calls_in_queue_count_has_no_line_end(api: AgentClient) -> None:
+    assert await api.text("calls_in_queue_count", agent_user="1003", value="DISPLAY") == (
+        "SUCCESS: calls_in_queue_count - 1"
+    )
+    assert await api.text("calls_in_queue_count", agent_user="1003", value="X") == (
+        "ERROR: calls_in_queue_count not valid - X|1003\n"
+    )
+
+
+# --- leads, panels, in-groups, CRM ids, notifications ------------------------------------------
+
+
+async def test_update_fields(api: AgentClient, state: SimState) -> None:
+    assert await api.text("update_fields", agent_user="1003", first_name="Z") == (
+        "ERROR: agent_user does not have a lead on their screen - 1003\n"
+    )
+    assert await api.text("update_fields", agent_user="") == "ERROR: agent_user not valid - \n"
+    incall_1003(state)
+    body = await api.text("update_fields", agent_user="1003", first_name="Zed",
+                          address1="1+Main+St", formreload="Y")  # fmt: skip
+    assert body == (
+        "SUCCESS: update_fields lead updated - 6666|1003|5002|1|1|address1,first_name,formreload|"
+        'address1="1 Main St",first_name="Zed"|\n'
+    )
+    assert state.leads[5002].first_name == "Zed"
+    assert await api.text("update_fields", agent_user="1003", vendor_lead_code="VL5002") == (
+        "SUCCESS: update_fields lead updated - 6666|1003|5002|0|1|vendor_lead_code|"
+        'vendor_lead_code="VL5002"|\n'
+    )
+
+
+async def test_refresh_panel_and_timer(api: AgentClient, state: SimState) -> None:
+    assert await api.text("refresh_panel", agent_user="1003") == (
+        "ERROR: no panels have been defined - 1003\n"
+    )
+    assert await api.text("refresh_panel", agent_user="1003", formreload="Y") == (
+        "SUCCESS: refresh_panel request sent - 6666|1003|1|formreload|\n"
+    )
+    assert await api.text("set_timer_action", agent_user="1003", value="W") == (
+        "ERROR: set_timer_action not valid - 1003|W\n"
+    )
+    state.agentapi.user_flags[(API_USER, "modify_campaigns")] = False
+    assert await api.text("set_timer_action", agent_user="1003", value="WEBFORM") == (
+        "ERROR: user is not allowed to modify campaign settings - 1003|6666\n"
+    )
+
+
+async def test_external_add_lead(api: AgentClient, state: SimState) -> None:
+    assert await api.text("external_add_lead", agent_user="1003", phone_number="3125550000") == (
+        "ERROR: external_add_lead not valid - 3125550000||1003|\n"
+    )
+    body = await api.text("external_add_lead", agent_user="1003", phone_number="3125550000",
+                          phone_code="1", first_name="New")  # fmt: skip
+    lead_id = max(state.leads)
+    assert body == f"SUCCESS: lead added - 3125550000|TESTCAMP|998|{lead_id}|1003\n"
+    assert (state.leads[lead_id].list_id, state.leads[lead_id].first_name) == ("998", "New")
+
+
+async def test_change_ingroups(api: AgentClient, state: SimState) -> None:
+    assert await api.text("change_ingroups", agent_user="1003", value="ADD", blended="NO") == (
+        "ERROR: ingroup_choices are required for ADD and REMOVE values - 1003|ADD|\n"
+    )
+    assert await api.text("change_ingroups", agent_user="1003", value="ADD", blended="NO",
+                          ingroup_choices=" NOPE -") == (
+        "ERROR: ingroup does not exist - 1003|NOPE| NOPE -\n"
+    )  # fmt: skip
+    assert await api.text("change_ingroups", agent_user="1003", value="ADD", blended="NO",
+                          ingroup_choices=" SUPPORT -") == (
+        "SUCCESS: change_ingroups function set - 6666|1003| SALESLINE SUPPORT -|NO|\n"
+    )  # fmt: skip
+    assert state.agentapi.sessions["1003"].closer_campaigns == " SALESLINE SUPPORT -"
+    assert await api.text("change_ingroups", agent_user="1003", value="X", blended="NO") == (
+        "ERROR: change_ingroups not valid - X|NO||1003\n"
+    )
+    state.put_agent("1003", "READY", campaign_id="SURVEY")
+    assert await api.text("change_ingroups", agent_user="1003", value="ADD", blended="YES",
+                          ingroup_choices=" SUPPORT -") == (
+        "ERROR: campaign does not allow inbound calls - 1003\n"
+    )  # fmt: skip
+
+
+async def test_crm_id_functions(api: AgentClient, state: SimState) -> None:
+    assert await api.text("st_login_log", value="CRM1", vendor_id="T1") == (
+        "ERROR: no user found - CRM1\n"
+    )
+    assert await api.text("st_login_log", value="CRM1") == "ERROR: st_login_log not valid - CRM1|\n"
+    incall_1003(state)
+    assert await api.text("st_login_log", value="CRM3", vendor_id="T1") == (
+        "SUCCESS: st_login_log user found - 1003\n"
+    )
+    assert state.useradmin.details["1003"].custom[3] == "T1"
+    assert await api.text("st_get_agent_active_lead", value="CRM3", vendor_id="T1") == (
+        "SUCCESS: st_get_agent_active_lead lead found - 1003|3125550002|5002|VL5002|||WEB\n"
+    )
+
+
+async def test_send_notification(api: AgentClient, state: SimState) -> None:
+    params = {"recipient": "1003", "recipient_type": "USER", "notification_text": "hi"}
+    assert await api.text("send_notification", **params) == (
+        "ERROR: Agent API Notifications are disabled on this system - 0\n"
+    )
+    state.agentapi.agent_notifications = 1
+    assert await api.text("send_notification", **params) == (
+        "SUCCESS: notification queued - 1003|USER|1\n"
+    )
+    assert state.agentapi.notifications[0].notification_text == "hi"
+
+
+def test_put_agent_states() -> None:
+    state = SimState.seeded()
+    session = state.put_agent("1004", "INCALL", lead_id=5003)
+    assert session is not None and state.live_agents["1004"].callerid.startswith("M")
+    assert state.put_agent("1004", None) is None and "1004" not in state.live_agents
+    with pytest.raises(ValueError, match="unknown agent status"):
+        state.put_agent("1004", "NAPPING")
+
+
+async def test_the_request_log_masks_the_password(api: AgentClient, state: SimState) -> None:
+    await api.text("send_dtmf", agent_user="1003", value="1")
+    assert state.requests[-1].function == "send_dtmf"
+    assert API_PASS not in state.requests[-1].query_string
