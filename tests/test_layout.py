@@ -14,6 +14,7 @@ TESTS = Path(__file__).parent
 COVERED_BY = {
     "version.py": "test_cli.py",  # `vicigw --version`, and the package's __version__
     # The function specs are facts; the area tests check them against recorded replies.
+    "catalog/agent_shapes.py": "test_agent.py",
     "catalog/functions.py": "test_catalog.py",
     "catalog/generic.py": "test_catalog.py",
     "catalog/leads_shapes.py": "test_leads.py",

@@ -1,4 +1,4 @@
-"""Lines any Non-Agent API function can print, whatever the function.
+"""Lines any function can print, whatever the function, for each of the two APIs.
 
 They come before the function's own checks (login, source, ``api_allowed_functions``) and all of
 them concern the gateway's own VICIdial account or the gateway's own request, never the caller's
@@ -49,6 +49,33 @@ GENERIC: tuple[Template, ...] = (
     NO_FUNCTION,
 )
 
+# The Agent API's (agc/api.php): one Invalid Source line, its own permission line (the first
+# field is the function's value, or for webserver the user), and the system-wide switch.
+AGENT_FUNCTION_NOT_ALLOWED = Template(
+    "ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION - "
+    "{value*}|{user}|{function}|{user_group}",
+    error_type="upstream_error",
+)
+AGENT_WEBSERVER_NOT_ALLOWED = Template(
+    "ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION - "
+    "{user}|{function}|{user_group}",
+    error_type="upstream_error",
+)
+AGENT_API_OFF = Template("ERROR: System API NOT ACTIVE", error_type="upstream_error")
+
+AGENT_GENERIC: tuple[Template, ...] = (
+    AGENT_FUNCTION_NOT_ALLOWED,
+    AGENT_WEBSERVER_NOT_ALLOWED,
+    INVALID_SOURCE_1,
+    AGENT_API_OFF,
+)
+
+
+def lines_for(api: str) -> tuple[Template, ...]:
+    """The generic lines of ``api`` ("non_agent" or "agent")."""
+    return AGENT_GENERIC if api == "agent" else GENERIC
+
+
 # What a caller is told for each generic line, by reason text: never the data, only what
 # happened.
 CALLER_MESSAGES: dict[str, str] = {
@@ -59,4 +86,6 @@ CALLER_MESSAGES: dict[str, str] = {
     INVALID_SOURCE_1.message: "VICIdial rejected the configured source label",
     USER_GROUP_MISSING.message: "the gateway's VICIdial account has no valid user group",
     NO_FUNCTION.message: "VICIdial does not know this function (older VICIdial version?)",
+    AGENT_API_OFF.message: "VICIdial's Agent API is switched off (system setting "
+    "vdc_agent_api_active)",
 }

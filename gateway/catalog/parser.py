@@ -304,7 +304,7 @@ def _indexes(spec: FunctionSpec) -> tuple[_Index, _Index]:
     return derived(
         spec,
         "parser.indexes",
-        lambda: (_index(spec.templates, spec), _index(generic.GENERIC, spec)),
+        lambda: (_index(spec.templates, spec), _index(generic.lines_for(spec.api), spec)),
     )
 
 
