@@ -10,6 +10,7 @@ call), the tests check the state it leaves.
 from __future__ import annotations
 
 import base64
+import re
 import ssl
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
@@ -18,6 +19,7 @@ import aiohttp
 import pytest
 
 from gateway.sim import ManualClock, RunningSim, SimState, start_simulator
+from gateway.sim.handlers.agent_texts import COMMON, TEXTS, catalog_template, fill, line
 from gateway.sim.server import AGENT_API_PATH
 
 EPOCH = 1796448565
@@ -718,3 +720,22 @@ async def test_the_request_log_masks_the_password(api: AgentClient, state: SimSt
     await api.text("send_dtmf", agent_user="1003", value="1")
     assert state.requests[-1].function == "send_dtmf"
     assert API_PASS not in state.requests[-1].query_string
+
+
+def test_catalog_templates_print_the_simulator_texts() -> None:
+    """Where the catalog has a line, the simulator prints through it: same bytes as its text."""
+    checked = 0
+    for function, texts in TEXTS.items():
+        for key in (*texts, *COMMON):
+            if catalog_template(function, key) is None:
+                continue
+            names = re.findall(r"\{([a-z_0-9]+)\}", texts.get(key) or COMMON[key])
+            values = {name: f"<{i}:{name}>" for i, name in enumerate(names)}
+            assert line(function, key, values) == fill(texts.get(key) or COMMON[key], values)
+            checked += 1
+    assert checked > 100
+
+
+async def test_ra_call_control_not_logged_in(api: AgentClient) -> None:
+    body = await api.text("ra_call_control", agent_user="1004", value="X", stage="HANGUP")
+    assert body == "ERROR: agent_user is not logged in - 1004\n"

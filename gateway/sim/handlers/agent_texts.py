@@ -2,17 +2,26 @@
 
 Texts are the real ``agc/api.php``'s, byte for byte (checked side by side against the reference
 server, see tests/test_sim_agent.py); ``{name}`` is a value, printed empty when absent, as PHP
-interpolates an unset variable. The gateway's catalog (:mod:`gateway.catalog.agent`) holds the
-same lines as parser templates; :func:`line` renders the catalog's template where it has one
-with exactly this text, so the two cannot drift apart silently.
+interpolates an unset variable.
+
+The gateway's catalog (:data:`gateway.catalog.AGENT_CATALOG` and the Agent API's generic lines)
+holds the same lines as parser templates. :func:`line` renders the catalog's template wherever
+one has the same literal text (its field names may differ: values are passed by position), so
+the simulator prints what the parser reads; a line without such a template is printed from the
+text here (:func:`uncatalogued` lists them).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
+
+from gateway.catalog import AGENT_CATALOG, Template
+from gateway.catalog.generic import lines_for
 
 _FIELD = re.compile(r"\{([a-z_0-9]+)\}")
+_ANY_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\*?\}")
 
 VERSION = "2.14-81"
 BUILD = "240429-2220"
@@ -360,9 +369,46 @@ def fill(text: str, values: Mapping[str, object]) -> str:
     return _FIELD.sub(sub, text)
 
 
+def _text(function: str, key: str) -> str:
+    text = TEXTS.get(function, {}).get(key)
+    return COMMON[key] if text is None else text
+
+
+def _skeleton(text: str) -> str:
+    return _ANY_FIELD.sub("\x00", text)
+
+
+@cache
+def catalog_template(function: str, key: str) -> tuple[Template, tuple[str, ...]] | None:
+    """The catalog template printing line ``key`` of ``function`` and, by position, the name
+    this module gives each of its fields; None when the catalog has no such line."""
+    text = _text(function, key)
+    ours = tuple(m.group(1) for m in _FIELD.finditer(text))
+    spec = AGENT_CATALOG.get(function)
+    candidates = (*(spec.templates if spec is not None else ()), *lines_for("agent"))
+    for template in candidates:
+        if _skeleton(template.text) != _skeleton(text):
+            continue
+        theirs = [m.group(1) for m in _ANY_FIELD.finditer(template.text)]
+        pairs = dict.fromkeys(zip(theirs, ours, strict=True))
+        names = [name for name, _ in pairs]
+        if len(names) == len(set(names)):  # each catalog field takes one of our values
+            return template, ours
+    return None
+
+
+def uncatalogued() -> list[tuple[str, str]]:
+    """(function, key) of the lines printed from this module's text: no catalog template."""
+    keys = [("", key) for key in COMMON] + [(f, k) for f, texts in TEXTS.items() for k in texts]
+    return [(f, k) for f, k in keys if catalog_template(f, k) is None]
+
+
 def line(function: str, key: str, values: Mapping[str, object]) -> str:
     """The line ``key`` of ``function`` (or a common line), rendered without its LF."""
-    text = TEXTS.get(function, {}).get(key)
-    if text is None:
-        text = COMMON[key]
-    return fill(text, values)
+    found = catalog_template(function, key)
+    if found is None:
+        return fill(_text(function, key), values)
+    template, ours = found
+    theirs = [m.group(1) for m in _ANY_FIELD.finditer(template.text)]
+    pairs = zip(theirs, ours, strict=True)
+    return template.render({name: values.get(our, "") for name, our in pairs})
