@@ -67,6 +67,9 @@ async def state() -> SimState:
         user_group="MANAGERS",
     )
     state.add_api_user("7777", "5678", user_level=8).vdc_agent_api_access = False
+    # Agent 1003 as it was logged in on the reference server for the recordings.
+    state.put_agent("1003", "READY", conf_exten="8600053")
+    state.agentapi.sessions["1003"].closer_campaigns = " SALESLINE -"
     return state
 
 

@@ -5,8 +5,11 @@ The agents are the reference server's (``shared/oracle``), in one state each:
 * ``1001`` INCALL in TESTCAMP on lead 5001 (outbound call ``M6031200000000005001``), phone
   ``SIP/gs102``, in-groups SALESLINE SUPPORT; its webphone URL carries phone gs102's password;
 * ``1002`` PAUSED in SALESOUT (pause code BREAK), no lead, in-group SALESLINE;
-* ``1003`` READY in TESTCAMP, no lead, allowed to place manual calls (``agentcall_manual``);
+* ``1003`` logged out, allowed to place manual calls (``agentcall_manual``): tests log it in
+  with :meth:`~gateway.sim.state.SimState.put_agent` in the state they need;
 * ``1004`` logged out.
+
+(The Non-Agent functions' samples were recorded with 1003 and 1004 logged out.)
 
 Campaigns: TESTCAMP (api_manual_dial STANDARD, PREVIEW_AND_SKIP, no alt number dialing, manual
 dial list 998, inbound allowed), SALESOUT and SURVEY (no inbound). The system has the Agent API
@@ -29,7 +32,7 @@ SYSTEM_KEY = "SIMKEY"
 
 
 def seed(state: SimState) -> None:
-    """Fill ``state.agentapi`` and log agent 1003 in (1001 and 1002 come from the core seed)."""
+    """Fill ``state.agentapi`` (the sessions of 1001 and 1002 come from the core seed)."""
     data = state.agentapi
     data.campaigns["TESTCAMP"] = AgentCampaign(default_xfer_group="SALESLINE")
     data.campaigns["SALESOUT"] = AgentCampaign(campaign_allow_inbound="N")
@@ -50,7 +53,5 @@ def seed(state: SimState) -> None:
     data.auto_calls["M6031200000000005001"] = AutoCall(
         "M6031200000000005001", "TESTCAMP", 5001, "3125550001"
     )
-    state.put_agent("1003", "READY", campaign_id="TESTCAMP", conf_exten="8600053")
-    data.session("1003").closer_campaigns = " SALESLINE -"
     data.next_recording_id = 4
     data.agent_notifications = 0
