@@ -19,6 +19,7 @@ import aiohttp
 import pytest
 
 from gateway.sim import ManualClock, RunningSim, SimState, start_simulator
+from gateway.sim.agents import AutoCall, Recording
 from gateway.sim.handlers.agent_texts import COMMON, TEXTS, catalog_template, fill, line
 from gateway.sim.server import AGENT_API_PATH
 
@@ -742,3 +743,111 @@ def test_catalog_templates_print_the_simulator_texts() -> None:
 async def test_ra_call_control_not_logged_in(api: AgentClient) -> None:
     body = await api.text("ra_call_control", agent_user="1004", value="X", stage="HANGUP")
     assert body == "ERROR: agent_user is not logged in - 1004\n"
+
+
+# --- more paths recorded with session data, playing audio, a fronter and a remote call ----------
+
+
+async def test_session_data_without_url_or_login_call(api: AgentClient, state: SimState) -> None:
+    state.agentapi.sessions["1003"].webphone_url = ""
+    assert await api.text("webphone_url", agent_user="1003", value="DISPLAY") == (
+        "ERROR: webphone_url error - webphone url is empty - 1003\n"
+    )
+    assert await api.text("call_agent", agent_user="1003", value="CALL") == (
+        "ERROR: call_agent error - entry is empty - 1003\n"
+    )
+
+
+async def test_audio_already_playing(api: AgentClient, state: SimState) -> None:
+    state.agentapi.sessions["1003"].audio_playing = True
+    play = {"agent_user": "1003", "value": "hello", "stage": "PLAY"}
+    assert await api.text("audio_playback", **play, dial_override="Y") == (
+        "NOTICE: audio_playback previous playback stopped - PLAY|Y|1003\n"
+        "SUCCESS: audio_playback function sent - hello|PLAY|1003\n"
+    )
+    assert await api.text("audio_playback", agent_user="1003", value="hello", stage="PAUSE") == (
+        "SUCCESS: audio_playback function sent - hello|PAUSE|1003\n"
+    )
+    assert await api.text("audio_playback", agent_user="1003", value="hello", stage="STOP") == (
+        "SUCCESS: audio_playback function sent - hello|STOP|1003\n"
+    )
+    assert state.agentapi.sessions["1003"].audio_playing is False
+    assert await api.text("audio_playback", agent_user="1003", value="hello", stage="ST") == (
+        "ERROR: audio_playback not valid - hello|ST|1003\n"
+    )
+
+
+async def test_recording_of_an_earlier_id_and_stop(api: AgentClient, state: SimState) -> None:
+    state.agentapi.recordings[3] = Recording(
+        3, "20240603-140003_3125550010_1002", "127.0.0.1", "2024-06-03 14:00:03"
+    )
+    state.agentapi.sessions["1003"].recording_id = "3"
+    assert await api.text("recording", agent_user="1003", value="STATUS") == (
+        "NOTICE: recording active - 1003|3|20240603-140003_3125550010_1002|127.0.0.1|"
+        "2024-06-03 14:00:03|127.0.0.1|8600053|READY\n"
+    )
+    assert await api.text("recording", agent_user="1003", value="STOP") == (
+        "SUCCESS: recording function sent - 1003|STOP||||127.0.0.1|8600053|READY\n"
+    )
+    assert await api.text("recording", agent_user="1003", value="STATUS") == (
+        "NOTICE: not recording - 1003|||||127.0.0.1|8600053|READY\n"
+    )
+
+
+async def test_ra_call_control_transfers(api: AgentClient, state: SimState) -> None:
+    incall_1003(state)
+    call = "M6031200000000005002"
+    state.agentapi.auto_calls[call] = AutoCall(call, "TESTCAMP", 5002, "3125550002")
+    ra = {"agent_user": "1003", "value": call}
+    assert await api.text("ra_call_control", **ra, stage="EXTENSIONTRANSFER") == (
+        "ERROR: phone_number is not valid - \n"
+    )
+    body = await api.text("ra_call_control", **ra, stage="INGROUPTRANSFER", ingroup_choices="NOPE")
+    assert body == "ERROR: ingroup is not valid - NOPE\n"
+    assert await api.text("ra_call_control", **ra, stage="INGROUPTRANSFER",
+                          ingroup_choices="SALESLINE") == (
+        f"SUCCESS: ra_call_control transfer - 1003|{call}|\n"
+    )  # fmt: skip
+    assert call not in state.agentapi.auto_calls
+    assert state.live_agents["1003"].status == "PAUSED"
+
+
+async def test_dial_a_lead_and_a_searched_alt_phone(api: AgentClient, state: SimState) -> None:
+    paused_1003(state)
+    dial = {"agent_user": "1003", "search": "YES", "preview": "NO", "focus": "YES"}
+    assert await api.text("external_dial", value="", lead_id="5002", **dial) == (
+        f"SUCCESS: external_dial function set - 3125550002|1003|1|YES|NO|YES||{EPOCH}||||\n"
+    )
+    assert state.live_agents["1003"].lead_id == 5002
+    paused_1003(state)
+    state.leads[5001].alt_phone = "3125550901"
+    body = await api.text("external_dial", value="3125550901", lead_id="5001", alt_dial="SEARCH",
+                          **dial)  # fmt: skip
+    assert body == (
+        f"SUCCESS: external_dial function set - 3125550901|1003|1|YES|NO|YES||{EPOCH}||||ALT\n"
+    )
+    paused_1003(state)
+    body = await api.text("external_dial", value="3125551234", phone_code="1", dial_prefix="9",
+                          vendor_id="V1", **DIAL)  # fmt: skip
+    assert body == (
+        f"SUCCESS: external_dial function set - 3125551234|1003|1|NO|NO|NO|V1|{EPOCH}|9|||\n"
+    )
+
+
+async def test_change_ingroups_remove_and_change_as_default(
+    api: AgentClient, state: SimState
+) -> None:
+    assert await api.text("change_ingroups", agent_user="1003", value="REMOVE", blended="NO",
+                          ingroup_choices=" SALESLINE -") == (
+        "SUCCESS: change_ingroups function set - 6666|1003| -|NO|\n"
+    )  # fmt: skip
+    assert await api.text("change_ingroups", agent_user="1003", value="CHANGE", blended="YES",
+                          ingroup_choices=" SUPPORT SALESLINE -", set_as_default="YES") == (
+        "SUCCESS: change_ingroups function set - 6666|1003| SUPPORT SALESLINE -|YES|"
+        "User settings set as default\n"
+    )  # fmt: skip
+    assert state.useradmin.details["1003"].closer_campaigns == " SUPPORT SALESLINE -"
+    state.agentapi.user_flags[(API_USER, "change_agent_campaign")] = False
+    assert await api.text("change_ingroups", agent_user="1003", value="CHANGE", blended="NO") == (
+        "ERROR: user is not allowed to change agent in-groups - 6666\n"
+    )

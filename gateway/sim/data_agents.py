@@ -45,8 +45,11 @@ def seed(state: SimState) -> None:
     s1001.webphone_url = webphone_url(
         WEBPHONE_BASE, SEED_PHONE_LOGIN, password, SEED_SERVER_IP, "1001", SYSTEM_KEY
     )
+    # vicidial.php's login originate: 19 vicidial_manager columns, pipe-separated.
     s1001.agent_login_call = (
-        "|Exten: 8600051|Priority: 1|Channel: SIP/gs102|Context: default|CallerID: 1001|"
+        "||2026-12-05 05:00:00|NEW|N|127.0.0.1||Originate|S1205050000008600051|"
+        "Channel: SIP/gs102|Context: default|Exten: 8600051|Priority: 1|"
+        'Callerid: "S1205050000008600051" <0000000000>|||||'
     )
     data.session("1002").extension = "SIP/1001"
     data.session("1002").closer_campaigns = " SALESLINE -"
