@@ -851,3 +851,26 @@ async def test_change_ingroups_remove_and_change_as_default(
     assert await api.text("change_ingroups", agent_user="1003", value="CHANGE", blended="NO") == (
         "ERROR: user is not allowed to change agent in-groups - 6666\n"
     )
+
+
+async def test_send_notification_recipients(api: AgentClient, state: SimState) -> None:
+    """Texts from api.php's source: the reference server has notifications switched off (a
+    system-wide setting the recordings left alone), so these are not recorded."""
+    state.agentapi.agent_notifications = 1
+    body = await api.text("send_notification", recipient="AGENTS", notification_text="hi")
+    assert body == (
+        "Invalid recipient_type (), NOTICE: found AGENTS as USER_GROUP<BR>\n"
+        "SUCCESS: notification queued - AGENTS|USER_GROUP|1\n"
+    )
+    assert await api.text("send_notification", recipient="NOBODY", notification_text="hi") == (
+        "Invalid recipient_type (), ERROR: no matching recipient found in users, user_groups, "
+        "or campaigns - NOBODY\n"
+    )
+    assert await api.text("send_notification", recipient="1003", recipient_type="USER") == (
+        "ERROR: invalid request - 1003|USER\n"
+    )
+    state.user_groups["ADMIN"].allowed_campaigns = " SALESOUT -"
+    assert await api.text("send_notification", recipient="TESTCAMP", recipient_type="CAMPAIGN",
+                          notification_text="hi") == (
+        "ERROR: ACCESS TO CAMPAIGN TESTCAMP NOT ALLOWED FOR USER 6666 ( SALESOUT -) - |TESTCAMP\n"
+    )  # fmt: skip

@@ -297,7 +297,7 @@ def send_notification(ctx: AgentCtx) -> None:
     if recipient and rtype not in RECIPIENT_TYPES:
         old = rtype
         rtype = next((t for t in RECIPIENT_TYPES if recipient in tables[t][1]), "")
-        ctx.out.raw(f"Invalid recipient_type ({old}), ")
+        ctx.say_raw("bad_type", recipient_type=old)
         if rtype:
             ctx.say("found", recipient=recipient, recipient_type=rtype)
         else:
@@ -313,7 +313,7 @@ def send_notification(ctx: AgentCtx) -> None:
     group = ctx.state.user_groups.get(ctx.user.user_group)
     if rtype in ("CAMPAIGN", "USER_GROUP"):
         if group is None:
-            ctx.out.line(f"ERROR: user_group DOES NOT EXIST - {value}|{ctx.user.user_group}")
+            ctx.say("no_group", value=value, user_group=ctx.user.user_group)
             return
         allowed = group.allowed_campaigns
         if (

@@ -354,6 +354,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "{value}|{recipient}"
         ),
         "bad_date": "NOTICE: Invalid notification date {notification_date}, changing to now",
+        "bad_type": "Invalid recipient_type ({recipient_type}), ",  # no LF: the next line follows
+        "no_group": "ERROR: user_group DOES NOT EXIST - {value}|{user_group}",
         "ok": "SUCCESS: notification queued - {recipient}|{recipient_type}|{notification_id}",
         "invalid_request": "ERROR: invalid request - {recipient}|{recipient_type}",
         "no_recipient": "ERROR: Missing recipient or recipient_type - {recipient}|{recipient_type}",
