@@ -222,6 +222,15 @@ class IdempotencyInProgress(GatewayError):
     carries_retry_after = True
 
 
+class AgentBusy(GatewayError):
+    """An Agent API call for this agent is already in flight through the gateway (one at a
+    time per agent, so two clicks cannot dial twice): retry after ``Retry-After``."""
+
+    status = 409
+    type = "agent_busy"
+    carries_retry_after = True
+
+
 class TooLarge(GatewayError):
     status = 413
     type = "too_large"

@@ -209,7 +209,7 @@ def _policy_accepts(spec: FunctionSpec, body: dict[str, Any]) -> bool:
 
 
 def _exact(spec: FunctionSpec, param: Param) -> bool:
-    schema = ParamSchema(spec, param, CRM.rule(spec.name, param.name), spec.name in CRM.allow_heavy)
+    schema = ParamSchema(spec, param, CRM.rule(spec, param.name), spec.name in CRM.allow_heavy)
     schema.schema()
     return schema.exact
 
