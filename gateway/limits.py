@@ -37,6 +37,7 @@ import secrets
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
+from .catalog.spec import FunctionSpec
 from .config import AppConfig, UpstreamConfig
 from .digest import request_digest
 from .errors import (
@@ -228,6 +229,13 @@ async def begin_idempotent(
 
 # How long past the call's own timeout an agent's lock outlives a replica that died holding it.
 AGENT_LOCK_MARGIN = 5.0
+
+
+def takes_agent_turn(spec: FunctionSpec) -> bool:
+    """Does a call of ``spec`` hold its agent's turn: a mutating Agent API function that names
+    its agent (``agent_user``)? A read (``calls_in_queue_count``) may run beside it."""
+    names_agent = spec.param("agent_user") is not None
+    return spec.api == "agent" and spec.effect == "mutating" and names_agent
 
 
 @contextlib.asynccontextmanager

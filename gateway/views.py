@@ -26,7 +26,7 @@ from aiohttp.typedefs import Handler
 from .call.authenticate import authenticate
 from .call.forward import Exporter
 from .call.pipeline import CallRequest, run
-from .catalog import CATALOG
+from .catalog import AGENT_CATALOG, CATALOG
 from .catalog.describe import describe
 from .catalog.spec import Api
 from .client_writes import send
@@ -91,15 +91,12 @@ async def functions_view(request: web.Request) -> web.Response:
         request_id=scope.request_id,
     ).app
     functions = [
-        describe(
-            spec,
-            {p: (r.allow, r.force) for p, r in app.params.get(spec.name, {}).items()},
-        )
-        for spec in CATALOG.values()
-        if spec.name in app.functions
+        describe(spec, {p: (r.allow, r.force) for p, r in app.rules(spec).items()})
+        for spec in (*CATALOG.values(), *AGENT_CATALOG.values())
+        if app.may_call(spec)
     ]
     for function in functions:
-        custom = describe_custom(app, function["name"])
+        custom = describe_custom(app, function["name"]) if function["api"] == "non_agent" else None
         if custom is not None:
             function["params"].append(custom)
     return web.json_response(

@@ -71,7 +71,7 @@ async def agent_turn(
     """The agent's turn for a mutating Agent API call that names its agent; nothing to hold for
     any other call (a read, such as ``calls_in_queue_count``, may run beside it)."""
     agent = params.get("agent_user")
-    if spec.api != "agent" or spec.effect != "mutating" or agent is None:
+    if not limits.takes_agent_turn(spec) or agent is None:
         yield
         return
     timeout = upstream.class_timeouts.get(function_class(spec), upstream.timeout)
