@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from .catalog import CATALOG
+from .catalog import AGENT_CATALOG, CATALOG
 from .client_writes import send
 from .config import Config
 from .errors import GatewayError, error_response, from_http_exception
@@ -35,6 +35,7 @@ from .upstream import Upstream
 from .views import (
     SCOPE,
     SERVICES,
+    agent_call,
     functions_view,
     healthz,
     make_readyz_details,
@@ -88,6 +89,7 @@ def create_app(
 
     app.cleanup_ctx.append(services_ctx)
     app.router.add_post("/v1/non-agent/{function}", non_agent_call)
+    app.router.add_post("/v1/agent/{function}", agent_call)
     app.router.add_get("/v1/functions", functions_view)
     app.router.add_get("/openapi.json", openapi_view)
     app.router.add_get("/healthz", healthz)
@@ -138,9 +140,11 @@ def make_error_middleware() -> Middleware:
 
 def _function_of(request: web.Request) -> str | None:
     """The catalog function a request is about (also for 405s, where the route did not match)."""
-    prefix = "/v1/non-agent/"
-    name = request.path[len(prefix) :] if request.path.startswith(prefix) else None
-    return name if name in CATALOG else None
+    for prefix, catalog in (("/v1/non-agent/", CATALOG), ("/v1/agent/", AGENT_CATALOG)):
+        if request.path.startswith(prefix):
+            name = request.path[len(prefix) :]
+            return name if name in catalog else None
+    return None
 
 
 def _error_response(request: web.Request, request_id: str, exc: GatewayError) -> web.Response:

@@ -31,7 +31,7 @@ from aiohttp import web
 
 from .app import create_app
 from .auth import mint_app_token, mint_token, sign_token
-from .catalog import CATALOG
+from .catalog import AGENT_CATALOG, CATALOG
 from .catalog.describe import describe
 from .config import AuthConfig, Config, ServerConfig
 from .config_load import UpstreamsOnly, load_config, load_signing_keys, load_upstreams
@@ -280,7 +280,8 @@ async def check_credentials(
 
 
 def cmd_functions(args: argparse.Namespace) -> int:
-    print(json.dumps([describe(spec) for spec in CATALOG.values()], indent=2))
+    specs = (*CATALOG.values(), *AGENT_CATALOG.values())
+    print(json.dumps([describe(spec) for spec in specs], indent=2))
     return 0
 
 
@@ -294,7 +295,7 @@ def cmd_openapi(args: argparse.Namespace) -> int:
             print(f"no app {args.app!r} in {args.config}", file=sys.stderr)
             return 1
         app = apps[args.app]
-    print(json.dumps(openapi_document(CATALOG, app), indent=2))
+    print(json.dumps(openapi_document(CATALOG, app, AGENT_CATALOG), indent=2))
     return 0
 
 

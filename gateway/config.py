@@ -14,11 +14,12 @@ shape is documented in ``config/example.yaml`` and the README.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .config_values import (
     cache_ttls,
@@ -37,6 +38,9 @@ from .config_values import (
     text,
 )
 from .secrets import Secret, SecretRef
+
+if TYPE_CHECKING:
+    from .catalog.spec import FunctionSpec
 
 T = TypeVar("T")
 
@@ -241,10 +245,18 @@ class AppConfig:
     keys: tuple[KeyConfig, ...] = field(metadata=yaml_key())
     upstream: str = field(metadata=yaml_key(text, required=True))
     source: str = field(metadata=yaml_key(text, required=True))
-    functions: frozenset[str] = field(metadata=yaml_key(required=True))
+    # The Non-Agent API functions the app may call, and rules for their parameters.
+    functions: frozenset[str] = field(default=frozenset(), metadata=yaml_key())
     params: Mapping[str, Mapping[str, ParamRule]] = field(
         default_factory=_no_rules, metadata=yaml_key()
     )
+    # The Agent API's (/v1/agent/): a list of its own (both APIs have a "version"), rules for
+    # the values, and the agents the app may act on (exact user ids or glob patterns, "10*").
+    agent_functions: frozenset[str] = field(default=frozenset(), metadata=yaml_key())
+    agent_params: Mapping[str, Mapping[str, ParamRule]] = field(
+        default_factory=_no_rules, metadata=yaml_key()
+    )
+    agent_users: tuple[str, ...] = field(default=(), metadata=yaml_key())
     client_cert: ClientCertRule | None = field(default=None, metadata=yaml_key())
     jwks_file: Path | None = field(default=None, metadata=yaml_key())
     rate_limit: RateLimit | None = field(default=None, metadata=yaml_key())
@@ -254,8 +266,26 @@ class AppConfig:
     # Rules for custom lead fields: function -> field label -> rule (params.<fn>.custom_fields).
     custom_fields: Mapping[str, Mapping[str, ParamRule]] = field(default_factory=_no_rules)
 
-    def rule(self, function: str, param: str) -> ParamRule | None:
-        return self.params.get(function, {}).get(param)
+    def may_call(self, spec: FunctionSpec) -> bool:
+        """Is ``spec`` in this app's list for its API (``functions`` or ``agent_functions``)?"""
+        allowed = self.agent_functions if spec.api == "agent" else self.functions
+        return spec.name in allowed
+
+    def rules(self, spec: FunctionSpec) -> Mapping[str, ParamRule]:
+        """The rules for ``spec``'s parameters (``params`` or ``agent_params``)."""
+        rules = self.agent_params if spec.api == "agent" else self.params
+        return rules.get(spec.name, {})
+
+    def rule(self, spec: FunctionSpec, param: str) -> ParamRule | None:
+        return self.rules(spec).get(param)
+
+    def may_act_on(self, agent: str) -> bool:
+        """May this app act on the agent ``agent`` (an exact id or a glob of ``agent_users``)?"""
+        return any(fnmatch.fnmatchcase(agent, pattern) for pattern in self.agent_users)
+
+    def may_act_on_all(self) -> bool:
+        """Does ``agent_users`` hold ``"*"`` (every agent)?"""
+        return "*" in self.agent_users
 
 
 @dataclass(frozen=True)

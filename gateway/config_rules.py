@@ -20,8 +20,8 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from .catalog import CATALOG
-from .catalog.spec import Param
+from .catalog import AGENT_CATALOG, CATALOG
+from .catalog.spec import FunctionSpec, Param
 from .config import (
     RESERVED_PARAMS,
     AppConfig,
@@ -56,6 +56,8 @@ from .policy import canonical, check_value
 from .secrets import Secret
 
 SOURCE_RE = re.compile(r"[0-9A-Za-z]{2,20}")
+# An agent_users entry: a user id, or a glob of one ("*" any run of characters, "?" one).
+AGENT_PATTERN = re.compile(r"[0-9A-Za-z_.@*?-]{1,20}")
 # VICIdial deletes any other character from user/pass before the login check.
 VICIDIAL_LOGIN_RE = re.compile(r"[-_0-9A-Za-z]{1,20}")
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
@@ -334,16 +336,11 @@ class Validator(Checker):
             self.error(f"{path}.source", f"must match {SOURCE_RE.pattern}, got {source!r}")
         elif source.lower() == "queuemetrics":
             self.error(f"{path}.source", "'queuemetrics' bypasses VICIdial permission checks")
-        functions: set[str] = set()
-        raw_fns = m.get("functions")
-        if "functions" in m and (not isinstance(raw_fns, list) or not raw_fns):
-            self.error(f"{path}.functions", "must be a non-empty list of function names")
-        elif isinstance(raw_fns, list):
-            for i, fn in enumerate(raw_fns):
-                if not isinstance(fn, str) or fn not in CATALOG:
-                    self.error(f"{path}.functions[{i}]", f"unknown function {fn!r}")
-                else:
-                    functions.add(fn)
+        functions = self.function_list(m, f"{path}.functions", CATALOG)
+        agent_functions = self.function_list(m, f"{path}.agent_functions", AGENT_CATALOG)
+        if "functions" not in m and "agent_functions" not in m:
+            self.error(f"{path}.functions", "is required (or agent_functions, or both)")
+        agent_users = self.agent_users(m, path, agent_functions)
         keys = self.signing.keys(m.get("keys"), f"{path}.keys") if "keys" in m else ()
         jwks_file = None
         if m.get("jwks_file") is not None:
@@ -353,7 +350,10 @@ class Validator(Checker):
             keys += self.signing.jwks(jwks_file, f"{path}.jwks_file")
         elif "keys" not in m:
             self.error(path, "needs keys, a jwks_file, or both")
-        params = self.params(m.get("params", {}), f"{path}.params", functions)
+        params = self.params(m.get("params", {}), f"{path}.params", functions, CATALOG)
+        agent_params = self.params(
+            m.get("agent_params", {}), f"{path}.agent_params", agent_functions, AGENT_CATALOG
+        )
         custom_rules = self.custom_field_rules(m.get("params", {}), f"{path}.params", functions)
         client_cert = None
         if m.get("client_cert") is not None:
@@ -368,6 +368,9 @@ class Validator(Checker):
             source,
             frozenset(functions),
             params,
+            frozenset(agent_functions),
+            agent_params,
+            agent_users,
             client_cert=client_cert,
             jwks_file=jwks_file,
             rate_limit=rate_limit,
@@ -397,19 +400,72 @@ class Validator(Checker):
 
     # -- parameter rules ------------------------------------------------------------------------
 
+    def function_list(
+        self, m: Mapping[str, Any], path: str, catalog: Mapping[str, FunctionSpec]
+    ) -> set[str]:
+        """``functions`` / ``agent_functions``: a non-empty list of ``catalog``'s names."""
+        key = path.rsplit(".", 1)[-1]
+        names: set[str] = set()
+        raw = m.get(key)
+        if key in m and (not isinstance(raw, list) or not raw):
+            self.error(path, "must be a non-empty list of function names")
+        elif isinstance(raw, list):
+            for i, fn in enumerate(raw):
+                if not isinstance(fn, str) or fn not in catalog:
+                    self.error(f"{path}[{i}]", f"unknown function {fn!r}")
+                else:
+                    names.add(fn)
+        return names
+
+    def agent_users(
+        self, m: Mapping[str, Any], path: str, agent_functions: set[str]
+    ) -> tuple[str, ...]:
+        """``agent_users``: the agents an app with ``agent_functions`` may act on, exact user ids
+        or glob patterns ("10*", "*" for every agent); required with ``agent_functions``."""
+        raw = m.get("agent_users")
+        if "agent_users" not in m:
+            if agent_functions:
+                self.error(
+                    f"{path}.agent_users",
+                    'is required with agent_functions (user ids or patterns; "*": every agent)',
+                )
+            return ()
+        if not isinstance(raw, list) or not raw:
+            self.error(f"{path}.agent_users", "must be a non-empty list of user ids or patterns")
+            return ()
+        out: list[str] = []
+        for i, item in enumerate(raw):
+            if isinstance(item, int) and not isinstance(item, bool):
+                item = str(item)
+            if not isinstance(item, str) or not AGENT_PATTERN.fullmatch(item):
+                self.error(
+                    f"{path}.agent_users[{i}]",
+                    f"must be a user id or a pattern of {AGENT_PATTERN.pattern}, got {item!r}",
+                )
+                continue
+            out.append(item)
+        if not agent_functions:
+            self.error(f"{path}.agent_users", "is set but the app has no agent_functions")
+        return tuple(out)
+
     def params(
-        self, raw: Any, path: str, functions: set[str]
+        self,
+        raw: Any,
+        path: str,
+        functions: set[str],
+        catalog: Mapping[str, FunctionSpec],
     ) -> Mapping[str, Mapping[str, ParamRule]]:
         m = self.mapping(raw, path)
         out: dict[str, Mapping[str, ParamRule]] = {}
         if m is None:
             return MappingProxyType(out)
+        list_key = "agent_functions" if catalog is AGENT_CATALOG else "functions"
         for fn, rules in m.items():
             p = join(path, str(fn))
             if fn not in functions:
-                self.error(p, f"function {fn!r} is not in this app's functions")
+                self.error(p, f"function {fn!r} is not in this app's {list_key}")
                 continue
-            spec = CATALOG[fn]
+            spec = catalog[fn]
             rm = self.mapping(rules, p)
             if rm is None:
                 continue

@@ -16,6 +16,7 @@ wait is per error, e.g. the credential pool's real wait, 1 s unless the raiser s
     ├── RequestTimeout           (408 request_timeout)  the client was too slow sending
     ├── Conflict                 (409 conflict)         VICIdial: duplicate, already exists
     ├── IdempotencyInProgress    (409 idempotency_in_progress) ⟳ the key's first call still runs
+    ├── AgentBusy                (409 agent_busy) ⟳ the agent's previous Agent API call still runs
     ├── TooLarge                 (413 too_large)
     │   └── HeaderTooLarge       (431 too_large)        a request line or header field
     ├── InvalidInput             (422 invalid_input)    VICIdial rejected the input
@@ -67,7 +68,8 @@ caller as it is, each is turned into a tree error or a decision where it is caug
   ``gateway.client.errors.Forbidden``, ``gateway.client.errors.UnknownFunction``,
   ``gateway.client.errors.NotFound``, ``gateway.client.errors.MethodNotAllowed``,
   ``gateway.client.errors.RequestTimeout``, ``gateway.client.errors.Conflict``,
-  ``gateway.client.errors.IdempotencyInProgress``, ``gateway.client.errors.TooLarge``,
+  ``gateway.client.errors.IdempotencyInProgress``, ``gateway.client.errors.AgentBusy``,
+  ``gateway.client.errors.TooLarge``,
   ``gateway.client.errors.InvalidInput``, ``gateway.client.errors.IdempotencyKeyReused``,
   ``gateway.client.errors.NotConfigured``, ``gateway.client.errors.RateLimited``,
   ``gateway.client.errors.UpstreamError``, ``gateway.client.errors.Unavailable``,
@@ -219,6 +221,15 @@ class IdempotencyInProgress(GatewayError):
 
     status = 409
     type = "idempotency_in_progress"
+    carries_retry_after = True
+
+
+class AgentBusy(GatewayError):
+    """An Agent API call for this agent is already in flight through the gateway (one at a
+    time per agent, so two clicks cannot dial twice): retry after ``Retry-After``."""
+
+    status = 409
+    type = "agent_busy"
     carries_retry_after = True
 
 

@@ -19,6 +19,11 @@
   (``state.max_entries``): a finished call's record is never dropped to make room (see
   :class:`~gateway.store_memory.MemoryTable`). The records are kept by an
   :class:`~gateway.store.IdempotencyStore`.
+- **One Agent API call in flight per agent** (:func:`agent_turn`): a mutating Agent API call
+  holds its agent's lock (a :class:`~gateway.store.AgentLocks`, shared by replicas) until it
+  ends; a second one for the same agent meanwhile is 409 ``agent_busy`` with ``Retry-After``, so
+  two clicks cannot dial twice. The lock expires after the call's timeout, should a replica die
+  holding it. If the shared store cannot be reached these calls *fail closed* (503).
 """
 
 from __future__ import annotations
@@ -28,12 +33,15 @@ import contextlib
 import hashlib
 import logging
 import math
+import secrets
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
+from .catalog.spec import FunctionSpec
 from .config import AppConfig, UpstreamConfig
 from .digest import request_digest
 from .errors import (
+    AgentBusy,
     BadRequest,
     IdempotencyInProgress,
     IdempotencyKeyReused,
@@ -43,6 +51,7 @@ from .errors import (
 from .metrics import Metrics
 from .store import (
     IDEMPOTENCY,
+    AgentLocks,
     IdempotencyStore,
     RateLimiter,
     StoredResponse,
@@ -216,3 +225,46 @@ async def begin_idempotent(
         )
     assert isinstance(got, StoredResponse)
     return got
+
+
+# How long past the call's own timeout an agent's lock outlives a replica that died holding it.
+AGENT_LOCK_MARGIN = 5.0
+
+
+def takes_agent_turn(spec: FunctionSpec) -> bool:
+    """Does a call of ``spec`` hold its agent's turn: a mutating Agent API function that names
+    its agent (``agent_user``)? A read (``calls_in_queue_count``) may run beside it."""
+    names_agent = spec.param("agent_user") is not None
+    return spec.api == "agent" and spec.effect == "mutating" and names_agent
+
+
+@contextlib.asynccontextmanager
+async def agent_turn(
+    locks: AgentLocks, upstream: str, agent: str, timeout: float
+) -> AsyncIterator[None]:
+    """Hold ``agent``'s turn at ``upstream`` for one call (409 ``agent_busy`` if another call
+    holds it; 503 if the shared store cannot say)."""
+    key = f"{upstream}:{agent}"
+    token = secrets.token_hex(16)
+    try:
+        got = await locks.acquire(key, token, timeout + AGENT_LOCK_MARGIN)
+    except StoreUnavailable:
+        raise Unavailable(
+            "one call per agent needs the shared store, which cannot be reached", retry_after=5
+        ) from None
+    if not got:
+        raise AgentBusy(
+            f"agent {agent!r} already has a call in flight through the gateway",
+            details={"agent_user": agent},
+            retry_after=1,
+        )
+    try:
+        yield
+    finally:
+        try:
+            await locks.release(key, token)
+        except StoreUnavailable:
+            log.warning(
+                "agent lock not released (it expires by itself): shared store unreachable",
+                extra={"agent_user": agent},
+            )

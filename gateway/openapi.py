@@ -37,13 +37,14 @@ from .catalog import lists as lists_area
 from .catalog import reports as reports_area
 from .catalog import users as users_area
 from .catalog.fields import field_type
-from .catalog.generic import GENERIC, LOGIN_FAILURES
+from .catalog.generic import LOGIN_FAILURES, lines_for
 from .catalog.spec import API_USER_FIELD, FunctionSpec, Rows, Template
 from .catalog.stream import streamable
 from .config import AppConfig
 from .custom_fields import FUNCTIONS as CUSTOM_FIELD_FUNCTIONS
 from .custom_fields import LABEL_RE, MAX_VALUE_CHARS
 from .errors import (
+    AgentBusy,
     BadRequest,
     Forbidden,
     GatewayError,
@@ -60,6 +61,7 @@ from .errors import (
     UpstreamError,
     UpstreamTimeout,
 )
+from .limits import takes_agent_turn
 from .openapi_params import ParamSchema
 from .version import __version__
 
@@ -86,10 +88,13 @@ ERROR_SCOPES: Mapping[type[GatewayError], str] = {
     UpstreamTimeout: "any",
     IdempotencyInProgress: "mutating",
     IdempotencyKeyReused: "mutating",
+    AgentBusy: "agent_turn",  # a mutating Agent API call that names its agent_user
 }
 # Fields the parser never returns (parser._DROPPED_FIELDS): the gateway's login, a bad login's
 # password, the SQL statement of a failed insert.
 DROPPED_FIELDS = frozenset({API_USER_FIELD, "pass", "sql_statement"})
+# The Agent API's functions, as one tag.
+AGENT_TAG = "agent API"
 # The catalog's areas, as tags.
 AREAS: tuple[tuple[str, tuple[FunctionSpec, ...]], ...] = (
     ("leads and campaigns", core_area.FUNCTIONS),
@@ -126,7 +131,8 @@ def _scope(cls: type[GatewayError]) -> str:
 
 def error_types(spec: FunctionSpec) -> dict[int, set[str]]:
     """status -> the ``error.type`` values a call of ``spec`` can answer with there."""
-    named = {t.error_type for t in (*spec.templates, *GENERIC, *LOGIN_FAILURES) if t.error_type}
+    lines = (*spec.templates, *lines_for(spec.api), *LOGIN_FAILURES)
+    named = {t.error_type for t in lines if t.error_type}
     if spec.name in CUSTOM_FIELD_FUNCTIONS:
         named.add(NotFound.type)  # update_lead with custom fields reads the lead first
     out: dict[int, set[str]] = {}
@@ -135,6 +141,7 @@ def error_types(spec: FunctionSpec) -> dict[int, set[str]]:
         if (
             scope == "any"
             or (scope == "mutating" and spec.effect == "mutating")
+            or (scope == "agent_turn" and takes_agent_turn(spec))
             or (scope == "reply" and cls.type in named)
         ):
             out.setdefault(cls.status, set()).add(cls.type)
@@ -434,7 +441,7 @@ def _error_response(status: int, types: set[str], retry: set[str]) -> dict[str, 
 
 
 def _request_schema(spec: FunctionSpec, app: AppConfig | None) -> dict[str, Any]:
-    rules = app.params.get(spec.name, {}) if app is not None else {}
+    rules = app.rules(spec) if app is not None else {}
     heavy_ok = app is None or spec.name in app.allow_heavy
     props: dict[str, Any] = {}
     required: list[str] = []
@@ -493,7 +500,7 @@ def _operation(spec: FunctionSpec, app: AppConfig | None, tag: str | None) -> di
     if spec.effect == "mutating":
         parameters.append({"$ref": "#/components/parameters/IdempotencyKey"})
         ok_headers["Idempotent-Replayed"] = _header_ref("Idempotent-Replayed")
-    content: dict[str, Any] = {JSON: {"schema": {"$ref": f"{_REF}reply.{spec.name}"}}}
+    content: dict[str, Any] = {JSON: {"schema": {"$ref": f"{_REF}reply.{schema_key(spec)}"}}}
     if streamable(spec):
         parameters.append({"$ref": "#/components/parameters/AcceptExport"})
         content[NDJSON] = {"schema": _ndjson_line(spec)}
@@ -511,13 +518,13 @@ def _operation(spec: FunctionSpec, app: AppConfig | None, tag: str | None) -> di
         "; streamed (Accept: application/x-ndjson for NDJSON)" if streamable(spec) else ""
     )
     op: dict[str, Any] = {
-        "operationId": spec.name,
+        "operationId": schema_key(spec).replace(".", "_"),
         "summary": spec.summary.split("\n")[0][:120],
         "description": description,
         "parameters": parameters,
         "requestBody": {
             "required": bool(request.get("required")),
-            "content": {JSON: {"schema": {"$ref": f"{_REF}request.{spec.name}"}}},
+            "content": {JSON: {"schema": {"$ref": f"{_REF}request.{schema_key(spec)}"}}},
         },
         "responses": responses,
     }
@@ -562,12 +569,23 @@ def _openapi_get() -> dict[str, Any]:
     return op
 
 
+def schema_key(spec: FunctionSpec) -> str:
+    """The function's name in the document's schema names (``request.<key>``, ``reply.<key>``):
+    its name, and ``agent.<name>`` for the Agent API (both APIs have a ``version``)."""
+    return spec.name if spec.api == "non_agent" else f"agent.{spec.name}"
+
+
 def openapi_document(
-    catalog: Mapping[str, FunctionSpec], rules: AppConfig | None = None
+    catalog: Mapping[str, FunctionSpec],
+    rules: AppConfig | None = None,
+    agent_catalog: Mapping[str, FunctionSpec] | None = None,
 ) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of the gateway: every function of ``catalog``, or only those
-    ``rules`` (one app's config) may call, with that app's ``allow``/``force`` rules."""
-    names = sorted(n for n in catalog if rules is None or n in rules.functions)
+    """The OpenAPI 3.1 document of the gateway: every function of ``catalog`` (and of the Agent
+    API's ``agent_catalog``), or only those ``rules`` (one app's config) may call, with that
+    app's ``allow``/``force`` rules."""
+    names = sorted(n for n in catalog if rules is None or rules.may_call(catalog[n]))
+    agent = agent_catalog or {}
+    agent_names = sorted(n for n in agent if rules is None or rules.may_call(agent[n]))
     paths: dict[str, Any] = {}
     schemas = _components_schemas()
     for name in names:
@@ -575,6 +593,11 @@ def openapi_document(
         schemas[f"request.{name}"] = _request_schema(spec, rules)
         schemas[f"reply.{name}"] = reply_schema(spec)
         paths[f"/v1/non-agent/{name}"] = {"post": _operation(spec, rules, _area_of(name))}
+    for name in agent_names:
+        spec = agent[name]
+        schemas[f"request.{schema_key(spec)}"] = _request_schema(spec, rules)
+        schemas[f"reply.{schema_key(spec)}"] = reply_schema(spec)
+        paths[f"/v1/agent/{name}"] = {"post": _operation(spec, rules, AGENT_TAG)}
     paths["/v1/functions"] = {
         "get": _plain_get(
             "the functions the calling app may use, with their parameters and its rules",
@@ -590,12 +613,15 @@ def openapi_document(
         "get": _plain_get("the gateway can serve (503 when not)", {"type": "object"}, False)
     }
     tags = [{"name": tag} for tag, specs in AREAS if any(s.name in names for s in specs)]
+    if agent_names:
+        tags.append({"name": AGENT_TAG})
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
             "title": "vicidial-gateway",
             "version": __version__,
-            "description": "VICIdial's Non-Agent API as JSON, generated from the gateway's "
+            "description": "VICIdial's Non-Agent API (and Agent API) as JSON, generated from "
+            "the gateway's "
             "catalog" + (f" (the functions of app {rules.name!r})" if rules is not None else ""),
         },
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",

@@ -8,7 +8,7 @@ and the document then follows at once. Only the newest configuration's documents
 
 from __future__ import annotations
 
-from .catalog import CATALOG
+from .catalog import AGENT_CATALOG, CATALOG
 from .config import AppConfig, Config
 from .jsonenc import dumps
 from .openapi import openapi_document
@@ -27,7 +27,7 @@ class OpenAPICache:
         key = None if app is None else app.name
         body = self._documents.get(key)
         if body is None:
-            doc = openapi_document(CATALOG, app)
+            doc = openapi_document(CATALOG, app, AGENT_CATALOG)
             body = dumps(doc)
             self._documents[key] = body
             self.builds += 1

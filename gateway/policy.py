@@ -74,7 +74,7 @@ _UNKNOWN_SQL = (
 
 def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str]:
     """The VICIdial form parameters for this call (without user/pass/source/function)."""
-    if spec.name not in app.functions:
+    if not app.may_call(spec):
         raise Forbidden(
             f"app {app.name!r} may not call {spec.name}", details={"function": spec.name}
         )
@@ -90,7 +90,7 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
                 f"{name}={value} is a heavy option; app {app.name!r} may not use it",
                 details={"parameter": name},
             )
-        rule = app.rule(spec.name, name)
+        rule = app.rule(spec, name)
         if rule is not None:
             if rule.allow is not None and value not in rule.allow:
                 raise Forbidden(
@@ -103,7 +103,7 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
                     details={"parameter": name},
                 )
         params[name] = value
-    for name, rule in app.params.get(spec.name, {}).items():
+    for name, rule in app.rules(spec).items():
         if rule.force is not None:
             params.setdefault(name, rule.force)
     missing = [p.name for p in spec.params if p.required and p.name not in params]
@@ -111,6 +111,8 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
         raise BadRequest(
             f"missing required parameter {missing[0]!r}", details={"parameter": missing[0]}
         )
+    if spec.api == "agent":
+        check_agent(app, spec, params)
     params.update(gateway_params(spec))
     # Whether a statement runs can depend on the other parameters (a duplicate check by name):
     # the SQL rules are checked on the whole request, forced values included.
@@ -120,6 +122,33 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
             _check_blank(known, value, params)
             check_sql(known, value, params)
     return params
+
+
+# Agent API functions that reach agents the request does not name by ``agent_user``: by CRM
+# id (st_*: vicidial_users.custom_three) or by recipient (send_notification). The gateway cannot
+# tell which agents those are, so only an app that may act on every agent ("*") may call them;
+# send_notification to one USER is checked like an agent_user.
+AGENT_BY_OTHER_MEANS = frozenset({"st_login_log", "st_get_agent_active_lead", "send_notification"})
+
+
+def check_agent(app: AppConfig, spec: FunctionSpec, params: Mapping[str, str]) -> None:
+    """The agent an Agent API call acts on must be one of the app's ``agent_users`` (403)."""
+    agent = params.get("agent_user")
+    if spec.name == "send_notification" and params.get("recipient_type") == "USER":
+        agent = params.get("recipient")
+    if agent is not None:
+        if not app.may_act_on(agent):
+            raise Forbidden(
+                f"app {app.name!r} may not act on agent {agent!r}",
+                details={"agent_user": agent},
+            )
+        return
+    if spec.name in AGENT_BY_OTHER_MEANS and not app.may_act_on_all():
+        raise Forbidden(
+            f"{spec.name} reaches agents the gateway cannot check: app {app.name!r} needs "
+            'agent_users: ["*"] to call it',
+            details={"function": spec.name},
+        )
 
 
 def canonical(param: Param, value: str) -> str:

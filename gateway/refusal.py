@@ -20,6 +20,15 @@ the gateway's credentials out of service for every app. So a reply is a refusal 
   function runs for it, so its reply cannot contain stored data: after a good login it is always
   :data:`PROBE_LOGIN_OK`, otherwise the refusal line again.
 
+The Agent API (``agc/api.php``) has one line for every login refusal
+(:data:`~gateway.catalog.generic.AGENT_LOGIN`): ``auth_message`` tells which (``BAD|…`` with the
+login SELECT, which holds the password, ``LOCK``, ``IPBLOCK``, or ``GOOD`` when the password is
+right but the account has no Agent API access). The same rules apply: a bad login is conclusive
+only when it echoes this request's password; a lock or IP block is a claim the probe (through the
+Non-Agent API: the same account, the same lock) must confirm. Any other reason (no Agent API
+access, ``ERRSERVERS``) is no refusal of the credential: the line reaches the parser with its
+``pass`` and ``auth_message`` masked (:func:`masked_agent_login`).
+
 Everything here is pure; :mod:`gateway.upstream` sends the probe.
 """
 
@@ -30,7 +39,7 @@ from typing import Literal
 
 from .catalog import generic
 from .catalog.reply import ParsedReply
-from .catalog.spec import Template
+from .catalog.spec import Api, Template
 
 Kind = Literal["bad_login", "locked", "ip_blocked"]
 
@@ -60,11 +69,27 @@ class Claim:
     conclusive: bool  # False: a probe must confirm it before anything acts on it
 
 
-def read_claim(body: str, user: str, password: str) -> Claim | None:
-    """The refusal ``body`` states for the login ``user``/``password``, if it is one at all."""
+# The fields of a login line that can hold a password: the echoed one, and the Agent API's
+# auth_message (its login SELECT quotes the password).
+_SECRET_FIELDS = ("pass",)
+_AGENT_SECRET_FIELDS = ("pass", "auth_message")
+_AGENT_CLAIMS: dict[str, Kind] = {"LOCK": "locked", "IPBLOCK": "ip_blocked"}
+
+
+def _one_line(body: str) -> str | None:
+    """The line, if ``body`` is exactly one line and its LF (all a refusal ever is)."""
     if not body.endswith("\n") or body.count("\n") != 1:
         return None
-    line = body[:-1]
+    return body[:-1]
+
+
+def read_claim(body: str, user: str, password: str, api: Api = "non_agent") -> Claim | None:
+    """The refusal ``body`` states for the login ``user``/``password``, if it is one at all."""
+    line = _one_line(body)
+    if line is None:
+        return None
+    if api == "agent":
+        return _agent_claim(line, user, password)
     for kind, template in _TEMPLATES.items():
         m = template.regex().fullmatch(line)
         if m is None:
@@ -82,6 +107,36 @@ def read_claim(body: str, user: str, password: str) -> Claim | None:
     return None
 
 
+def _agent_login(line: str, user: str) -> dict[str, str] | None:
+    m = generic.AGENT_LOGIN.regex().fullmatch(line)
+    if m is None or m.group("user") != user:
+        return None
+    return m.groupdict()
+
+
+def _agent_claim(line: str, user: str, password: str) -> Claim | None:
+    fields = _agent_login(line, user)
+    if fields is None:
+        return None
+    reason = fields["auth_message"]
+    if reason.startswith("BAD|"):
+        # Conclusive only with this request's password echoed (data cannot know it).
+        return Claim("bad_login", conclusive=True) if fields["pass"] == password else None
+    kind = _AGENT_CLAIMS.get(reason)
+    return Claim(kind, conclusive=False) if kind is not None else None
+
+
+def masked_agent_login(body: str, user: str, password: str, mask: str) -> str | None:
+    """An Agent API login line that is no refusal of the credential (no Agent API access, ...)
+    but echoes this request's password: the line with ``pass`` and ``auth_message`` masked,
+    for the parser. None for any other reply."""
+    line = _one_line(body)
+    fields = _agent_login(line, user) if line is not None else None
+    if fields is None or fields["pass"] != password:
+        return None
+    return _mask_fields(body, generic.AGENT_LOGIN, _AGENT_SECRET_FIELDS, mask)
+
+
 Verdict = Kind | Literal["login_ok"] | None
 
 
@@ -94,14 +149,25 @@ def probe_verdict(body: str, user: str, password: str) -> Verdict:
     return claim.kind if claim is not None else None
 
 
-def masked(body: str, kind: Kind, mask: str) -> str:
-    """A refusal line with the echoed password (its ``pass`` field, never a substring) masked."""
+def masked(body: str, kind: Kind, mask: str, api: Api = "non_agent") -> str:
+    """A refusal line with the echoed password (its ``pass`` field, and the Agent API's
+    ``auth_message`` that quotes it; whole fields, never a substring) masked."""
+    if api == "agent":
+        return _mask_fields(body, generic.AGENT_LOGIN, _AGENT_SECRET_FIELDS, mask)
+    return _mask_fields(body, _TEMPLATES[kind], _SECRET_FIELDS, mask)
+
+
+def _mask_fields(body: str, template: Template, names: tuple[str, ...], mask: str) -> str:
     line = body[:-1] if body.endswith("\n") else body
-    m = _TEMPLATES[kind].regex().fullmatch(line)
-    if m is None or "pass" not in m.groupdict():
+    m = template.regex().fullmatch(line)
+    if m is None:
         return body
-    start, end = m.span("pass")
-    return body[:start] + mask + body[end:]
+    spans = sorted(m.span(name) for name in names if name in m.groupdict())
+    out, pos = [], 0
+    for start, end in spans:
+        out += [body[pos:start], mask]
+        pos = end
+    return "".join(out) + body[pos:]
 
 
 def refusal_reply(kind: Kind) -> ParsedReply:

@@ -1,7 +1,7 @@
-"""The gateway's shared state, built once from ``state:``: the four stores of one backend.
+"""The gateway's shared state, built once from ``state:``: the five stores of one backend.
 
 :func:`open_state` is the one place a backend is chosen: ``redis`` (with a ``url``) gives the
-four Redis stores on one connection, anything else the four memory stores on one table of
+five Redis stores on one connection, anything else the five memory stores on one table of
 ``state.max_entries`` entries. The stores themselves are in :mod:`gateway.store_memory` and
 :mod:`gateway.store_redis`; what each promises is in :mod:`gateway.store`.
 """
@@ -13,8 +13,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from .config import StateConfig
-from .store import CredentialStateStore, IdempotencyStore, RateLimiter, ReplyCacheStore
+from .store import (
+    AgentLocks,
+    CredentialStateStore,
+    IdempotencyStore,
+    RateLimiter,
+    ReplyCacheStore,
+)
 from .store_memory import (
+    MemoryAgentLocks,
     MemoryCredentialStateStore,
     MemoryIdempotencyStore,
     MemoryRateLimiter,
@@ -22,6 +29,7 @@ from .store_memory import (
     MemoryTable,
 )
 from .store_redis import (
+    RedisAgentLocks,
     RedisConnection,
     RedisCredentialStateStore,
     RedisIdempotencyStore,
@@ -36,12 +44,13 @@ async def _nothing_to_close() -> None:
 
 @dataclass(frozen=True)
 class State:
-    """The four stores, and how to let go of what they share (the Redis connection)."""
+    """The stores, and how to let go of what they share (the Redis connection)."""
 
     rate_limits: RateLimiter
     idempotency: IdempotencyStore
     reply_cache: ReplyCacheStore
     credentials: CredentialStateStore
+    agents: AgentLocks
     closer: Callable[[], Awaitable[None]] = _nothing_to_close
 
     async def close(self) -> None:
@@ -61,6 +70,7 @@ def open_state(cfg: StateConfig, *, clock: Callable[[], float] = time.monotonic)
             RedisIdempotencyStore(redis),
             RedisReplyCacheStore(redis),
             RedisCredentialStateStore(redis),
+            RedisAgentLocks(redis),
             redis.close,
         )
     table = MemoryTable(clock, max_entries=cfg.max_entries)
@@ -69,4 +79,5 @@ def open_state(cfg: StateConfig, *, clock: Callable[[], float] = time.monotonic)
         MemoryIdempotencyStore(table),
         MemoryReplyCacheStore(table),
         MemoryCredentialStateStore(table),
+        MemoryAgentLocks(table),
     )

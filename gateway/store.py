@@ -1,24 +1,27 @@
-"""State that several gateway replicas must share, as four small protocols, one per user.
+"""State that several gateway replicas must share, as five small protocols, one per user.
 
 - :class:`RateLimiter` (``take``): rate limits, :func:`gateway.limits.check_rate`;
 - :class:`IdempotencyStore` (``begin``, ``finish``, ``abort``): idempotency records,
   :func:`gateway.limits.begin_idempotent`;
 - :class:`ReplyCacheStore` (``get``, ``set``): the reply cache, :class:`gateway.cache.ReplyCache`;
 - :class:`CredentialStateStore` (``get``, ``set``, ``lock``, ``unlock``): what replicas know
-  about each VICIdial credential, :class:`gateway.credentials.CredentialPool`.
+  about each VICIdial credential, :class:`gateway.credentials.CredentialPool`;
+- :class:`AgentLocks` (``acquire``, ``release``): one Agent API call in flight per agent,
+  :func:`gateway.limits.agent_turn`.
 
-Each has two implementations: in memory (:mod:`gateway.store_memory`, one process; the four share
-one bounded table) and in Redis (:mod:`gateway.store_redis`, shared by replicas; the four share
+Each has two implementations: in memory (:mod:`gateway.store_memory`, one process; the five share
+one bounded table) and in Redis (:mod:`gateway.store_redis`, shared by replicas; the five share
 one connection). :func:`gateway.state.open_state` picks the backend (``state.backend``) and builds
-the four. A new backend for one of them implements that one protocol, nothing else.
+the five. A new backend for one of them implements that one protocol, nothing else.
 
 Each operation is atomic in both backends (Redis: one Lua script or one command), so two replicas
-never both take the last token, both start the same idempotent call, or both probe the same
-failed credential.
+never both take the last token, both start the same idempotent call, both drive the same
+agent, or both probe the same failed credential.
 
 Keys: the caller names the thing (an app, an idempotency key, a reply, a credential); each store
 puts its own namespace in front (:data:`RATE`, :data:`IDEMPOTENCY`, :data:`REPLY_CACHE`,
-:data:`CREDENTIAL`), so the four never meet in a shared table or Redis database. Redis puts
+:data:`CREDENTIAL`,
+:data:`AGENT`), so they never meet in a shared table or Redis database. Redis puts
 ``state.prefix`` and ``:`` in front of that. These are the names existing Redis data is found
 under: changing one forgets what replicas stored.
 
@@ -41,6 +44,7 @@ IDEMPOTENCY = "idem:"  # idem:<app>:<sha256 of the Idempotency-Key>: a call's re
 REPLY_CACHE = "cache:"  # cache:<sha256 of upstream, function, parameters>: a reply
 CREDENTIAL = "cred:"  # cred:<upstream>:<credential>: its state; + PROBE: its probe lock
 PROBE = ":probe"
+AGENT = "agent:"  # agent:<upstream>:<agent_user>: the one Agent API call in flight for the agent
 
 
 class StoreUnavailable(Exception):
@@ -116,3 +120,16 @@ class CredentialStateStore(Protocol):
         ...
 
     async def unlock(self, key: str) -> None: ...
+
+
+class AgentLocks(Protocol):
+    """One Agent API call in flight per agent: a lock per agent, held by one call's token."""
+
+    async def acquire(self, key: str, token: str, ttl: float) -> bool:
+        """Take the agent's lock for ``ttl`` seconds with ``token``; False if it is held."""
+        ...
+
+    async def release(self, key: str, token: str) -> None:
+        """Let go of the lock if ``token`` still holds it (an expired lock taken since by
+        another call stays with that call)."""
+        ...

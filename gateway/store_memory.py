@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .store import (
+    AGENT,
     CREDENTIAL,
     IDEMPOTENCY,
     PROBE,
@@ -231,3 +232,22 @@ class MemoryCredentialStateStore:
 
     async def unlock(self, key: str) -> None:
         self.table.delete(CREDENTIAL + key + PROBE)
+
+
+class MemoryAgentLocks:
+    """:class:`~gateway.store.AgentLocks` in the table: never evicted while held."""
+
+    def __init__(self, table: MemoryTable) -> None:
+        self.table = table
+
+    async def acquire(self, key: str, token: str, ttl: float) -> bool:
+        key = AGENT + key
+        if self.table.get(key) is not None:
+            return False
+        self.table.put(key, token, ttl, Kind.KEPT)
+        return True
+
+    async def release(self, key: str, token: str) -> None:
+        key = AGENT + key
+        if self.table.get(key) == token:
+            self.table.delete(key)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .store import (
+    AGENT,
     CREDENTIAL,
     IDEMPOTENCY,
     PROBE,
@@ -124,6 +125,12 @@ return 0
 """
 
 
+_AGENT_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
 class RedisRateLimiter:
     """:class:`~gateway.store.RateLimiter`: an atomic Lua token bucket, a hash per key."""
 
@@ -213,3 +220,21 @@ class RedisCredentialStateStore:
     async def unlock(self, key: str) -> None:
         r = self.redis
         await r.run(r.client.delete(r.key(CREDENTIAL + key + PROBE)))
+
+
+class RedisAgentLocks:
+    """:class:`~gateway.store.AgentLocks`: ``SET NX PX`` with the call's token; released by a
+    Lua script only by the token that holds it."""
+
+    def __init__(self, redis: RedisConnection) -> None:
+        self.redis = redis
+        self._release = redis.client.register_script(_AGENT_RELEASE)
+
+    async def acquire(self, key: str, token: str, ttl: float) -> bool:
+        r = self.redis
+        got = await r.run(r.client.set(r.key(AGENT + key), token, nx=True, px=int(ttl * 1000)))
+        return bool(got)
+
+    async def release(self, key: str, token: str) -> None:
+        r = self.redis
+        await r.run(self._release(keys=[r.key(AGENT + key)], args=[token]))

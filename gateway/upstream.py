@@ -3,10 +3,10 @@
 One :class:`VicidialUpstream` per configured upstream owns one ``aiohttp.ClientSession`` (a
 keep-alive pool of at most ``max_concurrency`` connections) with TLS verified against the upstream's
 ``ca_file`` or the system trust store. Each call is a POST of a form body to
-``base_url + /vicidial/non_agent_api.php``: the caller's parameters plus ``function``, ``source``
-and the credential's ``user``/``pass``. The URL never carries a query string (VICIdial reads the
-query before the body, so nothing may be able to add one) and the ``Host`` is always the configured
-host.
+``base_url + /vicidial/non_agent_api.php`` (the Agent API's functions: ``/agc/api.php``): the
+caller's parameters plus ``function``, ``source`` and the credential's ``user``/``pass``. The
+URL never carries a query string (VICIdial reads the query before the body, so nothing may be
+able to add one) and the ``Host`` is always the configured host.
 
 Replies are passed on exactly as VICIdial sent them: no substring of a reply is ever edited, so
 a caller's data comes back unchanged whatever the credentials are. VICIdial echoes the password
@@ -44,7 +44,7 @@ from aiohttp.payload import BytesPayload
 
 from . import refusal
 from .breaker import CircuitBreaker
-from .catalog.spec import FunctionSpec
+from .catalog.spec import Api, FunctionSpec
 from .config import Credential, UpstreamConfig
 from .credentials import DEFAULT_RECHECK, CredentialPool, CredentialState, Lease
 from .errors import (
@@ -63,6 +63,9 @@ from .store import CredentialStateStore
 log = logging.getLogger("gateway.upstream")
 
 NON_AGENT_PATH = "/vicidial/non_agent_api.php"
+AGENT_PATH = "/agc/api.php"
+# Where each of VICIdial's two APIs is served (FunctionSpec.api).
+API_PATHS: dict[Api, str] = {"non_agent": NON_AGENT_PATH, "agent": AGENT_PATH}
 SCRUBBED = "********"
 # A VICIdial reply is small except for exports; cap what a buffered call reads.
 MAX_REPLY_BYTES = 64 * 1024 * 1024
@@ -336,7 +339,7 @@ class VicidialUpstream:
         self.cfg = cfg
         self.breaker = breaker or CircuitBreaker(cfg.breaker_failures, cfg.breaker_open_for)
         self.name = cfg.name
-        self.url = f"{cfg.base_url}{NON_AGENT_PATH}"
+        self.urls = {api: f"{cfg.base_url}{path}" for api, path in API_PATHS.items()}
         self.host_header = urlsplit(cfg.base_url).netloc
         self.pool = pool if pool is not None and pool.key == pool_key(cfg) else ConnectionPool(cfg)
         self.metrics = metrics
@@ -386,14 +389,16 @@ class VicidialUpstream:
         params: Mapping[str, str],
         source: str,
         timeout: aiohttp.ClientTimeout,
+        api: Api = "non_agent",
     ) -> AsyncIterator[aiohttp.ClientResponse]:
-        """The POST, with transport failures mapped to gateway errors (body reads included).
+        """The POST to ``api``'s script, with transport failures mapped to gateway errors (body
+        reads included).
 
         :class:`NotSent` means no connection was made, so VICIdial cannot have seen the call.
         """
         try:
             async with self.pool.session.post(
-                self.url,
+                self.urls[api],
                 data=encode_form(self._form(cred, function, params, source)),
                 headers={"Host": self.host_header, "Accept": "text/plain, text/html"},
                 allow_redirects=False,
@@ -457,7 +462,7 @@ class VicidialUpstream:
         still to be confirmed (:meth:`_confirmed`). A function that needs no login has none."""
         if not spec.needs_login:
             return None
-        return refusal.read_claim(body, cred.user.reveal(), cred.password.reveal())
+        return refusal.read_claim(body, cred.user.reveal(), cred.password.reveal(), spec.api)
 
     async def _confirmed(
         self,
@@ -534,7 +539,7 @@ class VicidialUpstream:
             _credential_used.set(cred.name)
             decided = False
             try:
-                async with self._post(cred, spec.name, params, source, timeout) as resp:
+                async with self._post(cred, spec.name, params, source, timeout, spec.api) as resp:
                     got = await read(resp, functools.partial(self._claim, cred, spec))
                     kind = (
                         await self._confirmed(cred, spec, got.claim, source, timeout)
@@ -552,7 +557,7 @@ class VicidialUpstream:
                             cred.name,
                             started,
                             kind,
-                            refusal.masked(got.claimed, kind, SCRUBBED),
+                            refusal.masked(got.claimed, kind, SCRUBBED, spec.api),
                         )
                         continue
                     if resp.status == 200:
@@ -618,8 +623,20 @@ class VicidialUpstream:
                     got.retry_after,
                     got.reason,
                 )
-            self._withhold_if_password(spec.name, [got.body])
-            return UpstreamReply(got.status, got.content_type, got.body, got.credential, elapsed)
+            body = got.body
+            if spec.api == "agent":
+                # The Agent API's login line echoes the password also when it is no refusal
+                # of the credential (no Agent API access): masked, it goes to the parser.
+                body = self._masked_agent_login(got.credential, body) or body
+            self._withhold_if_password(spec.label, [body])
+            return UpstreamReply(got.status, got.content_type, body, got.credential, elapsed)
+
+    def _masked_agent_login(self, credential: str, body: str) -> str | None:
+        for cred in self.cfg.credentials:
+            if cred.name == credential:
+                user, password = cred.user.reveal(), cred.password.reveal()
+                return refusal.masked_agent_login(body, user, password, SCRUBBED)
+        return None
 
     @asynccontextmanager
     async def stream(
@@ -646,7 +663,7 @@ class VicidialUpstream:
                     content_type=got.content_type,
                     credential=got.credential,
                     started=got.started,
-                    batches=self._guarded(spec.name, got.body),
+                    batches=self._guarded(spec.label, got.body),
                 )
 
     async def _read_lines(
@@ -672,7 +689,7 @@ class VicidialUpstream:
         form = {"function": "version"}
         try:
             async with self.pool.session.post(
-                self.url,
+                self.urls["non_agent"],
                 data=form,
                 headers={"Host": self.host_header},
                 allow_redirects=False,

@@ -26,8 +26,9 @@ from aiohttp.typedefs import Handler
 from .call.authenticate import authenticate
 from .call.forward import Exporter
 from .call.pipeline import CallRequest, run
-from .catalog import CATALOG
+from .catalog import AGENT_CATALOG, CATALOG
 from .catalog.describe import describe
+from .catalog.spec import Api
 from .client_writes import send
 from .custom_fields import describe as describe_custom
 from .errors import BadRequest, RequestTimeout, TooLarge
@@ -43,6 +44,15 @@ SCOPE = web.RequestKey("scope", RequestScope)  # the services and generation of 
 
 async def non_agent_call(request: web.Request) -> web.StreamResponse:
     """``POST /v1/non-agent/{function}``: the whole data path of one call (:mod:`gateway.call`)."""
+    return await _call(request, "non_agent")
+
+
+async def agent_call(request: web.Request) -> web.StreamResponse:
+    """``POST /v1/agent/{function}``: the same data path, for an Agent API function."""
+    return await _call(request, "agent")
+
+
+async def _call(request: web.Request, api: Api) -> web.StreamResponse:
     scope = request[SCOPE]
     timeout = scope.generation.config.server.client_timeout
 
@@ -53,6 +63,7 @@ async def non_agent_call(request: web.Request) -> web.StreamResponse:
         return await send(request, response, timeout)
 
     call = CallRequest(
+        api=api,
         function=request.match_info["function"],
         authorization=tuple(request.headers.getall("Authorization", [])),
         idempotency_key=request.headers.get("Idempotency-Key"),
@@ -80,15 +91,12 @@ async def functions_view(request: web.Request) -> web.Response:
         request_id=scope.request_id,
     ).app
     functions = [
-        describe(
-            spec,
-            {p: (r.allow, r.force) for p, r in app.params.get(spec.name, {}).items()},
-        )
-        for spec in CATALOG.values()
-        if spec.name in app.functions
+        describe(spec, {p: (r.allow, r.force) for p, r in app.rules(spec).items()})
+        for spec in (*CATALOG.values(), *AGENT_CATALOG.values())
+        if app.may_call(spec)
     ]
     for function in functions:
-        custom = describe_custom(app, function["name"])
+        custom = describe_custom(app, function["name"]) if function["api"] == "non_agent" else None
         if custom is not None:
             function["params"].append(custom)
     return web.json_response(

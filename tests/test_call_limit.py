@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.call.limit import begin, settle, settle_error
-from gateway.catalog import CATALOG
+from gateway.call.limit import agent_turn, begin, settle, settle_error
+from gateway.catalog import AGENT_CATALOG, CATALOG
 from gateway.config_load import parse_config
-from gateway.errors import BadRequest, IdempotencyInProgress, NotSent, UpstreamTimeout
+from gateway.errors import (
+    AgentBusy,
+    BadRequest,
+    IdempotencyInProgress,
+    NotSent,
+    UpstreamTimeout,
+)
 from gateway.limits import IdempotentCall
 from gateway.state import open_state
 from gateway.store import StoredResponse
@@ -75,3 +81,49 @@ async def test_an_error_after_sending_is_kept_one_before_frees_the_key() -> None
     assert isinstance(never, IdempotentCall)
     await settle_error(never, NotSent("VICIdial could not be reached"), "add_lead", "r2")
     assert isinstance(await begin(store, APP, ADD, "never", FORM), IdempotentCall)
+
+
+# --- one Agent API call in flight per agent -------------------------------------------------------
+
+UPSTREAM = CFG.upstreams["main"]
+DIAL = AGENT_CATALOG["external_dial"]
+DIAL_FORM = {
+    "agent_user": "1001",
+    "value": "3125551212",
+    "search": "NO",
+    "preview": "NO",
+    "focus": "NO",
+}
+
+
+async def test_a_second_call_for_the_agent_is_agent_busy_until_the_first_ends() -> None:
+    locks = open_state(CFG.state).agents
+    async with agent_turn(locks, UPSTREAM, DIAL, DIAL_FORM):
+        with pytest.raises(AgentBusy) as info:
+            async with agent_turn(locks, UPSTREAM, DIAL, DIAL_FORM):
+                pytest.fail("two calls for one agent ran at once")
+        assert info.value.retry_after == 1 and info.value.details == {"agent_user": "1001"}
+        # Another agent is not held up.
+        async with agent_turn(locks, UPSTREAM, DIAL, {**DIAL_FORM, "agent_user": "1002"}):
+            pass
+    async with agent_turn(locks, UPSTREAM, DIAL, DIAL_FORM):  # the first call ended
+        pass
+
+
+async def test_a_failed_call_gives_the_turn_back() -> None:
+    locks = open_state(CFG.state).agents
+    with pytest.raises(UpstreamTimeout):
+        async with agent_turn(locks, UPSTREAM, DIAL, DIAL_FORM):
+            raise UpstreamTimeout("VICIdial did not answer")
+    async with agent_turn(locks, UPSTREAM, DIAL, DIAL_FORM):
+        pass
+
+
+async def test_reads_and_the_non_agent_api_take_no_turn() -> None:
+    locks = open_state(CFG.state).agents
+    count = AGENT_CATALOG["calls_in_queue_count"]
+    async with agent_turn(locks, UPSTREAM, DIAL, DIAL_FORM):
+        async with agent_turn(locks, UPSTREAM, count, {"agent_user": "1001", "value": "DISPLAY"}):
+            pass  # a widget's poll beside a dial
+        async with agent_turn(locks, UPSTREAM, CATALOG["agent_status"], {"agent_user": "1001"}):
+            pass

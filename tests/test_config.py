@@ -729,8 +729,8 @@ def test_allow_and_force_values_in_another_spelling_mean_the_value_sent() -> Non
     doc["apps"]["crm"]["params"]["call_dispo_report"] = {"status_breakdown": {"allow": ["Y"]}}
     doc["apps"]["crm"]["params"]["add_phone"] = {"local_gmt": {"force": "-5"}}
     app = parse_config(doc).apps["crm"]
-    assert app.rule("call_dispo_report", "status_breakdown") == ParamRule(("1",), None)
-    assert app.rule("add_phone", "local_gmt") == ParamRule(None, "-5.00")
+    assert app.rule(CATALOG["call_dispo_report"], "status_breakdown") == ParamRule(("1",), None)
+    assert app.rule(CATALOG["add_phone"], "local_gmt") == ParamRule(None, "-5.00")
     for value in ("1", "Y", True):
         body = {"campaigns": "TESTCAMP", "status_breakdown": value}
         assert build_params(app, CATALOG["call_dispo_report"], body)["status_breakdown"] == "1"

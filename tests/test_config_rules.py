@@ -270,8 +270,8 @@ ALLOWED = {
     "upstreams.main.custom_fields": "max_lists, ttl",
     "upstreams.main.credentials[0]": "hold, name, pass, user",
     "upstreams.main.client_cert": "cert_file, key_file",
-    "apps.crm": "allow_heavy, client_cert, functions, jwks_file, keys, max_concurrency, "
-    "params, rate_limit, source, upstream",
+    "apps.crm": "agent_functions, agent_params, agent_users, allow_heavy, client_cert, "
+    "functions, jwks_file, keys, max_concurrency, params, rate_limit, source, upstream",
     "apps.crm.keys[0]": "alg, kid, public_key, secret",
     "apps.crm.rate_limit": "burst, per_second",
     "apps.crm.client_cert": "required, sha256",
@@ -302,7 +302,6 @@ REQUIRED = [
     (("upstreams", "main", "credentials", 0), "pass"),
     (("apps", "crm"), "upstream"),
     (("apps", "crm"), "source"),
-    (("apps", "crm"), "functions"),
     (("apps", "crm", "keys", 0), "kid"),
     (("apps", "crm", "keys", 0), "alg"),
     (("apps", "crm", "rate_limit"), "per_second"),
@@ -317,6 +316,26 @@ def test_a_required_key_left_out_is_named(tmp_path: Path, where: Where, key: str
     del node(doc, where)[key]
     path = f"{yaml_path(where)}.{key}" if where else key
     assert f"{path}: is required" in errors_of(doc, tmp_path)
+
+
+def test_an_app_needs_functions_of_one_api_or_both(tmp_path: Path) -> None:
+    """``functions`` may be left out only for ``agent_functions`` (an app that drives agents
+    only), and ``agent_functions`` needs ``agent_users``."""
+    doc = every_section(tmp_path)
+    app = doc["apps"]["crm"]
+    del app["functions"], app["params"]
+    assert "apps.crm.functions: is required (or agent_functions, or both)" in errors_of(
+        doc, tmp_path
+    )
+    app["agent_functions"] = ["external_dial"]
+    assert errors_of(doc, tmp_path) == [
+        'apps.crm.agent_users: is required with agent_functions (user ids or patterns; "*": '
+        "every agent)"
+    ]
+    app["agent_users"] = ["10*", 2001]
+    cfg = parse_config(doc, base_dir=tmp_path)
+    assert cfg.apps["crm"].functions == frozenset()
+    assert cfg.apps["crm"].agent_users == ("10*", "2001")
 
 
 def test_only_the_required_keys_are_required(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from gateway.call.convert import reply_error, reply_json
-from gateway.catalog import CATALOG
+from gateway.catalog import AGENT_CATALOG, CATALOG
 from gateway.catalog.parser import ReplyShapeError, parse_reply
 from gateway.catalog.spec import FunctionSpec, Param
 from gateway.config_load import parse_config
@@ -209,7 +209,7 @@ def _policy_accepts(spec: FunctionSpec, body: dict[str, Any]) -> bool:
 
 
 def _exact(spec: FunctionSpec, param: Param) -> bool:
-    schema = ParamSchema(spec, param, CRM.rule(spec.name, param.name), spec.name in CRM.allow_heavy)
+    schema = ParamSchema(spec, param, CRM.rule(spec, param.name), spec.name in CRM.allow_heavy)
     schema.schema()
     return schema.exact
 
@@ -337,3 +337,32 @@ def test_the_secured_gets_document_their_401() -> None:
         assert "401" in responses, path
         assert "WWW-Authenticate" in responses["401"]["headers"]
     assert "401" not in DOC["paths"]["/healthz"]["get"]["responses"]
+
+
+# --- the Agent API ------------------------------------------------------------------------------
+
+FULL = openapi_document(CATALOG, None, AGENT_CATALOG)
+
+
+def test_the_agent_api_has_its_own_paths_and_schemas() -> None:
+    validate(FULL)
+    agent_paths = {p for p in FULL["paths"] if p.startswith("/v1/agent/")}
+    assert agent_paths == {f"/v1/agent/{name}" for name in AGENT_CATALOG}
+    # Both APIs have a version: two operations, two schemas, no clash.
+    assert FULL["paths"]["/v1/non-agent/version"]["post"]["operationId"] == "version"
+    assert FULL["paths"]["/v1/agent/version"]["post"]["operationId"] == "agent_version"
+    schemas = FULL["components"]["schemas"]
+    assert schemas["reply.version"] != schemas["reply.agent.version"]
+
+
+def test_agent_busy_is_documented_where_a_call_takes_the_agents_turn() -> None:
+    def types_409(path: str) -> set[str]:
+        response = FULL["paths"][path]["post"]["responses"].get("409")
+        if response is None:
+            return set()
+        schema = response["content"]["application/json"]["schema"]["allOf"][1]
+        return set(schema["properties"]["error"]["properties"]["type"]["enum"])
+
+    assert "agent_busy" in types_409("/v1/agent/external_dial")
+    assert "agent_busy" not in types_409("/v1/agent/calls_in_queue_count")  # a read
+    assert "agent_busy" not in types_409("/v1/non-agent/add_lead")

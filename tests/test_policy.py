@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gateway.catalog import CATALOG
+from gateway.catalog import AGENT_CATALOG, CATALOG
 from gateway.config_load import parse_config
 from gateway.errors import BadRequest, Forbidden
 from gateway.policy import build_params
@@ -287,3 +287,111 @@ def test_other_spellings_stay_refused(fn: str, name: str, value: str) -> None:
     with pytest.raises(BadRequest) as info:
         params(fn, {**REQUIRED.get(fn, {}), name: value}, _all_functions_app())
     assert info.value.details["parameter"] == name
+
+
+# --- the Agent API: agent_functions, agent_params, agent_users -----------------------------------
+
+WIDGET_CFG = parse_config(
+    config_dict(
+        widget={
+            "keys": [{"kid": "w-1", "alg": "HS256", "secret": "w" * 40}],
+            "upstream": "main",
+            "source": "widget",
+            "agent_functions": ["external_dial", "external_pause", "send_notification"],
+            "agent_users": ["10*", "2001"],
+            "agent_params": {"external_pause": {"value": {"allow": ["PAUSE"]}}},
+        },
+        everyone={
+            "keys": [{"kid": "e-1", "alg": "HS256", "secret": "e" * 40}],
+            "upstream": "main",
+            "source": "everyone",
+            "functions": ["version"],
+            "agent_functions": ["st_get_agent_active_lead", "send_notification", "version"],
+            "agent_users": ["*"],
+        },
+    )
+)
+WIDGET = WIDGET_CFG.apps["widget"]
+EVERYONE = WIDGET_CFG.apps["everyone"]
+
+
+def agent_params(fn: str, body: Any, app: Any = WIDGET) -> dict[str, str]:
+    return build_params(app, AGENT_CATALOG[fn], body)
+
+
+def test_agent_functions_are_a_list_apart_from_functions() -> None:
+    assert agent_params("external_pause", {"agent_user": "1001", "value": "PAUSE"}) == {
+        "agent_user": "1001",
+        "value": "PAUSE",
+    }
+    # The same name in the other API is another function: version is allowed in one list only.
+    with pytest.raises(Forbidden):
+        build_params(WIDGET, CATALOG["version"], {})
+    with pytest.raises(Forbidden):
+        agent_params("version", {})
+    assert build_params(EVERYONE, CATALOG["version"], {}) == {}
+    assert agent_params("version", {}, EVERYONE) == {}
+    # A Non-Agent app may not drive agents.
+    with pytest.raises(Forbidden):
+        agent_params("external_pause", {"agent_user": "1001", "value": "PAUSE"}, CRM)
+
+
+@pytest.mark.parametrize(
+    ("agent", "allowed"),
+    [
+        ("1001", True),
+        ("10", True),
+        ("10x", True),
+        ("2001", True),
+        ("20011", False),
+        ("1", False),
+        ("2002", False),
+        ("x10", False),
+    ],
+)
+def test_agent_users_are_exact_ids_or_globs(agent: str, allowed: bool) -> None:
+    body = {"agent_user": agent, "value": "PAUSE"}
+    if allowed:
+        assert agent_params("external_pause", body)["agent_user"] == agent
+    else:
+        with pytest.raises(Forbidden) as info:
+            agent_params("external_pause", body)
+        assert info.value.details == {"agent_user": agent}
+
+
+def test_agent_params_rules_hold_values() -> None:
+    with pytest.raises(Forbidden) as info:
+        agent_params("external_pause", {"agent_user": "1001", "value": "RESUME"})
+    assert info.value.details == {"parameter": "value"}
+
+
+def test_agent_user_is_required_and_alt_user_is_not_offered() -> None:
+    with pytest.raises(BadRequest) as info:
+        agent_params("external_pause", {"value": "PAUSE"})
+    assert info.value.details == {"parameter": "agent_user"}
+    with pytest.raises(BadRequest):
+        agent_params("external_pause", {"alt_user": "crm-77", "value": "PAUSE"})
+
+
+def test_functions_that_reach_agents_by_other_means_need_every_agent() -> None:
+    """st_* find the agent by CRM id, send_notification by group or campaign: the gateway cannot
+    check those against agent_users, so only an app with "*" may call them."""
+    group = {"recipient": "AGENTS", "recipient_type": "USER_GROUP", "notification_text": "hi"}
+    with pytest.raises(Forbidden):
+        agent_params("send_notification", group)
+    assert agent_params("send_notification", group, EVERYONE)["recipient"] == "AGENTS"
+    with pytest.raises(Forbidden):
+        agent_params("st_get_agent_active_lead", {"value": "crm-7", "vendor_id": "t"}, WIDGET)
+    # One USER is an agent the gateway can check.
+    one = {"recipient": "1001", "recipient_type": "USER", "notification_text": "hi"}
+    assert agent_params("send_notification", one)["recipient"] == "1001"
+    with pytest.raises(Forbidden):
+        agent_params("send_notification", {**one, "recipient": "3001"})
+
+
+def test_debug_output_cannot_be_asked_for() -> None:
+    """format=debug (SQL in the reply) and close_window_link (HTML after it) are no parameters
+    of any Agent API function: refused like any unknown parameter."""
+    for name in ("format", "close_window_link", "DB", "debug"):
+        with pytest.raises(BadRequest):
+            agent_params("external_pause", {"agent_user": "1001", "value": "PAUSE", name: "1"})

@@ -14,12 +14,16 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from gateway.catalog import AGENT_CATALOG
 from gateway.catalog import generic as g
+from gateway.catalog.parser import parse_reply
 from gateway.config_load import parse_config
 from gateway.refusal import (
     PROBE_FUNCTION,
     PROBE_LOGIN_OK,
     Claim,
+    masked,
+    masked_agent_login,
     probe_verdict,
     read_claim,
     refusal_reply,
@@ -90,6 +94,69 @@ def test_refusal_replies_carry_no_data() -> None:
         assert (reply.result, reply.message, reply.data) == ("ERROR", template.message, {})
         assert reply.login_failure and reply.generic
         assert reply.message in g.CALLER_MESSAGES
+
+
+# --- the Agent API's login line ------------------------------------------------------------------
+
+AGENT_SELECT = (
+    "SELECT count(*) from vicidial_users where user='{u}' and pass='{p}' and user_level > 0 "
+    "and active='Y' and ( (failed_login_count < 10) or (UNIX_TIMESTAMP(last_login_date) < 1) );"
+)
+
+
+def agent_line(password: str, auth: str, auth_api: str, message: str) -> str:
+    return (
+        g.AGENT_LOGIN.render(
+            {
+                "user": API_USER,
+                "pass": password,
+                "auth": auth,
+                "auth_api": auth_api,
+                "auth_message": message,
+            }
+        )
+        + "\n"
+    )
+
+
+def test_an_agent_bad_login_is_conclusive_only_with_this_password_echoed() -> None:
+    bad = agent_line(API_PASS, "0", "1", "BAD|0|api|" + AGENT_SELECT.format(u=API_USER, p=API_PASS))
+    assert read_claim(bad, API_USER, API_PASS, "agent") == Claim("bad_login", conclusive=True)
+    assert read_claim(bad, API_USER, "another-pass", "agent") is None
+    assert read_claim(bad, "someone-else", API_PASS, "agent") is None
+    # The Non-Agent API's rules do not read the Agent API's line, nor the other way round.
+    assert read_claim(bad, API_USER, API_PASS) is None
+    assert read_claim(BAD + "\n", API_USER, API_PASS, "agent") is None
+    # One line and its LF, nothing else.
+    assert read_claim("x\n" + bad, API_USER, API_PASS, "agent") is None
+
+
+def test_an_agent_lock_or_ip_block_is_a_claim_to_confirm() -> None:
+    lock = agent_line("whatever", "0", "1", "LOCK")
+    assert read_claim(lock, API_USER, API_PASS, "agent") == Claim("locked", conclusive=False)
+    block = agent_line("whatever", "0", "1", "IPBLOCK")
+    assert read_claim(block, API_USER, API_PASS, "agent") == Claim("ip_blocked", conclusive=False)
+
+
+def test_no_agent_api_access_is_no_refusal_of_the_credential() -> None:
+    """A good password without vdc_agent_api_access: the credential stays in service, and the
+    line reaches the parser with the password and the message masked."""
+    good = agent_line(API_PASS, "1", "0", "GOOD")
+    assert read_claim(good, API_USER, API_PASS, "agent") is None
+    masked = masked_agent_login(good, API_USER, API_PASS, "***")
+    assert masked == agent_line("***", "1", "0", "***")
+    assert masked_agent_login(good, API_USER, "another-pass", "***") is None
+    parsed = parse_reply(AGENT_CATALOG["external_pause"], masked, params={})
+    assert (parsed.result, parsed.generic, parsed.error_type) == ("ERROR", True, "upstream_error")
+
+
+def test_an_agent_refusal_is_masked_whole_fields() -> None:
+    """The bad-login SELECT quotes the password: pass and auth_message are masked whole."""
+    select = AGENT_SELECT.format(u=API_USER, p=API_PASS)
+    bad = agent_line(API_PASS, "0", "1", "BAD|0|api|" + select)
+    out = masked(bad, "bad_login", "***", "agent")
+    assert out == agent_line("***", "0", "1", "***")
+    assert API_PASS not in out
 
 
 # --- through the gateway ------------------------------------------------------------------------

@@ -222,7 +222,32 @@ async def test_credential_record_and_probe_lock_are_apart(backend: Backend) -> N
     assert await creds.get("main:api-a") == {"status": "healthy"}  # unlocking keeps the record
 
 
-# --- the four together ------------------------------------------------------------------------
+# --- AgentLocks --------------------------------------------------------------------------------
+
+
+async def test_agent_lock_is_exclusive_until_its_holder_releases_it(backend: Backend) -> None:
+    agents = backend.state.agents
+    assert await agents.acquire("main:1001", "call-1", 60.0) is True
+    assert await agents.acquire("main:1001", "call-2", 60.0) is False
+    assert await agents.acquire("main:1002", "call-3", 60.0) is True  # another agent
+    await agents.release("main:1001", "call-2")  # not the holder: the lock stays
+    assert await agents.acquire("main:1001", "call-4", 60.0) is False
+    await agents.release("main:1001", "call-1")
+    assert await agents.acquire("main:1001", "call-5", 60.0) is True
+
+
+async def test_agent_lock_expires_and_the_late_holder_cannot_free_the_next(
+    backend: Backend,
+) -> None:
+    agents = backend.state.agents
+    assert await agents.acquire("main:1001", "slow", 0.05) is True
+    await backend.elapse(0.08)
+    assert await agents.acquire("main:1001", "next", 60.0) is True
+    await agents.release("main:1001", "slow")  # the first call ends late
+    assert await agents.acquire("main:1001", "third", 60.0) is False
+
+
+# --- the stores together -----------------------------------------------------------------------
 
 
 async def test_the_four_stores_share_a_backend_but_never_each_others_keys(
@@ -235,6 +260,7 @@ async def test_the_four_stores_share_a_backend_but_never_each_others_keys(
     assert await state.idempotency.begin("k", "fp", 900.0) == "new"
     assert await state.rate_limits.take("k", 1.0, 1) == 0.0
     assert await state.credentials.lock("k", 120.0) is True
+    assert await state.agents.acquire("k", "token", 120.0) is True
     assert await state.reply_cache.get("k") == b"cached"
     assert await state.credentials.get("k") == {"status": "healthy"}
     assert await state.idempotency.begin("k", "fp", 900.0) == "in_flight"

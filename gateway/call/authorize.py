@@ -10,21 +10,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..audit import loggable_params
-from ..catalog import CATALOG
-from ..catalog.spec import FunctionSpec
+from ..catalog import AGENT_CATALOG, CATALOG
+from ..catalog.spec import Api, FunctionSpec
 from ..config import AppConfig, AuditConfig, UpstreamConfig
 from ..custom_fields import CustomFields, Lookup, Plan, take
 from ..errors import UnknownFunction
 from ..policy import build_params
 
 
-def find_function(name: str) -> FunctionSpec:
-    """The catalog's spec of ``name``; 404 (with the name, escaped and cut) if it has none."""
-    spec = CATALOG.get(name)
+def catalog_of(api: Api) -> Mapping[str, FunctionSpec]:
+    """The functions of one of VICIdial's two APIs."""
+    return AGENT_CATALOG if api == "agent" else CATALOG
+
+
+def find_function(name: str, api: Api = "non_agent") -> FunctionSpec:
+    """The catalog's spec of ``name`` in ``api``; 404 (with the name, escaped and cut) if it has
+    none."""
+    spec = catalog_of(api).get(name)
     if spec is None:
         raise UnknownFunction(
             "unknown function", details={"function": name[:64].encode("unicode_escape").decode()}

@@ -94,7 +94,8 @@ class Forwarder:
                 self._inflight.dec()
 
     async def fetch(self, spec: FunctionSpec, params: Mapping[str, str]) -> UpstreamReply:
-        ttl = self.config.cache.get(spec.name)
+        # Agent API calls act on live sessions: never coalesced, never cached.
+        ttl = self.config.cache.get(spec.name) if spec.api == "non_agent" else None
         if ttl is None:
             return await self.post(spec, params)
         return await self.cache.get_or_call(
@@ -126,7 +127,8 @@ class Forwarder:
         async with self.concurrency.slots(self.app, self.config, function_class(spec)):
             reply = await self.upstream.call(spec, form, source=self.app.source)
         parsed = read(spec, reply, form, self.request_id)
-        self.calls.append(UpstreamUse(self.config.name, reply.credential, spec.name, parsed.result))
+        use = UpstreamUse(self.config.name, reply.credential, spec.label, parsed.result)
+        self.calls.append(use)
         error = reply_error(parsed, reply.retry_after) if parsed.generic else None
         if error is not None:
             # What happened, not the own call's notices: they are not about the caller's request.

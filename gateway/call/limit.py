@@ -1,20 +1,28 @@
-"""Step 3, limit: the app's rate limit, and the ``Idempotency-Key`` of a mutating call.
+"""Step 3, limit: the app's rate limit, the ``Idempotency-Key`` of a mutating call, and one
+Agent API call in flight per agent.
 
 - the rate limit is :func:`gateway.limits.check_rate` (429 with Retry-After);
 - :func:`begin`: a mutating call with an ``Idempotency-Key`` starts under it, or gets the
   stored outcome of its first run (a replay); 400 / 409 / 422 / 503 (:mod:`gateway.limits`);
 - :func:`settle` / :func:`settle_error`: when the call is over, its outcome is kept under the
   key, or the key is freed so that a retry may send the call: only when VICIdial cannot have
-  acted on it.
+  acted on it;
+- :func:`agent_turn`: a mutating Agent API call holds its agent's turn until it ends (409
+  ``agent_busy`` for a second one meanwhile; :func:`gateway.limits.agent_turn`).
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+
+from .. import limits
 from ..catalog.spec import FunctionSpec
-from ..config import AppConfig
+from ..config import AppConfig, UpstreamConfig
 from ..errors import GatewayError, NotSent, UpstreamError, UpstreamTimeout, error_body
 from ..limits import IdempotentCall, begin_idempotent
-from ..store import IdempotencyStore, StoredResponse
+from ..store import AgentLocks, IdempotencyStore, StoredResponse
+from ..upstream import function_class
 
 
 async def begin(
@@ -27,7 +35,7 @@ async def begin(
     """``None`` when the call is not idempotent (no key, or a read-only function)."""
     if key is None or spec.effect != "mutating":
         return None
-    return await begin_idempotent(store, app, key, spec.name, fingerprint)
+    return await begin_idempotent(store, app, key, spec.label, fingerprint)
 
 
 async def settle(
@@ -54,3 +62,18 @@ async def settle_error(
         await idempotent.finish(exc.status, body)
     else:
         await idempotent.abort()  # VICIdial never got it: a retry may send it
+
+
+@contextlib.asynccontextmanager
+async def agent_turn(
+    locks: AgentLocks, upstream: UpstreamConfig, spec: FunctionSpec, params: Mapping[str, str]
+) -> AsyncIterator[None]:
+    """The agent's turn for a mutating Agent API call that names its agent; nothing to hold for
+    any other call (a read, such as ``calls_in_queue_count``, may run beside it)."""
+    agent = params.get("agent_user")
+    if not limits.takes_agent_turn(spec) or agent is None:
+        yield
+        return
+    timeout = upstream.class_timeouts.get(function_class(spec), upstream.timeout)
+    async with limits.agent_turn(locks, upstream.name, agent, timeout):
+        yield

@@ -96,7 +96,7 @@ class Trace:
         spec = self.spec
         return Outcome(
             request_id=self.request_id,
-            function=spec.name if spec is not None else None,
+            function=spec.label if spec is not None else None,
             effect=spec.effect if spec is not None else None,
             app=self.app,
             status=status,

@@ -10,9 +10,8 @@ from typing import Any
 from aiohttp import web
 
 from ..auth import Caller
-from ..catalog import CATALOG
 from ..catalog.reply import ParsedReply, hide_logins
-from ..catalog.spec import FunctionSpec
+from ..catalog.spec import Api, FunctionSpec
 from ..catalog.stream import streamable
 from ..custom_fields import After
 from ..errors import GatewayError, NoCredential
@@ -22,18 +21,19 @@ from ..services import RequestScope
 from ..store import StoredResponse
 from ..upstream import UpstreamReply, credential_used
 from .authenticate import PeerCert, authenticate
-from .authorize import authorize, authorize_custom, find_function
+from .authorize import authorize, authorize_custom, catalog_of, find_function
 from .convert import needs_recheck, read, recheck
 from .forward import Exporter, Forwarder
-from .limit import begin, settle, settle_error
+from .limit import agent_turn, begin, settle, settle_error
 from .outcome import Trace, UpstreamUse, record
 from .reply import Reply, Send, answer, deliver, replayed
 
 
 @dataclass(frozen=True)
 class CallRequest:
-    """One ``POST /v1/non-agent/{function}``, as the pipeline needs it (read by
-    :mod:`gateway.views`): plain values, and the ways to read the body and to answer."""
+    """One ``POST /v1/non-agent/{function}`` or ``/v1/agent/{function}``, as the pipeline needs
+    it (read by :mod:`gateway.views`): plain values, and the ways to read the body and to
+    answer."""
 
     function: str
     authorization: tuple[str, ...]  # every Authorization header value
@@ -42,13 +42,14 @@ class CallRequest:
     read_body: Callable[[], Awaitable[Any]]  # the JSON body (400 / 408 / 413)
     send: Send
     export: Exporter
+    api: Api = "non_agent"  # the route's: /v1/non-agent/ or /v1/agent/
 
 
 async def run(scope: RequestScope, call: CallRequest) -> web.StreamResponse:
     """The response of the call (already sent); a gateway error is raised for the middleware to
     answer. Whatever happens, the call's outcome is recorded once (:mod:`gateway.call.outcome`)."""
     services, gen, request_id = scope.services, scope.generation, scope.request_id
-    trace = Trace(request_id, CATALOG.get(call.function))
+    trace = Trace(request_id, catalog_of(call.api).get(call.function))
     status, ended = 500, "internal_error"
     try:
         caller = authenticate(
@@ -78,7 +79,7 @@ async def run(scope: RequestScope, call: CallRequest) -> web.StreamResponse:
 
 async def _call(scope: RequestScope, call: CallRequest, caller: Caller, trace: Trace) -> Reply:
     services, gen, request_id = scope.services, scope.generation, scope.request_id
-    spec = find_function(call.function)
+    spec = find_function(call.function, call.api)
     body = await call.read_body()
     authorized = authorize(caller.app, spec, body, gen.config.audit)
     trace.params, trace.request_ids = authorized.loggable, authorized.params
@@ -105,7 +106,10 @@ async def _call(scope: RequestScope, call: CallRequest, caller: Caller, trace: T
     if isinstance(idempotent, StoredResponse):
         return replayed(idempotent)
     try:
-        reply, acted = await _forward(forwarder, call.export, spec, plan.params, plan.after, trace)
+        async with agent_turn(services.state.agents, forwarder.config, spec, plan.params):
+            reply, acted = await _forward(
+                forwarder, call.export, spec, plan.params, plan.after, trace
+            )
     except GatewayError as exc:
         if idempotent is not None:
             await settle_error(idempotent, exc, spec.name, request_id)
@@ -137,7 +141,7 @@ async def _forward(
             seconds = time.monotonic() - sent
             trace.upstream_seconds, trace.result, trace.rows = seconds, "SUCCESS", export.rows
             trace.upstream_calls.append(
-                UpstreamUse(upstream, export.credential, spec.name, "SUCCESS", seconds)
+                UpstreamUse(upstream, export.credential, spec.label, "SUCCESS", seconds)
             )
             return Reply(export.response, "client_timeout" if export.cut else "ok"), True
         # No rows: answered like any other reply.
@@ -162,7 +166,7 @@ async def _forward(
     trace.upstream_seconds, trace.result = seconds, parsed.result
     trace.reply_ids = parsed.data if isinstance(parsed.data, dict) else None
     trace.upstream_calls.append(
-        UpstreamUse(upstream, trace.credential or "", spec.name, parsed.result, seconds)
+        UpstreamUse(upstream, trace.credential or "", spec.label, parsed.result, seconds)
     )
     if after is not None and not parsed.generic:
         parsed = await after(parsed)

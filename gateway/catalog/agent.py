@@ -21,8 +21,12 @@ gateway could not tell which agent it names, so an app's ``agent_users`` could n
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Mapping
+
 from .agent_shapes import parse_webphone_url, parse_webserver
-from .spec import CustomParse, FunctionSpec, Param, Template
+from .spec import CustomParse, FieldType, FunctionSpec, Param, Template
 
 _AGENT = Param("agent_user", "id", required=True, max_len=20, summary="the agent's user id")
 _YES_NO = ("YES", "NO")
@@ -48,6 +52,22 @@ def _missing(text: str) -> Template:
     return _err(text, "not_found")
 
 
+def _reason(name: str, template: Template) -> Template:
+    """``template`` with its reason text: what follows ``<RESULT>: `` up to the data (`` - ``),
+    without the function's own name in front ("external_pause not valid" is "not valid"); a
+    line that starts with a parameter ("agent_user is not paused") keeps it, and a line that is
+    only the name ("calls_in_queue_count - {count}") is the name."""
+    result, sep, text = template.text.partition(": ")
+    if not sep or result not in ("SUCCESS", "ERROR", "NOTICE"):
+        return template  # version's line: its own reason ("VERSION")
+    head = text.split("{", 1)[0].rstrip(" -:|")
+    if not head:  # the line starts with data: its literal words, up to the data part
+        head = " ".join(re.sub(r"\{[^}]*\}", " ", text).split()).split(" - ", 1)[0]
+    word, _, rest = head.partition(" ")
+    reason = (rest if word == name else head) or name
+    return dataclasses.replace(template, reason=reason)
+
+
 def _spec(
     name: str,
     summary: str,
@@ -57,6 +77,7 @@ def _spec(
     *templates: Template,
     needs_login: bool = True,
     custom_parse: CustomParse | None = None,
+    field_types: Mapping[str, FieldType] | None = None,
 ) -> FunctionSpec:
     return FunctionSpec(
         name=name,
@@ -64,9 +85,10 @@ def _spec(
         effect="read_only" if effect == "read_only" else "mutating",
         idempotent=idempotent,
         params=params,
-        templates=templates,
+        templates=tuple(_reason(name, t) for t in templates),
         needs_login=needs_login,
         custom_parse=custom_parse,
+        field_types=field_types or {},
         api="agent",
     )
 
@@ -444,6 +466,7 @@ UPDATE_FIELDS = _spec(
     _state("ERROR: agent_user does not have a lead on their screen - {agent_user}"),
     _ours("ERROR: user is not allowed to modify lead information - {agent_user}|{user}"),
     _NOT_LOGGED_IN,
+    field_types={"vl_rows": "int", "vla_rows": "int"},
 )
 
 REFRESH_PANEL = _spec(
@@ -456,6 +479,7 @@ REFRESH_PANEL = _spec(
     _invalid("ERROR: agent_user not valid - {agent_user}"),
     _invalid("ERROR: no panels have been defined - {agent_user}"),
     _NOT_LOGGED_IN,
+    field_types={"vla_rows": "int"},
 )
 
 SET_TIMER_ACTION = _spec(
@@ -709,6 +733,7 @@ CALLS_IN_QUEUE_COUNT = _spec(
     Template("SUCCESS: calls_in_queue_count - {count}"),
     _invalid("ERROR: calls_in_queue_count not valid - {value}|{agent_user}"),
     _NOT_LOGGED_IN,
+    field_types={"count": "int"},
 )
 
 _FRONTER_VALUE = Param(

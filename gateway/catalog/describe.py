@@ -37,6 +37,8 @@ def describe(
     rules = rules or {}
     return {
         "name": spec.name,
+        "api": spec.api,
+        "path": f"/v1/{'agent' if spec.api == 'agent' else 'non-agent'}/{spec.name}",
         "summary": spec.summary,
         "effect": spec.effect,
         "idempotent": spec.idempotent,

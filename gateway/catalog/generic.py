@@ -62,8 +62,17 @@ AGENT_WEBSERVER_NOT_ALLOWED = Template(
     error_type="upstream_error",
 )
 AGENT_API_OFF = Template("ERROR: System API NOT ACTIVE", error_type="upstream_error")
+# The Agent API's one login line, for every refusal: ``auth`` is 1 for a good password,
+# ``auth_api`` counts the account's ``vdc_agent_api_access``, ``auth_message`` is GOOD, LOCK,
+# IPBLOCK, ERRSERVERS or, for a bad password, "BAD|0|api|<the login SELECT with the password>".
+# Only :mod:`gateway.refusal` reads it from a reply, and masks ``pass`` and ``auth_message``.
+AGENT_LOGIN = Template(
+    "ERROR: Invalid Username/Password: |{user}|{pass}|{auth}|{auth_api}|{auth_message*}|",
+    error_type="upstream_error",
+)
 
 AGENT_GENERIC: tuple[Template, ...] = (
+    AGENT_LOGIN,
     AGENT_FUNCTION_NOT_ALLOWED,
     AGENT_WEBSERVER_NOT_ALLOWED,
     INVALID_SOURCE_1,
@@ -86,6 +95,8 @@ CALLER_MESSAGES: dict[str, str] = {
     INVALID_SOURCE_1.message: "VICIdial rejected the configured source label",
     USER_GROUP_MISSING.message: "the gateway's VICIdial account has no valid user group",
     NO_FUNCTION.message: "VICIdial does not know this function (older VICIdial version?)",
+    AGENT_LOGIN.message: "VICIdial refused the gateway's login to the Agent API (does the "
+    "account have vdc_agent_api_access?)",
     AGENT_API_OFF.message: "VICIdial's Agent API is switched off (system setting "
     "vdc_agent_api_active)",
 }

@@ -59,6 +59,9 @@ class Template:
     # The result class when the prefix does not tell it: a line without SUCCESS/ERROR/NOTICE
     # prefix (``version``), or a NOTICE that in fact ends the call with nothing done (ERROR).
     result_override: Result | None = None
+    # The reason text, where the one derived from the text would be wrong (an Agent API line
+    # that starts with a parameter name, not the function's: "agent_user is not paused").
+    reason: str | None = None
 
     # result, fields and message are derived from the text once (cached_property: a frozen
     # template never changes), since the parser reads them for every reply line it matches.
@@ -83,6 +86,8 @@ class Template:
     @cached_property
     def message(self) -> str:
         """The reason text: the literal part after ``<PREFIX>: <function> `` and before the data."""
+        if self.reason is not None:
+            return self.reason
         head = _FIELD_RE.split(self.text, maxsplit=1)[0] if "{" in self.text else self.text
         for prefix in _PREFIXES:
             if head.startswith(prefix + ": "):
@@ -330,6 +335,12 @@ class FunctionSpec:
         layouts and converters, its template index): no fact, never compared or shown. Each
         user keys its entries by its own name; see :func:`derived`."""
         return {}
+
+    @property
+    def label(self) -> str:
+        """The function as metrics and the audit log name it: the name, and for the Agent API
+        ``agent/<name>`` (both APIs have a ``version``)."""
+        return self.name if self.api == "non_agent" else f"agent/{self.name}"
 
     @property
     def param_names(self) -> frozenset[str]:

@@ -92,6 +92,12 @@ class IdempotencyInProgress(ApiError):
     type = "idempotency_in_progress"
 
 
+class AgentBusy(ApiError):
+    """An Agent API call for this agent is already in flight: retry after ``retry_after``."""
+
+    type = "agent_busy"
+
+
 class TooLarge(ApiError):
     type = "too_large"
 
@@ -137,6 +143,7 @@ ERRORS: Mapping[str, type[ApiError]] = {
         RequestTimeout,
         Conflict,
         IdempotencyInProgress,
+        AgentBusy,
         TooLarge,
         InvalidInput,
         IdempotencyKeyReused,

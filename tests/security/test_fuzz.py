@@ -175,7 +175,7 @@ def _check_forwarded(spec: FunctionSpec, app_name: str, params: Mapping[str, str
         assert re.fullmatch(f"[{charset}]*", value), (name, value)
         if param.choices is not None:
             assert value in param.choices
-        rule = app.rule(spec.name, name)
+        rule = app.rule(spec, name)
         if rule is not None and rule.force is not None:
             assert value == rule.force
         if rule is not None and rule.allow is not None:
