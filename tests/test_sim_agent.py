@@ -18,10 +18,14 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 
+from gateway.auth import mint_token
+from gateway.config_load import parse_config
 from gateway.sim import ManualClock, RunningSim, SimState, start_simulator
 from gateway.sim.agents import AutoCall, Recording
 from gateway.sim.handlers.agent_texts import COMMON, TEXTS, catalog_template, fill, line
 from gateway.sim.server import AGENT_API_PATH
+
+from .conftest import config_dict, start_gateway
 
 EPOCH = 1796448565
 API_USER = "6666"
@@ -874,3 +878,41 @@ async def test_send_notification_recipients(api: AgentClient, state: SimState) -
                           notification_text="hi") == (
         "ERROR: ACCESS TO CAMPAIGN TESTCAMP NOT ALLOWED FOR USER 6666 ( SALESOUT -) - |TESTCAMP\n"
     )  # fmt: skip
+
+
+async def test_the_gateway_drives_a_simulated_agent(state: SimState) -> None:
+    """End to end: POST /v1/agent/... through the gateway moves the simulated agent."""
+    # The gateway takes VICIdial passwords of [-_0-9A-Za-z] only (the Non-Agent API's filter).
+    state.add_api_user("6668", "GwAgent_Pass42")
+    sim = await start_simulator("127.0.0.1", 0, state=state)
+    doc = config_dict(sim.base_url, sim.ca_file)
+    doc["upstreams"]["main"]["credentials"] = [
+        {"name": "api-a", "user": "6668", "pass": "GwAgent_Pass42"}
+    ]
+    doc["apps"]["crm"]["agent_functions"] = ["external_pause", "webphone_url"]
+    doc["apps"]["crm"]["agent_users"] = ["1001", "1003"]
+    cfg = parse_config(doc)
+    runner, base = await start_gateway(cfg)
+    headers = {"Authorization": f"Bearer {mint_token(cfg, 'crm')}"}
+    try:
+        async with aiohttp.ClientSession() as session:
+            body = {"agent_user": "1003", "value": "PAUSE"}
+            async with session.post(
+                f"{base}/v1/agent/external_pause", json=body, headers=headers
+            ) as resp:
+                assert resp.status == 200
+                assert (await resp.json())["data"]["agent_user"] == "1003"
+            assert state.live_agents["1003"].status == "PAUSED"
+            body = {"agent_user": "1001", "value": "DISPLAY"}
+            async with session.post(
+                f"{base}/v1/agent/webphone_url", json=body, headers=headers
+            ) as resp:
+                assert resp.status == 200
+                reply = await resp.text()
+            # The stored URL carries the phone password (base64 of "test"); the gateway drops it.
+            stored = state.agentapi.sessions["1001"].webphone_url
+            assert stored is not None and "phone_pass=dGVzdA==" in stored
+            assert "dGVzdA==" not in reply
+    finally:
+        await runner.cleanup()
+        await sim.close()
