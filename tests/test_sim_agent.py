@@ -22,6 +22,7 @@ from gateway.auth import mint_token
 from gateway.config_load import parse_config
 from gateway.sim import ManualClock, RunningSim, SimState, start_simulator
 from gateway.sim.agents import AutoCall, Recording
+from gateway.sim.faults import Faults
 from gateway.sim.handlers.agent_texts import COMMON, TEXTS, catalog_template, fill, line
 from gateway.sim.server import AGENT_API_PATH
 
@@ -916,3 +917,12 @@ async def test_the_gateway_drives_a_simulated_agent(state: SimState) -> None:
     finally:
         await runner.cleanup()
         await sim.close()
+
+
+async def test_faults_and_the_request_log(api: AgentClient, state: SimState) -> None:
+    await api.text("send_dtmf", agent_user="1003", value="1")
+    await api.text("send_dtmf", agent_user="1003", value="1", **{"pass": "wrong1"})
+    assert [r.login for r in state.requests] == ["GOOD", "BAD"]
+    state.faults = Faults("http500")
+    assert await api.call("send_dtmf", agent_user="1003", value="9") == (500, "")
+    assert state.agentapi.sessions["1003"].flags["external_dtmf"] == "1"  # the 9 never ran

@@ -196,46 +196,60 @@ AGENT_FUNCTIONS: Mapping[str, agent.Run] = {
 }
 
 
-def _agent_reply(state: SimState, params: AgentParams) -> tuple[str, int]:
-    """The Agent API's flow (see :mod:`gateway.sim.handlers.agent`): (body, HTTP status)."""
+def _agent_reply(state: SimState, params: AgentParams) -> tuple[str, int, str | None]:
+    """The Agent API's flow (see :mod:`gateway.sim.handlers.agent`): (body, HTTP status, the
+    login result or None when no login was tried)."""
     function = params.get("function")
     if function == "version":
-        return agent.version_reply(state) + "\n", 200
+        return agent.version_reply(state) + "\n", 200, None
     if function in _COFFEE:
-        return f"Coffee: {function}|Error 418 I'm a teapot", 418
+        return f"Coffee: {function}|Error 418 I'm a teapot", 418, None
     source = params.get("source")
     if len(source) < 2:
-        return line("", "invalid_source", {"source": source}) + "\n", 200
+        return line("", "invalid_source", {"source": source}) + "\n", 200, None
     user, password = params.get("user"), params.get("pass")
     result = state.authenticate(user, password, min_level=1, user_update=False)
     row = state.users.get(user)
     auth_api = 1 if row is not None and row.vdc_agent_api_access else 0
     if len(user) < 2 or len(password) < 2 or result != "GOOD" or not auth_api:
-        return agent.bad_login(state, user, password, result, auth_api) + "\n", 200
+        return agent.bad_login(state, user, password, result, auth_api) + "\n", 200, result
     if not state.agentapi.api_active:
-        return line("", "api_not_active", {}) + "\n", 200
+        return line("", "api_not_active", {}) + "\n", 200, result
     run = AGENT_FUNCTIONS.get(function)
     if run is None:
-        return "", 200  # an unknown function prints nothing
+        return "", 200, result  # an unknown function prints nothing
     assert row is not None
     ctx = agent.AgentCtx(state, params, row, function)
     run(ctx)
-    return ctx.out.text(), 200
+    return ctx.out.text(), 200, result
 
 
 async def _agent_api(request: web.Request) -> web.StreamResponse:
+    """``/agc/api.php``; the fault modes of ``state.faults`` apply as on the Non-Agent path."""
     state = request.app[STATE_KEY]
     params, query_names, body_names = await AgentParams.read(request)
     assert isinstance(params, AgentParams)
     function, user = params.get("function"), params.get("user")
-    body, status = _agent_reply(state, params)
     query = masked_query(request.rel_url.raw_query_string)
-    state.record(
-        RequestRecord(function, request.method, query, query_names, body_names, user, None)
-    )
+
+    def log(login: str | None) -> None:
+        state.record(
+            RequestRecord(function, request.method, query, query_names, body_names, user, login)
+        )
+
+    faults = state.faults
+    fault = faults.mode if faults is not None and faults.applies(function) else None
+    if fault in NOT_RUN:
+        log(None)
+        return _faulty_reply(fault)
+    body, status, login = _agent_reply(state, params)
+    log(login)
     if status == 418:
         return web.Response(status=418, reason="I'm a teapot", body=body.encode(), headers=_HEADERS)
-    return _reply(body)
+    if fault is None:
+        return _reply(body)
+    assert faults is not None
+    return await _misbehave(request, fault, faults.delay, body)
 
 
 def create_sim_app(state: SimState) -> web.Application:
