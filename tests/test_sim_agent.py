@@ -926,3 +926,25 @@ async def test_faults_and_the_request_log(api: AgentClient, state: SimState) -> 
     state.faults = Faults("http500")
     assert await api.call("send_dtmf", agent_user="1003", value="9") == (500, "")
     assert state.agentapi.sessions["1003"].flags["external_dtmf"] == "1"  # the 9 never ran
+
+
+@pytest.mark.parametrize(
+    ("params", "link"),
+    [
+        ({"function": "send_dtmf", "agent_user": "1004", "value": "1"}, True),
+        ({"function": "external_pause", "agent_user": "1003", "value": "X"}, True),
+        ({"function": "bogus"}, True),
+        ({"function": "external_add_lead", "agent_user": "1004"}, False),  # api.php exits
+        ({"function": "external_pause", "agent_user": "1003", "value": "RESUME"}, False),
+    ],
+)
+@pytest.mark.parametrize(("flag", "on"), [("1", True), ("abc", True), ("0", False), ("-1", False)])
+async def test_close_window_link(
+    api: AgentClient, params: dict[str, str], link: bool, flag: str, on: bool
+) -> None:
+    params = dict(params)
+    function = params.pop("function")
+    plain = await api.text(function, **params)
+    body = await api.text(function, close_window_link=flag, **params)
+    close = "\n<a href=\"javascript:window.opener='x';window.close();\">Close This Window</a>\n"
+    assert body == plain + (close if link and on else "")

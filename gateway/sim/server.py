@@ -21,7 +21,7 @@ from gateway.catalog import generic as g
 from .agent_params import AgentParams
 from .faults import GARBAGE, HTML_ERROR_PAGE, NOT_RUN
 from .handlers import HANDLERS, Ctx, FunctionImpl, Out, agent, agent_calls, agent_leads
-from .handlers.agent_texts import line
+from .handlers.agent_texts import CLOSE_WINDOW, line
 from .handlers.base import render
 from .model import RequestRecord, SimUser
 from .params import Params
@@ -215,13 +215,15 @@ def _agent_reply(state: SimState, params: AgentParams) -> tuple[str, int, str | 
         return agent.bad_login(state, user, password, result, auth_api) + "\n", 200, result
     if not state.agentapi.api_active:
         return line("", "api_not_active", {}) + "\n", 200, result
-    run = AGENT_FUNCTIONS.get(function)
-    if run is None:
-        return "", 200, result  # an unknown function prints nothing
     assert row is not None
     ctx = agent.AgentCtx(state, params, row, function)
-    run(ctx)
-    return ctx.out.text(), 200, result
+    run = AGENT_FUNCTIONS.get(function)
+    if run is not None:  # an unknown function prints nothing
+        run(ctx)
+    body = ctx.out.text()
+    if not ctx.exited and agent.php_positive(params.get("close_window_link")):
+        body += CLOSE_WINDOW
+    return body, 200, result
 
 
 async def _agent_api(request: web.Request) -> web.StreamResponse:

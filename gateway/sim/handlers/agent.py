@@ -20,7 +20,7 @@ from ..agent_params import AgentParams
 from ..agents import INCALL, PAUSED, READY, AgentSession
 from ..model import LiveAgent, SimUser
 from ..state import SimState
-from .agent_texts import BUILD, VERSION, line
+from .agent_texts import BUILD, VERSION, exits, line
 from .base import Out
 
 
@@ -34,6 +34,7 @@ class AgentCtx:
     function: str
     out: Out = field(default_factory=Out)
     agent_user: str = ""
+    exited: bool = False  # the run ended in one of api.php's exit calls (see agent_texts.EXITS)
 
     def __post_init__(self) -> None:
         self.agent_user = self.p("agent_user")
@@ -44,10 +45,12 @@ class AgentCtx:
     def say(self, key: str, **values: object) -> None:
         """Print the function's line ``key`` (LF-terminated)."""
         self.out.line(line(self.function, key, values))
+        self.exited = self.exited or exits(self.function, key)
 
     def say_raw(self, key: str, **values: object) -> None:
         """Print the line without its LF (the few api.php echoes that have none)."""
         self.out.raw(line(self.function, key, values))
+        self.exited = self.exited or exits(self.function, key)
 
     @property
     def epoch(self) -> int:
@@ -166,6 +169,7 @@ def webserver(ctx: AgentCtx) -> None:
         "ini_get not allowed: ",
     ]
     ctx.out.line("<PRE>" + "\n".join(data) + "\n</PRE>")
+    ctx.exited = True
 
 
 def external_hangup(ctx: AgentCtx) -> None:
@@ -484,6 +488,15 @@ def st_get_agent_active_lead(ctx: AgentCtx) -> None:
 
 
 Run = Callable[[AgentCtx], None]
+
+
+def php_positive(text: str) -> bool:
+    """PHP 8's ``$x > 0`` on a request string: numeric strings compare as numbers, any other
+    string compares with "0" as a string (so "abc" > 0 holds)."""
+    try:
+        return float(text) > 0
+    except ValueError:
+        return text > "0"
 
 
 def version_reply(state: SimState) -> str:

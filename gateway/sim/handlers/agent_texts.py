@@ -363,6 +363,33 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# Lines after which api.php exits: nothing follows them, not even the close_window_link link.
+EXITS: dict[str, frozenset[str]] = {
+    "external_pause": frozenset({"not_paused"}),
+    "recording": frozenset({"stop_error"}),
+    "audio_playback": frozenset({"playing", "not_playing"}),
+    "external_dial": frozenset(
+        {"cid_invalid", "alias_invalid", "outbound_cid", "lead_invalid"}
+        | {"search_not_found", "phone_invalid"}
+    ),
+    "preview_dial_action": frozenset({"disabled", "no_skip", "no_alt"}),
+    "external_add_lead": frozenset({"invalid"}),
+    "change_ingroups": frozenset({"no_autodial", "no_ingroup", "choices_required"}),
+    "transfer_conference": frozenset({"cid_invalid", "alias_invalid", "cid_choice_invalid"}),
+    "force_fronter_audio_stop": frozenset({"not_playing"}),
+    "send_notification": frozenset(
+        {"no_match", "missing", "campaign_denied", "group_denied", "no_group", "no_recipient"}
+    ),
+}
+EXITS_ANYWHERE = frozenset({"not_allowed"})
+# close_window_link appends this after the reply of a run that did not exit.
+CLOSE_WINDOW = "\n<a href=\"javascript:window.opener='x';window.close();\">Close This Window</a>\n"
+
+
+def exits(function: str, key: str) -> bool:
+    return key in EXITS_ANYWHERE or key in EXITS.get(function, frozenset())
+
+
 def fill(text: str, values: Mapping[str, object]) -> str:
     def sub(m: re.Match[str]) -> str:
         value = values.get(m.group(1), "")
