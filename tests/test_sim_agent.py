@@ -948,3 +948,37 @@ async def test_close_window_link(
     body = await api.text(function, close_window_link=flag, **params)
     close = "\n<a href=\"javascript:window.opener='x';window.close();\">Close This Window</a>\n"
     assert body == plain + (close if link and on else "")
+
+
+async def test_transfer_conference_multi_dial_and_3way_checks(
+    api: AgentClient, state: SimState
+) -> None:
+    incall_1003(state)
+    ok = "SUCCESS: transfer_conference function set - HANGUP_XFER|||NO|1003|M6031200000000005002"
+    xfer = {"agent_user": "1003", "value": "HANGUP_XFER"}
+    # Valid numbers are 5-18 digits, a number already in the list (as a substring) is skipped;
+    # the counts are valid, given, and the rows the queued multi-dial changed.
+    phones = "3125550001,3125550002,123,3125550001"
+    assert await api.text("transfer_conference", **xfer, multi_dial_phones=phones) == (
+        f"{ok}|Multi-phones: 2 4 1|\n"
+    )
+    assert await api.text("transfer_conference", **xfer, multi_dial_phones="3125550001,31255") == (
+        f"{ok}|Multi-phones: 1 2 2|\n"
+    )
+    assert await api.text("transfer_conference", **xfer, multi_dial_phones="3125550001") == (
+        f"{ok}|Multi-phones: 1 1 0|\n"  # the same list in the same second changes nothing
+    )
+    assert await api.text("transfer_conference", **xfer, multi_dial_phones="12,34") == (
+        f"{ok}|Multi-phones: 0 2 0|\n"
+    )
+    state.agentapi.sessions["1003"].press_live = 1
+    body = await api.text(
+        "transfer_conference", **xfer, multi_dial_phones="3125550001", md_check="YES"
+    )
+    assert body == "ERROR: agent_user has previous active 3-way calls - 1003|1|0|YES\n"
+    state.agentapi.sessions["1003"].three_way = True
+    assert await api.text("transfer_conference", **xfer, tw_check="YES") == (
+        "ERROR: agent_user has current active 3-way call - 1003|1|0|YES\n"
+    )
+    assert await api.text("transfer_conference", **xfer) == f"{ok}|\n"
+    assert state.agentapi.sessions["1003"].three_way is False

@@ -74,6 +74,10 @@ class AgentSession:
     agent_login_call: str = ""
     audio_playing: bool = False  # an IAX2/ASTplay channel in the conference
     three_way: bool = False  # a DC...W channel in the conference (a 3-way call)
+    # 3-way press-1 calls: live ones of the last half hour, and the queued multi-dial row
+    # (vicidial_3way_press_live / vicidial_3way_press_multi).
+    press_live: int = 0
+    press_multi: tuple[str, int] | None = None  # (phone_numbers, call_date epoch)
     # Requests that wait for the current call to end, as the agent screen keeps them.
     pending_pause: bool = False
     pending_logout: bool = False

@@ -2,8 +2,7 @@
 voicemail messages, remote-agent control and the fronter commands (see :mod:`.agent`).
 
 Not simulated: vtiger callbacks (``vtiger_callback=YES``), the cross-cluster (CCC) variants of the
-fronter commands, the QueueMetrics logging of ``ra_call_control`` and ``multi_dial_phones`` /
-``md_check`` / ``tw_check`` of ``transfer_conference`` (accepted, not checked).
+fronter commands and the QueueMetrics logging of ``ra_call_control``.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from __future__ import annotations
 from ..agents import INCALL, PAUSED, AutoCall
 from ..model import Lead
 from .agent import AgentCtx, Run, end_call, has_agent
+from .agent_texts import line
 
 
 def _group_alias_cid(ctx: AgentCtx) -> tuple[bool, str]:
@@ -286,6 +286,33 @@ def transfer_conference(ctx: AgentCtx) -> None:
         ctx.say("value_invalid", value=value, user=ctx.user.user)
         return
     session = ctx.session()
+    suffix = ""
+    phones = ctx.p("multi_dial_phones")
+    if len(phones) > 4:
+        given = phones.split(",")
+        valid: list[str] = []
+        for number in given:
+            # api.php's duplicate test is a regex search in the list so far: a substring.
+            if 4 < len(number) < 19 and number not in ",".join(valid):
+                valid.append(number)
+        rows = 0
+        if valid:
+            md_check = ctx.p("md_check")
+            if "YES" in md_check.upper() and session.press_live > 0:
+                ctx.say("md_busy", agent_user=ctx.agent_user, count=session.press_live, ok=0,
+                        md_check=md_check)  # fmt: skip
+                return
+            # INSERT ... ON DUPLICATE KEY UPDATE call_date=NOW(), phone_numbers=...: 1 row for
+            # a new row, 2 for a changed one, 0 when nothing changed (same list, same second).
+            row = (",".join(valid), ctx.epoch)
+            rows = 1 if session.press_multi is None else 0 if session.press_multi == row else 2
+            session.press_multi = row
+        suffix = line("transfer_conference", "multi_suffix",
+                      {"valid": len(valid), "given": len(given), "rows": rows})  # fmt: skip
+    tw_check = ctx.p("tw_check")
+    if "YES" in tw_check.upper() and session.three_way:
+        ctx.say("tw_busy", agent_user=ctx.agent_user, count=1, tw_check=tw_check)
+        return
     session.flags["external_transferconf"] = value
     callerid = agent.callerid
     # The agent screen acts: the customer leaves with a transfer or both hang up; a 3-way call
@@ -303,7 +330,7 @@ def transfer_conference(ctx: AgentCtx) -> None:
         phone_number=phone,
         consultative=consultative,
         agent_user=ctx.agent_user,
-        callerid=callerid,
+        callerid=callerid + suffix,
     )
 
 

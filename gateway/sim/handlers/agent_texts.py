@@ -280,6 +280,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "alias_invalid": "ERROR: group_alias is not valid - {agent_user}|{group_alias}",
         "cid_choice_invalid": "ERROR: cid_choice is not valid - {agent_user}|{cid_choice}",
         "value_invalid": "ERROR: value is not valid - {value}|{user}",
+        "md_busy": (
+            "ERROR: agent_user has previous active 3-way calls - {agent_user}|{count}|{ok}|"
+            "{md_check}"
+        ),
+        "tw_busy": (
+            "ERROR: agent_user has current active 3-way call - {agent_user}|{count}|0|{tw_check}"
+        ),
+        "multi_suffix": "|Multi-phones: {valid} {given} {rows}",
         "ok": (
             "SUCCESS: transfer_conference function set - {value}|{ingroup_choices}|"
             "{phone_number}|{consultative}|{agent_user}|{callerid}|"
@@ -375,7 +383,9 @@ EXITS: dict[str, frozenset[str]] = {
     "preview_dial_action": frozenset({"disabled", "no_skip", "no_alt"}),
     "external_add_lead": frozenset({"invalid"}),
     "change_ingroups": frozenset({"no_autodial", "no_ingroup", "choices_required"}),
-    "transfer_conference": frozenset({"cid_invalid", "alias_invalid", "cid_choice_invalid"}),
+    "transfer_conference": frozenset(
+        {"cid_invalid", "alias_invalid", "cid_choice_invalid", "md_busy", "tw_busy"}
+    ),
     "force_fronter_audio_stop": frozenset({"not_playing"}),
     "send_notification": frozenset(
         {"no_match", "missing", "campaign_denied", "group_denied", "no_group", "no_recipient"}
