@@ -982,3 +982,22 @@ async def test_transfer_conference_multi_dial_and_3way_checks(
     )
     assert await api.text("transfer_conference", **xfer) == f"{ok}|\n"
     assert state.agentapi.sessions["1003"].three_way is False
+
+
+async def test_fronter_over_ccc_names_the_lead(api: AgentClient, state: SimState) -> None:
+    """CCC_REMOTE comes from another cluster: the lead is in lead_id, no local agent needed."""
+    state.put_agent("1004", "INCALL", lead_id=5003, conf_exten="8600054", callerid="x")
+    ccc = {"value": "CCC_REMOTE", "lead_id": "5003"}
+    assert await api.text("force_fronter_leave_3way", agent_user="NOBODY", **ccc) == (
+        "SUCCESS: force_fronter_leave_3way SENT - 1004"
+    )
+    assert await api.text("force_fronter_audio_stop", agent_user="NOBODY", **ccc) == (
+        "ERROR: force_fronter_audio_stop error - no audio playing in other agent session - "
+        "8600054|127.0.0.1||NOBODY|1004\n"
+    )
+    body = await api.text("force_fronter_leave_3way", agent_user="NOBODY", value="CCC_REMOTE")
+    assert body == "ERROR: agent_user is not on a phone call - NOBODY\n"
+    body = await api.text(
+        "force_fronter_leave_3way", agent_user="NOBODY", value="LOCAL_ONLY", lead_id="5003"
+    )
+    assert body == "ERROR: agent_user is not logged in - NOBODY\n"

@@ -447,29 +447,47 @@ def ra_call_control(ctx: AgentCtx) -> None:
             end_call(ctx.state, agent)
 
 
-def _fronter(ctx: AgentCtx) -> tuple[str, bool]:
-    """(other agent on the same lead, whether the agent is on a call at all)."""
+FRONTER_VALUES = ("LOCAL_ONLY", "LOCAL_AND_CCC", "CCC_REMOTE")
+
+
+def _fronter(ctx: AgentCtx) -> tuple[str, bool] | None:
+    """The usual start, then (the other agent on the same lead, whether there is a call at
+    all); None after an error line. CCC_REMOTE (a call from another cluster) names the lead in
+    ``lead_id`` and needs no logged-in agent. Calls fronted over CCC are not simulated: without
+    a local fronter, LOCAL_AND_CCC ends in "no fronter found" as when no CCC log row exists."""
+    value = ctx.p("value")
+    if value not in FRONTER_VALUES or not has_agent(ctx):
+        ctx.say("invalid", value=value, agent_user=ctx.agent_user)
+        return None
+    if not ctx.allowed(value):
+        return None
+    ctx.resolve_alt_user()
     agent = ctx.state.live_agents.get(ctx.agent_user)
-    lead_id = agent.lead_id if agent is not None else 0
-    if lead_id <= 0:
+    if agent is None and value != "CCC_REMOTE":
+        ctx.say("not_logged_in", agent_user=ctx.agent_user)
+        return None
+    lead_id = ctx.p("lead_id")
+    if value == "CCC_REMOTE":
+        query_lead = int(lead_id) if lead_id else 0
+        on_call = bool(lead_id) or (agent is not None and agent.lead_id > 0)
+    else:
+        query_lead = agent.lead_id if agent is not None else 0
+        on_call = query_lead > 0
+    if not on_call:
         return "", False
     others = sorted(
         a.user
         for a in ctx.state.live_agents.values()
-        if a.user != ctx.agent_user and a.lead_id == lead_id
+        if a.user != ctx.agent_user and a.lead_id == query_lead
     )
     return (others[0] if others else ""), True
 
 
-FRONTER_VALUES = ("LOCAL_ONLY", "LOCAL_AND_CCC", "CCC_REMOTE")
-
-
 def force_fronter_leave_3way(ctx: AgentCtx) -> None:
-    value = ctx.p("value")
-    agent = ctx.standard(value in FRONTER_VALUES and has_agent(ctx))
-    if agent is None:
+    found = _fronter(ctx)
+    if found is None:
         return
-    other, on_call = _fronter(ctx)
+    other, on_call = found
     if not on_call:
         ctx.say("no_call", agent_user=ctx.agent_user)
     elif not other:
@@ -480,11 +498,10 @@ def force_fronter_leave_3way(ctx: AgentCtx) -> None:
 
 
 def force_fronter_audio_stop(ctx: AgentCtx) -> None:
-    value = ctx.p("value")
-    agent = ctx.standard(value in FRONTER_VALUES and has_agent(ctx))
-    if agent is None:
+    found = _fronter(ctx)
+    if found is None:
         return
-    other, on_call = _fronter(ctx)
+    value, (other, on_call) = ctx.p("value"), found
     stage = ctx.p("stage")
     if not on_call:
         ctx.say("no_call", agent_user=ctx.agent_user)
