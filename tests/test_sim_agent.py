@@ -1001,3 +1001,20 @@ async def test_fronter_over_ccc_names_the_lead(api: AgentClient, state: SimState
         "force_fronter_leave_3way", agent_user="NOBODY", value="LOCAL_ONLY", lead_id="5003"
     )
     assert body == "ERROR: agent_user is not logged in - NOBODY\n"
+
+
+async def test_external_add_lead_dnc_checks(api: AgentClient, state: SimState) -> None:
+    add = {"agent_user": "1003", "phone_code": "1"}
+    body = await api.text("external_add_lead", phone_number="3125550199", dnc_check="YES", **add)
+    assert body == "ERROR: add_lead PHONE NUMBER IN DNC - 3125550199|1003\n"
+    state.put_agent("1003", "READY", campaign_id="SALESOUT")
+    state.campaign_dnc["SALESOUT"] = {"3125550198"}
+    body = await api.text(
+        "external_add_lead", phone_number="3125550198", campaign_dnc_check="Y", **add
+    )
+    assert body == "ERROR: add_lead PHONE NUMBER IN CAMPAIGN DNC - 3125550198|SALESOUT|1003\n"
+    # Without the check a DNC number goes in; vendor_id fills vendor_lead_code.
+    body = await api.text("external_add_lead", value="3125550199", vendor_id="V9", **add)
+    lead = state.leads[max(state.leads)]
+    assert body == f"SUCCESS: lead added - 3125550199|SALESOUT|998|{lead.lead_id}|1003\n"
+    assert lead.vendor_lead_code == "V9"
