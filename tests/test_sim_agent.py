@@ -1018,3 +1018,12 @@ async def test_external_add_lead_dnc_checks(api: AgentClient, state: SimState) -
     lead = state.leads[max(state.leads)]
     assert body == f"SUCCESS: lead added - 3125550199|SALESOUT|998|{lead.lead_id}|1003\n"
     assert lead.vendor_lead_code == "V9"
+
+
+async def test_update_fields_needs_modify_leads(api: AgentClient, state: SimState) -> None:
+    incall_1003(state)
+    state.users[API_USER].modify_leads = 0
+    assert await api.text("update_fields", agent_user="1003", first_name="X") == (
+        "ERROR: user is not allowed to modify lead information - 1003|6666\n"
+    )
+    assert state.leads[5002].first_name != "X"
