@@ -12,10 +12,19 @@ The real API only sets flags that the agent's browser acts on within a second; t
 plays that browser at once, so a test sees the effect in the next request: ``external_pause``
 PAUSE makes a READY agent PAUSED, ``external_hangup`` leaves the agent in the disposition
 screen (PAUSED with the lead), ``external_status`` dispositions the lead and frees the agent, a
-STANDARD ``external_dial`` puts a PAUSED agent INCALL with the lead, ``logout`` ends the
+STANDARD ``external_dial`` puts a PAUSED agent INCALL with the lead (a QUEUE one only queues the
+number), a transfer that takes the customer away (BLIND_TRANSFER, LOCAL_CLOSER, LEAVE_VM,
+HANGUP_BOTH, LEAVE_3WAY_CALL) or ``ra_call_control`` ends the call, a 3-way dial starts a 3-way
+call and HANGUP_XFER ends it, ``park_call`` parks and grabs, ``recording`` START opens a
+recording, ``audio_playback`` PLAY and STOP start and stop the sound, ``logout`` ends the
 session. A request made while a call is up (pause, logout) waits for the call to end, as on the
 real agent screen. Tests put an agent in a state with
-:meth:`gateway.sim.state.SimState.put_agent`.
+:meth:`gateway.sim.state.SimState.put_agent`::
+
+    state.put_agent("1003", "PAUSED")                     # logged in, paused, no lead
+    state.put_agent("1003", "INCALL", lead_id=5002)       # on an outbound call
+    state.agentapi.sessions["1003"].audio_playing = True  # and session details
+    state.put_agent("1003", None)                         # logged out
 """
 
 from __future__ import annotations
