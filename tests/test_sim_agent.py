@@ -1027,3 +1027,15 @@ async def test_update_fields_needs_modify_leads(api: AgentClient, state: SimStat
         "ERROR: user is not allowed to modify lead information - 1003|6666\n"
     )
     assert state.leads[5002].first_name != "X"
+
+
+async def test_without_value_a_post_acts_on_the_last_form_field(api: AgentClient) -> None:
+    """api.php's ``foreach($_POST as $key=>$value)`` leaves the last field's value in $value."""
+    status, body = await api.call("external_pause", method="POST", agent_user="1004", extra="xyz")
+    assert (status, body) == (200, "ERROR: external_pause not valid - xyz|1004\n")
+    status, body = await api.call("external_pause", method="POST", agent_user="1003")
+    assert body == "ERROR: external_pause not valid - 1003|1003\n"
+    # A GET has no form fields: value stays empty.
+    assert await api.text("external_pause", agent_user="1003", extra="xyz") == (
+        "ERROR: external_pause not valid - |1003\n"
+    )

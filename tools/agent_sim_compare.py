@@ -220,6 +220,8 @@ case(ready, function="external_add_lead", phone_number="3125550199", phone_code=
      dnc_check="YES", **A3)  # fmt: skip
 case(ready, function="external_add_lead", phone_number="3125550000", phone_code="1", **A3)
 case(ready, function="send_notification", recipient="1003", recipient_type="USER")
+# POSTed without value: api.php acts on the last form field's value ("xyz").
+case(None, _post="1", function="external_pause", agent_user="1004", extra="xyz")
 
 
 def normalise(text: str) -> str:
@@ -300,9 +302,11 @@ async def run(url: str, only: str | None) -> int:
                 if setup is not None:
                     setup(state)
                 params = {**LOGIN, **query}
+                post = params.pop("_post", None) is not None
                 replies = []
                 for target in (url + AGENT_API_PATH, sim.base_url + AGENT_API_PATH):
-                    async with session.get(target, params=params) as resp:
+                    how = {"data": params} if post else {"params": params}
+                    async with session.request("POST" if post else "GET", target, **how) as resp:
                         replies.append((resp.status, await resp.text()))
                 same = [(s, normalise(t)) for s, t in replies]
                 differ += same[0] != same[1]

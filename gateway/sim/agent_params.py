@@ -87,12 +87,20 @@ AGENT_FILTERS: dict[str, Filter] = {
 
 
 class AgentParams(Params):
-    """The Agent API's view of a request: the same lookup, its own filters."""
+    """The Agent API's view of a request: the same lookup, its own filters.
+
+    One PHP accident is kept: api.php builds its log line with ``foreach($_POST as $key =>
+    $value)``, so when a request does not send ``value`` at all, ``$value`` is the raw value of
+    the last form field (a POST's ``agent_user`` or ``source``, say), and the function acts on it.
+    """
+
+    def raw(self, name: str) -> str | None:
+        value = super().raw(name)
+        if value is None and name == "value":
+            return self.last_posted
+        return value
 
     def get(self, name: str) -> str:
         """The filtered value ("" when absent). Every name read must have a filter."""
         value = self.raw(name)
         return "" if value is None else AGENT_FILTERS[name](value)
-
-    def sent(self, name: str) -> bool:
-        return self.raw(name) is not None
