@@ -13,7 +13,6 @@ from gateway.catalog.personal import (
     category,
 )
 
-
 ALL_SPECS = (*CATALOG.values(), *AGENT_CATALOG.values())
 
 

@@ -18,7 +18,8 @@ or anyone a phone, alias or transfer preset is named after) is personal.
 The table is by parameter name, not by function: VICIdial's ``non_agent_api.php`` (and
 ``agc/api.php``) reads and filters each parameter once by its name, the same way for every
 function, so a name is one field throughout the API. The Agent API's ``value`` is the exception
-that proves the rule: it means something else in each function, so it is free text here. ``tests/test_personal.py`` fails when a catalog parameter has no entry here.
+that proves the rule: it means something else in each function, so it is free text here.
+``tests/test_personal.py`` fails when a catalog parameter has no entry here.
 """
 
 from __future__ import annotations
