@@ -52,7 +52,7 @@ from .custom_fields import LABEL_RE as CUSTOM_LABEL_RE
 from .custom_fields import custom_param
 from .errors import GatewayError
 from .files import write_problem
-from .policy import canonical, check_value
+from .policy import body_field_in, canonical, check_value
 from .secrets import Secret
 
 SOURCE_RE = re.compile(r"[0-9A-Za-z]{2,20}")
@@ -380,7 +380,41 @@ class Validator(Checker):
         for fn in sorted(app.allow_heavy - app.functions):
             self.error(f"{path}.allow_heavy", f"function {fn!r} is not in this app's functions")
         self.forced_heavy(app, path)
+        self.own_fields_in_body(app, path, upstreams.get(upstream))
         return app
+
+    def own_fields_in_body(
+        self, app: AppConfig, path: str, upstream: UpstreamConfig | None
+    ) -> None:
+        """The gateway's own form fields (the source label, each credential's user and
+        password) may hold none of the names a function looks for anywhere in the request body
+        (``FunctionSpec.body_fields``): VICIdial would read the field as sent and empty it on
+        every call. A password is never quoted, not even the word it holds."""
+        for fn in sorted(app.agent_functions):
+            names = AGENT_CATALOG[fn].body_fields
+            for name in names:
+                if body_field_in(name, (app.source,)):
+                    self.error(
+                        f"{path}.source",
+                        f"holds {name!r}, which VICIdial's {fn} reads as a lead field sent "
+                        "(and empties): choose another source label or leave "
+                        f"{fn} out of agent_functions",
+                    )
+            for i, cred in enumerate(upstream.credentials if upstream is not None else ()):
+                where = f"upstreams.{upstream.name if upstream else ''}.credentials[{i}]"
+                if any(body_field_in(n, (cred.user.reveal(),)) for n in names):
+                    self.error(
+                        f"{where}.user",
+                        f"holds a lead field name that VICIdial's {fn} (in {path}."
+                        "agent_functions) reads as that field sent, and empties",
+                    )
+                if any(body_field_in(n, (cred.password.reveal(),)) for n in names):
+                    self.error(
+                        f"{where}.pass",
+                        f"holds a lead field name that VICIdial's {fn} (in {path}."
+                        "agent_functions) reads as that field sent, and empties: choose "
+                        "another password",
+                    )
 
     def rate_limit(self, raw: Any, path: str) -> RateLimit | None:
         m = self.section(raw, path, RateLimit)

@@ -113,6 +113,9 @@ def build_params(app: AppConfig, spec: FunctionSpec, body: Any) -> dict[str, str
         )
     if spec.api == "agent":
         check_agent(app, spec, params)
+    for name in spec.sent_empty:
+        params.setdefault(name, "")
+    check_body_fields(spec, params)
     params.update(gateway_params(spec))
     # Whether a statement runs can depend on the other parameters (a duplicate check by name):
     # the SQL rules are checked on the whole request, forced values included.
@@ -149,6 +152,35 @@ def check_agent(app: AppConfig, spec: FunctionSpec, params: Mapping[str, str]) -
             'agent_users: ["*"] to call it',
             details={"function": spec.name},
         )
+
+
+def check_body_fields(spec: FunctionSpec, params: Mapping[str, str]) -> None:
+    """Refuse a request in which a name of ``spec.body_fields`` that is not sent as a parameter
+    appears in another parameter's name or value (any case): VICIdial would read the field as
+    sent and set it to empty. (The gateway's own fields are checked with its config:
+    ``body_field_in``.)"""
+    for name in spec.body_fields:
+        if name in params:
+            continue
+        for key, value in params.items():
+            where = body_field_in(name, (key, value))
+            if where is not None:
+                raise BadRequest(
+                    f"{key!r} contains {name!r}: VICIdial's {spec.name} reads {name!r} anywhere "
+                    f"in the request as that field sent, and would set it to empty; send "
+                    f"{name!r} too, or leave the word out",
+                    details={"parameter": key, "reason": "body_field", "field": name},
+                )
+
+
+def body_field_in(name: str, texts: tuple[str, ...]) -> str | None:
+    """The first of ``texts`` holding ``name`` in any case (VICIdial's case-insensitive
+    match), or None."""
+    lowered = name.lower()
+    for text in texts:
+        if lowered in text.lower():
+            return text
+    return None
 
 
 def canonical(param: Param, value: str) -> str:

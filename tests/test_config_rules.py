@@ -55,7 +55,7 @@ from gateway.config_values import (
 from gateway.credentials import CredentialPool
 from gateway.errors import ConfigError
 
-from .conftest import API_PASS, API_USER, CRM_SECRET
+from .conftest import API_PASS, API_USER, CRM_SECRET, config_dict
 
 FP = "ab" * 32
 Where = tuple[str | int, ...]
@@ -582,3 +582,30 @@ def test_the_audit_file_must_be_writable(tmp_path: Path) -> None:
 
 def test_the_loggable_categories_are_the_catalogs() -> None:
     assert Validator(None).audit({"personal_data": sorted(LOGGABLE)}, "a").personal_data == LOGGABLE
+
+
+def test_the_gateways_own_fields_hold_no_field_name_update_fields_reads() -> None:
+    """update_fields reads a lead field as sent when its name appears anywhere in the request
+    body, the gateway's own source label and login included: such a config is refused (a
+    password is never quoted, not even the word it holds)."""
+
+    def doc(source: str, password: str) -> dict[str, Any]:
+        return config_dict(
+            password=password,
+            widget={
+                "keys": [{"kid": "w-1", "alg": "HS256", "secret": "w" * 40}],
+                "upstream": "main",
+                "source": source,
+                "agent_functions": ["update_fields"],
+                "agent_users": ["*"],
+            },
+        )
+
+    parse_config(doc("widget", "Zq8-k2Lw-9xPt-77Hb"))
+    errors = errors_of(doc("Felicity", "Zq8-k2Lw-9xPt-77Hb"))
+    assert any(e.startswith("apps.widget.source: holds 'city'") for e in errors), errors
+    password = "Zq8-Email-9xPt-77Hb"
+    errors = errors_of(doc("widget", password))
+    where = "upstreams.main.credentials[0].pass: holds a lead field"
+    assert any(e.startswith(where) for e in errors), errors
+    assert not any(password in e or "email" in e.lower() for e in errors), errors

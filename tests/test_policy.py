@@ -330,7 +330,7 @@ def test_agent_functions_are_a_list_apart_from_functions() -> None:
     with pytest.raises(Forbidden):
         agent_params("version", {})
     assert build_params(EVERYONE, CATALOG["version"], {}) == {}
-    assert agent_params("version", {}, EVERYONE) == {}
+    assert agent_params("version", {}, EVERYONE) == {"value": ""}  # see the next test
     # A Non-Agent app may not drive agents.
     with pytest.raises(Forbidden):
         agent_params("external_pause", {"agent_user": "1001", "value": "PAUSE"}, CRM)
@@ -395,3 +395,62 @@ def test_debug_output_cannot_be_asked_for() -> None:
     for name in ("format", "close_window_link", "DB", "debug"):
         with pytest.raises(BadRequest):
             agent_params("external_pause", {"agent_user": "1001", "value": "PAUSE", name: "1"})
+
+
+def test_value_is_always_sent_to_the_agent_api() -> None:
+    """agc/api.php's loop over the form leaves $value holding the last field's value: a request
+    without value would act on the gateway's source label (on the real VICIdial,
+    external_add_lead stored it as the lead's phone number; tools/oracle_agent.py)."""
+    lead = {"agent_user": "1001", "phone_number": "3125551213", "phone_code": "1"}
+    app = _agent_app(["external_add_lead"])
+    assert build_params(app, AGENT_CATALOG["external_add_lead"], lead) == {**lead, "value": ""}
+    sent = {"agent_user": "1001", "value": "PAUSE"}
+    assert agent_params("external_pause", sent) == sent  # a value sent is kept
+
+
+def _agent_app(functions: list[str], source: str = "widget", password: str = "x" * 20) -> Any:
+    return parse_config(
+        config_dict(
+            password=password,
+            w={
+                "keys": [{"kid": "w-1", "alg": "HS256", "secret": "w" * 40}],
+                "upstream": "main",
+                "source": source,
+                "agent_functions": functions,
+                "agent_users": ["*"],
+            },
+        )
+    ).apps["w"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"comments": "Frank called back"}, "rank"),  # VICIdial matches in any case
+        ({"comments": "moved to another city"}, "city"),
+        ({"address1": "1 Main St", "emailreload": "YES"}, "email"),  # a parameter's name
+        ({"last_name": "Titleman"}, "title"),
+    ],
+)
+def test_update_fields_refuses_a_field_name_inside_another_parameter(
+    body: dict[str, str], field: str
+) -> None:
+    """update_fields sets every lead field whose name appears anywhere in the request body, to
+    empty when it was not sent: "Frank" in a comment would empty the lead's rank."""
+    app = _agent_app(["update_fields"])
+    spec = AGENT_CATALOG["update_fields"]
+    with pytest.raises(BadRequest) as info:
+        build_params(app, spec, {"agent_user": "1001", **body})
+    assert info.value.details["reason"] == "body_field" and info.value.details["field"] == field
+    # Sent as its own parameter, the field is meant: nothing is emptied by surprise.
+    own = {"rank": "3", "city": "Springfield", "email": "a@b.example", "title": "Mr"}[field]
+    sent = {"agent_user": "1001", **body, field: own}
+    assert build_params(app, spec, sent)[field] == sent[field]
+
+
+def test_update_fields_passes_values_without_field_names() -> None:
+    app = _agent_app(["update_fields", "refresh_panel"])
+    body = {"agent_user": "1001", "comments": "called back, wants a quote", "first_name": "Ann"}
+    assert build_params(app, AGENT_CATALOG["update_fields"], body) == {**body, "value": ""}
+    panels = {"agent_user": "1001", "formreload": "YES", "callbacksreload": "YES"}
+    assert build_params(app, AGENT_CATALOG["refresh_panel"], panels) == {**panels, "value": ""}

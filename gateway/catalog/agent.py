@@ -78,6 +78,7 @@ def _spec(
     needs_login: bool = True,
     custom_parse: CustomParse | None = None,
     field_types: Mapping[str, FieldType] | None = None,
+    body_fields: tuple[str, ...] = (),
 ) -> FunctionSpec:
     return FunctionSpec(
         name=name,
@@ -90,6 +91,8 @@ def _spec(
         custom_parse=custom_parse,
         field_types=field_types or {},
         api="agent",
+        sent_empty=("value",),
+        body_fields=body_fields,
     )
 
 
@@ -440,9 +443,17 @@ CHANGE_INGROUPS = _spec(
     _NOT_LOGGED_IN,
 )
 
+_RELOAD_NAMES = ("formreload", "scriptreload", "script2reload", "emailreload", "chatreload")
 _RELOADS: tuple[Param, ...] = tuple(
-    Param(name, "code", max_len=3, choices=_YES_NO)
-    for name in ("formreload", "scriptreload", "script2reload", "emailreload", "chatreload")
+    Param(name, "code", max_len=3, choices=_YES_NO) for name in _RELOAD_NAMES
+)
+# update_fields sets each of these whose name appears anywhere in the request body (api.php's
+# preg_match on the raw query string, lines 2820-3044), to the value sent or to empty.
+_UPDATE_FIELDS_NAMES = (
+    "phone_code",
+    *(p.name for p in _LEAD_FIELDS),
+    "phone_number",
+    *_RELOAD_NAMES,
 )
 
 UPDATE_FIELDS = _spec(
@@ -467,6 +478,7 @@ UPDATE_FIELDS = _spec(
     _ours("ERROR: user is not allowed to modify lead information - {agent_user}|{user}"),
     _NOT_LOGGED_IN,
     field_types={"vl_rows": "int", "vla_rows": "int"},
+    body_fields=_UPDATE_FIELDS_NAMES,
 )
 
 REFRESH_PANEL = _spec(
@@ -480,6 +492,7 @@ REFRESH_PANEL = _spec(
     _invalid("ERROR: no panels have been defined - {agent_user}"),
     _NOT_LOGGED_IN,
     field_types={"vla_rows": "int"},
+    body_fields=(*_RELOAD_NAMES, "callbacksreload"),
 )
 
 SET_TIMER_ACTION = _spec(

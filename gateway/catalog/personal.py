@@ -15,9 +15,11 @@ and lead ids are ``not_personal`` here: they are what an audit log must name to 
 and they identify nobody outside VICIdial. Everything that describes a person (a lead, an agent
 or anyone a phone, alias or transfer preset is named after) is personal.
 
-The table is by parameter name, not by function: VICIdial's ``non_agent_api.php`` reads and
-filters each parameter once by its name, the same way for every function, so a name is one field
-throughout the API. ``tests/test_personal.py`` fails when a catalog parameter has no entry here.
+The table is by parameter name, not by function: VICIdial's ``non_agent_api.php`` (and
+``agc/api.php``) reads and filters each parameter once by its name, the same way for every
+function, so a name is one field throughout the API. The Agent API's ``value`` is the exception
+that proves the rule: it means something else in each function, so it is free text here.
+``tests/test_personal.py`` fails when a catalog parameter has no entry here.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ _TABLE: Mapping[Category, tuple[str, ...]] = {
         "xferconf_three",
         "xferconf_four",
         "xferconf_five",
+        "multi_dial_phones",  # Agent API transfer_conference: numbers dialed at once
     ),
     "name": (
         "first_name",
@@ -93,8 +96,50 @@ _TABLE: Mapping[Category, tuple[str, ...]] = {
         "custom_four",
         "custom_five",
         "multi_alt_phones",  # phone numbers with free-text notes
+        # Agent API: "value" is a number to dial, a status, a CRM id or file names depending on
+        # the function (one name, several meanings: kept out of the log unless free_text is
+        # listed); notes and notification texts are typed by people.
+        "value",
+        "notes",
+        "notification_text",
     ),
     "not_personal": (
+        # Agent API switches, codes and ids of the call centre's own records
+        "alt_dial",
+        "blended",
+        "callbacksreload",
+        "chatreload",
+        "cid_choice",
+        "consultative",
+        "dial_ingroup",
+        "dial_override",
+        "dial_prefix",
+        "emailreload",
+        "focus",
+        "formreload",
+        "group_alias",
+        "ingroup_choices",
+        "maxParticleCount",
+        "md_check",
+        "notification_date",
+        "notification_retry",
+        "particleSpeed",
+        "preview",
+        "qm_dispo_code",
+        "recipient",
+        "recipient_type",
+        "script2reload",
+        "scriptreload",
+        "search",
+        "set_as_default",
+        "show_confetti",
+        "text_color",
+        "text_font",
+        "text_size",
+        "text_weight",
+        "tw_check",
+        "vendor_id",
+        "vtiger_callback",
         "action",
         "active",
         "adaptive_maximum_level",

@@ -318,6 +318,15 @@ class FunctionSpec:
     raw_value: RawValue | None = None
     # The API that serves the function (its URL path at VICIdial, its route at the gateway).
     api: Api = "non_agent"
+    # Parameters always sent, empty when the caller gave none: agc/api.php reads ``value`` from
+    # a variable its loop over the form fields leaves holding the *last* field's value, so a
+    # request without one would act on the gateway's source label (external_add_lead stored
+    # it as the lead's phone number).
+    sent_empty: tuple[str, ...] = ()
+    # Names VICIdial looks for anywhere in the request body, keys and values, in any case, to
+    # decide which parameters were sent (update_fields, refresh_panel): each one found sets
+    # that field, to the value sent or to empty. A name may appear only as its own parameter.
+    body_fields: tuple[str, ...] = ()
 
     def param(self, name: str) -> Param | None:
         return self._params_by_name.get(name)
