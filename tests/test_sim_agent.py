@@ -1039,3 +1039,14 @@ async def test_without_value_a_post_acts_on_the_last_form_field(api: AgentClient
     assert await api.text("external_pause", agent_user="1003", extra="xyz") == (
         "ERROR: external_pause not valid - |1003\n"
     )
+
+
+async def test_update_fields_matches_names_inside_values(api: AgentClient, state: SimState) -> None:
+    """A field counts when its name occurs anywhere in the request: "Frank" holds "rank"."""
+    incall_1003(state)
+    state.leads[5002].rank = "7"
+    assert await api.text("update_fields", agent_user="1003", first_name="Frank") == (
+        "SUCCESS: update_fields lead updated - 6666|1003|5002|1|1|first_name,rank|"
+        'first_name="Frank",rank=""|\n'
+    )
+    assert state.leads[5002].rank == ""

@@ -204,6 +204,8 @@ case(paused, function="preview_dial_action", value="ALTDIAL", **A3)
 case(ready, function="change_ingroups", value="ADD", blended="NO", ingroup_choices=" SUPPORT -",
      **A3)  # fmt: skip
 case(incall, function="update_fields", first_name="Zed", formreload="Y", **A3)
+# "Frank" holds "rank": api.php sets rank too (to the empty rank parameter).
+case(incall, function="update_fields", first_name="Frank", **A3)
 case(ready, function="refresh_panel", formreload="Y", **A3)
 case(incall, function="park_call", value="PARK_CUSTOMER", **A3)
 case(incall, function="transfer_conference", value="LOCAL_CLOSER", ingroup_choices="SALESLINE",
@@ -247,7 +249,7 @@ class Saved:
             "agentcall_manual FROM vicidial_users WHERE user='1003'"
         ).split("\t")
         self.lead_5002 = sql(
-            "SELECT first_name,address1,modify_date FROM vicidial_list WHERE lead_id=5002"
+            "SELECT first_name,address1,`rank`,modify_date FROM vicidial_list WHERE lead_id=5002"
         ).split("\t")
         self.survey = sql(
             "SELECT api_manual_dial FROM vicidial_campaigns WHERE campaign_id='SURVEY'"
@@ -262,9 +264,9 @@ class Saved:
             f"{quoted(blended)},custom_three={quoted(three)},custom_four={quoted(four)},"
             f"agentcall_manual={quoted(manual)} WHERE user='1003'"
         )
-        first, address1, modified = (self.lead_5002 + [""] * 3)[:3]
+        first, address1, rank, modified = (self.lead_5002 + [""] * 4)[:4]
         sql(f"UPDATE vicidial_list SET first_name={quoted(first)},address1={quoted(address1)},"
-            f"modify_date={quoted(modified)} WHERE lead_id=5002")  # fmt: skip
+            f"`rank`={quoted(rank)},modify_date={quoted(modified)} WHERE lead_id=5002")  # fmt: skip
         sql(f"UPDATE vicidial_campaigns SET api_manual_dial={quoted(self.survey)} "
             "WHERE campaign_id='SURVEY'")  # fmt: skip
         sql(f"DELETE FROM vicidial_list WHERE lead_id>{self.max_lead} AND list_id=998")

@@ -163,14 +163,10 @@ def update_fields(ctx: AgentCtx) -> None:
     vl_rows = 0
     lead = ctx.state.leads.get(agent.lead_id)
     if names and lead is not None:
-        changed = False
-        for name in names:
-            new = ctx.p(name)
-            if str(getattr(lead, name)) != new:
-                setattr(
-                    lead, name, new if not isinstance(getattr(lead, name), int) else int(new or 0)
-                )
-                changed = True
+        # MySQL's affected rows: 1 when a value changed (the lead columns are all strings).
+        changed = [name for name in names if getattr(lead, name) != ctx.p(name)]
+        for name in changed:
+            setattr(lead, name, ctx.p(name))
         vl_rows = 1 if changed else 0
     session = ctx.session()
     fields_list = ",".join(names + reloads)
