@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from gateway.catalog import AGENT_CATALOG, CATALOG
+from gateway.catalog.agent import AGENT_CHARSETS
 from gateway.catalog.parser import parse_reply
 from gateway.catalog.reply import ReplyShapeError
+from gateway.config_load import parse_config
+from gateway.errors import BadRequest
+from gateway.policy import build_params
+
+from .conftest import config_dict
 
 
 def test_each_catalog_holds_only_its_own_api() -> None:
@@ -75,3 +81,48 @@ def test_webserver_block_becomes_label_value_pairs() -> None:
         "system load average": "0.06",
         "date.timezone": "ini_get not allowed: ",
     }
+
+
+# --- what agc/api.php keeps of each parameter -------------------------------------------------
+
+
+def test_every_parameter_has_agc_api_phps_filter() -> None:
+    """Only the reload flags have none: api.php never reads their values, only their names."""
+    unfiltered = {
+        p.name for spec in AGENT_CATALOG.values() for p in spec.params if p.charset is None
+    }
+    assert unfiltered == {
+        "formreload", "scriptreload", "script2reload", "emailreload", "chatreload",
+        "callbacksreload",
+    }  # fmt: skip
+    assert set(AGENT_CHARSETS) <= {p.name for s in AGENT_CATALOG.values() for p in s.params}
+
+
+def test_refused_instead_of_deleted() -> None:
+    app = parse_config(
+        config_dict(
+            w={
+                "keys": [{"kid": "w-1", "alg": "HS256", "secret": "w" * 40}],
+                "upstream": "main",
+                "source": "widget",
+                "agent_functions": ["external_dial", "update_fields", "external_status"],
+                "agent_users": ["*"],
+            }
+        )
+    ).apps["w"]
+    dial = {"agent_user": "1001", "search": "NO", "preview": "NO", "focus": "NO"}
+    for value in ("+13125551212", "312-555-1212", "manualnext", "MANUALNEXTX"):
+        with pytest.raises(BadRequest):
+            build_params(app, AGENT_CATALOG["external_dial"], {**dial, "value": value})
+    for value in ("3125551212", "MANUALNEXT"):
+        assert build_params(app, AGENT_CATALOG["external_dial"], {**dial, "value": value})
+    fields = AGENT_CATALOG["update_fields"]
+    for body in ({"first_name": "Ann+Lee"}, {"comments": "a;b"}, {"comments": "#1"},
+                 {"postal_code": "K1A.0B1"}, {"gmt_offset_now": "-5:00"}):  # fmt: skip
+        with pytest.raises(BadRequest):
+            build_params(app, fields, {"agent_user": "1001", **body})
+    status = AGENT_CATALOG["external_status"]
+    with pytest.raises(BadRequest):  # VICIdial deletes the apostrophe of a callback comment
+        build_params(
+            app, status, {"agent_user": "1001", "value": "CB", "callback_comments": "it's"}
+        )
