@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from gateway.catalog import AGENT_CATALOG, CATALOG
@@ -11,6 +15,7 @@ from gateway.catalog.reply import ReplyShapeError
 from gateway.config_load import parse_config
 from gateway.errors import BadRequest
 from gateway.policy import build_params
+from gateway.refusal import Claim, masked, masked_agent_login, read_claim
 
 from .conftest import config_dict
 
@@ -126,3 +131,66 @@ def test_refused_instead_of_deleted() -> None:
         build_params(
             app, status, {"agent_user": "1001", "value": "CB", "callback_comments": "it's"}
         )
+
+
+# --- every genuine reply recorded from the real agc/api.php --------------------------------------
+
+AGENT_SAMPLES = Path(__file__).parent / "data" / "agent_samples"
+MANIFEST: dict[str, dict[str, Any]] = json.loads((AGENT_SAMPLES / "manifest.json").read_text())
+LOGIN_LINES = {"external_pause__err_bad_login.txt", "external_pause__err_no_agent_api.txt"}
+
+
+def test_every_function_has_a_recorded_reply() -> None:
+    assert {entry["function"] for entry in MANIFEST.values()} == set(AGENT_CATALOG)
+    assert set(MANIFEST) == {p.name for p in AGENT_SAMPLES.glob("*.txt")}
+
+
+@pytest.mark.parametrize("name", sorted(set(MANIFEST) - LOGIN_LINES))
+def test_every_recorded_reply_is_read(name: str) -> None:
+    """Each genuine reply through the gateway's conversion: a success is SUCCESS (a NOTICE the
+    catalog reads as one), an error is ERROR with the class its file name says."""
+    entry = MANIFEST[name]
+    text = (AGENT_SAMPLES / name).read_bytes().decode()
+    parsed = parse_reply(AGENT_CATALOG[entry["function"]], text, params=entry["params"])
+    case = name.split("__", 1)[1].removesuffix(".txt")
+    if case.startswith("ok"):
+        assert parsed.result == "SUCCESS" and parsed.error_type is None, parsed
+    else:
+        assert parsed.result == "ERROR" and parsed.error_type is not None, parsed
+        expected = {
+            "not_valid": "invalid_input",
+            "no_fields": "invalid_input",
+            "no_user": "not_found",
+            "disabled": "upstream_error",
+        }.get(case.removeprefix("err_"), "conflict")
+        assert parsed.error_type == expected, (name, parsed)
+
+
+def test_the_recorded_webphone_address_comes_back_without_its_password() -> None:
+    text = (AGENT_SAMPLES / "webphone_url__ok_display.txt").read_text()
+    assert "&phone_pass=" in text and not text.endswith("\n")
+    parsed = parse_reply(AGENT_CATALOG["webphone_url"], text, params={})
+    secret = text.split("phone_pass=", 1)[1].split("&", 1)[0]
+    assert isinstance(parsed.data, dict) and parsed.data["withheld"] == ["phone_pass"]
+    assert secret not in json.dumps(parsed.data)
+    assert [k for k, _ in parsed.data["query"]] == [
+        "phone_login", "phone_login", "server_ip", "callerid", "protocol", "codecs", "options",
+        "system_key",
+    ]  # fmt: skip
+
+
+def test_the_recorded_login_lines() -> None:
+    """A bad password: conclusive (it echoes the password sent) and masked whole, the login
+    SELECT with it. No Agent API access: no refusal of the credential, read as the generic
+    line once masked."""
+    bad = (AGENT_SAMPLES / "external_pause__err_bad_login.txt").read_text()
+    assert "Wrong-Pass-9902" in bad and "SELECT count(*)" in bad
+    assert read_claim(bad, "9902", "Wrong-Pass-9902", "agent") == Claim("bad_login", True)
+    shown = masked(bad, "bad_login", "***", "agent")
+    assert shown == "ERROR: Invalid Username/Password: |9902|***|0|1|***|\n"
+    good = (AGENT_SAMPLES / "external_pause__err_no_agent_api.txt").read_text()
+    assert read_claim(good, "7777", "5678", "agent") is None
+    line = masked_agent_login(good, "7777", "5678", "***")
+    assert line is not None and "5678" not in line
+    parsed = parse_reply(AGENT_CATALOG["external_pause"], line, params={})
+    assert (parsed.generic, parsed.error_type) == (True, "upstream_error")
