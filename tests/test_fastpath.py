@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import gateway
 from gateway.catalog import CATALOG, parser
+from gateway.catalog import leads_shapes as shapes
 from gateway.catalog.fields import field_type
 from gateway.catalog.parser import ParsedReply, ReplyShapeError, parse_reply, row_paths
 from gateway.catalog.spec import FunctionSpec
@@ -199,6 +200,102 @@ def test_each_precomputed_converter_equals_the_general_conversion(
     assert outcome(status) == outcome(lambda t: parser._convert(name, t, spec, row=False))
 
 
+# --- lead_status_search: whole records -----------------------------------------------------------
+
+LSS = CATALOG["lead_status_search"]
+_CUSTOM_LINES = st.sampled_from(
+    [
+        "favorite_color => blue",
+        "notes_area => ",
+        "visit_date => 2026-12-24",
+        "visits_count => 3",
+        "visits_count => three",
+        "favorite_color => again",  # a label twice
+        "lead_id => 7",  # a standard column's name
+        "bad label => x",
+        "no separator",
+        "",
+        "comments => more",
+        ";---------- START OF RECORD 9 ----------",
+    ]
+)
+
+
+_FITTING_CUSTOM = st.sampled_from(["favorite_color => blue", "notes_area => ", "visits_count => 3"])
+
+
+def _lead_value(name: str, messy: bool) -> st.SearchStrategy[str]:
+    if messy:
+        return _values(LSS, name, "|")
+    kind = field_type(name, LSS.field_types)
+    return {
+        "int": st.sampled_from(["0", "7", "12", "-3", ""]),
+        "decimal": st.sampled_from(["-5.00", "0", "1.5", ".5", ""]),
+        "date": st.sampled_from(["2024-06-03", "0000-00-00", ""]),
+        "datetime": st.sampled_from(["2024-06-03 14:00:00", "0000-00-00 00:00:00", ""]),
+    }.get(kind, st.text("ABCxyz019 _-.:|=>", max_size=8))
+
+
+@st.composite
+def lead_records(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
+    """A lead_status_search reply of 1-4 records. Half of them plain (every value of its type,
+    whole custom-field lines), the other half messy: values of every kind, LFs in free text,
+    custom-field lines of every sort, and now and then a line missing, one too many, a record
+    numbered out of order or no final LF."""
+    custom = draw(st.booleans())
+    messy = draw(st.booleans())
+    lines: list[str] = []
+    for n in range(1, draw(st.integers(1, 4)) + 1):
+        if messy and draw(st.integers(0, 9)) == 0:
+            n = draw(st.sampled_from([0, n + 1, 10]))
+        lines.append(shapes.RECORD_START.format(n=n))
+        for name in shapes.LEAD_COLUMNS:
+            value = draw(_lead_value(name, messy))
+            if messy and name in shapes.FREE_TEXT_COLUMNS and draw(st.integers(0, 4)) == 0:
+                value += "\n" + draw(st.sampled_from(["more", "city => X", "", "status => A"]))
+            lines.append(f"{name} => {value}")
+        if custom or (messy and draw(st.integers(0, 4)) == 0):
+            lines += draw(st.lists(_CUSTOM_LINES if messy else _FITTING_CUSTOM, max_size=3))
+        if messy and draw(st.integers(0, 9)) == 0:
+            del lines[draw(st.integers(0, len(lines) - 1))]
+    params = {"status": "SALE", "date": "2024-06-03"}
+    if custom:
+        params["custom_fields"] = "Y"
+    end = "" if messy and draw(st.integers(0, 9)) == 0 else "\n"
+    return "\n".join(lines) + end, params
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reply=lead_records())
+def test_generated_lead_records_parse_the_same_on_both_paths(
+    reply: tuple[str, dict[str, str]],
+) -> None:
+    text, params = reply
+    fast, general = both(LSS, text, params)
+    assert fast == general
+
+
+def test_plain_lead_records_take_the_fast_path() -> None:
+    samples = [load_sample(p) for p in SAMPLE_PATHS if p.stem.startswith("lead_status_search__")]
+    records = [s for s in samples if s.text.startswith(";---")]
+    assert len(records) >= 2  # the plain sample and the one with custom fields
+    for sample in records:
+        with row_paths() as paths:
+            fast = parse_reply(LSS, sample.text, params=sample.params)
+        assert isinstance(fast.data, list) and fast.data
+        assert (paths.plain, paths.searched) == (len(fast.data), 0), sample.function
+        with row_paths(fast=False) as paths:
+            assert parse_reply(LSS, sample.text, params=sample.params) == fast
+        assert (paths.plain, paths.searched) == (0, len(fast.data))
+    # A LF inside a comment: that reply is read by the general reader.
+    plain = next(s for s in records if "custom_fields" not in s.params)
+    text = plain.text.replace("comments => closed deal\n", "comments => closed\ndeal\n", 1)
+    with row_paths() as paths:
+        reply = parse_reply(LSS, text, params=plain.params)
+    assert isinstance(reply.data, list) and reply.data[0]["comments"] == "closed\ndeal"
+    assert (paths.plain, paths.searched) == (0, len(reply.data))
+
+
 # --- the fast path is taken --------------------------------------------------------------------
 
 CAMPAIGNS = CATALOG["campaigns_list"]
@@ -271,6 +368,7 @@ HOT_MODULES = [
     "catalog/reply.py",
     "catalog/spec.py",
     "catalog/fields.py",
+    "catalog/leads_shapes.py",
     "policy.py",
     "auth.py",
     "audit.py",
