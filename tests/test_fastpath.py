@@ -25,6 +25,7 @@ from gateway.catalog import leads_shapes as shapes
 from gateway.catalog.fields import field_type
 from gateway.catalog.parser import ParsedReply, ReplyShapeError, parse_reply, row_paths
 from gateway.catalog.spec import FunctionSpec
+from gateway.upstream import PrintedPassword, printed_password_pattern
 
 from .samples import SAMPLES, load_sample
 
@@ -450,3 +451,46 @@ def _parsed_once(path: Path) -> FunctionSpec:
     with contextlib.suppress(ReplyShapeError):
         parse_reply(spec, sample.text, params=sample.params)
     return spec
+
+
+# --- the password scan -------------------------------------------------------------------------
+
+_PASSWORD = st.text("12a-. ", max_size=4)
+
+
+@st.composite
+def password_texts(draw: st.DrawFn) -> tuple[list[str], str]:
+    """Passwords and a reply: random text over their alphabet, or a password repeated many
+    times inside longer words (so the scan gives up checking one by one) with or without a
+    whole-word echo after them."""
+    passwords = draw(st.lists(_PASSWORD, min_size=1, max_size=3))
+    if draw(st.booleans()):
+        return passwords, draw(st.text("12a-. x\n", max_size=200))
+    word = draw(st.sampled_from(passwords))
+    echo = st.sampled_from(["", " " + draw(st.sampled_from(passwords)) + " ", word, "x" + word])
+    times = draw(st.sampled_from([0, 1, 5, 31, 32, 33, 80]))
+    text = (word + draw(st.sampled_from(["x", "1", "a"]))) * times
+    return passwords, draw(echo) + text + draw(echo)
+
+
+@settings(max_examples=600, deadline=None)
+@given(case=password_texts())
+def test_the_password_scan_finds_what_the_pattern_finds(case: tuple[list[str], str]) -> None:
+    passwords, text = case
+    reference = printed_password_pattern(passwords).search(text) is not None
+    assert PrintedPassword(passwords).found(text) == reference
+
+
+def test_the_password_scan_on_replies_that_print_it_or_not() -> None:
+    scan = PrintedPassword(["1234", "s3cret"])
+    assert not scan.found("3125551234|x\n" * 100)  # inside a phone number: not the password
+    assert scan.found("3125551234|x\n" * 100 + "ref 1234 and\n")
+    assert scan.found("pass=s3cret\n")
+    assert not scan.found("s3crets\n")
+    # More occurrences inside longer words than are checked one by one: the rest is searched,
+    # and an echo of another password before them still counts.
+    many = "1234x" * 40
+    assert not scan.found(many)
+    assert scan.found(many + " 1234 ")
+    assert scan.found("s3cret " + many)
+    assert PrintedPassword(["5678", "1234"]).found(" 5678 " + many)
