@@ -25,6 +25,7 @@ from gateway.catalog import leads_shapes as shapes
 from gateway.catalog.fields import field_type
 from gateway.catalog.parser import ParsedReply, ReplyShapeError, parse_reply, row_paths
 from gateway.catalog.spec import FunctionSpec
+from gateway.catalog.stream import RowStream
 from gateway.upstream import PrintedPassword, printed_password_pattern
 
 from .samples import SAMPLES, load_sample
@@ -494,3 +495,29 @@ def test_the_password_scan_on_replies_that_print_it_or_not() -> None:
     assert scan.found(many + " 1234 ")
     assert scan.found("s3cret " + many)
     assert PrintedPassword(["5678", "1234"]).found(" 5678 " + many)
+
+
+# --- exports: a gateway login in a user-id field -----------------------------------------------
+
+_RECORDING = ("2024-06-04 10:00:{s:02d}", "{user}", "{i}", "5001", "http://h/{i}.mp3")
+
+
+@settings(max_examples=200, deadline=None)
+@given(users=st.lists(st.sampled_from(["1001", "6666", "7777", "", "66666"]), max_size=40))
+def test_an_export_batch_hides_logins_as_the_parsed_rows_do(users: list[str]) -> None:
+    """The whole-batch path (one scan, a test of the user column against the logins) and the
+    row-by-row parse with reply.hide_login give the same rows."""
+    spec, params = CATALOG["recording_lookup"], {"stage": "tab"}
+    logins = {"6666": "main", "7777": "spare"}
+    lines = [
+        "\t".join(_RECORDING).format(s=i % 60, user=user, i=i + 1) for i, user in enumerate(users)
+    ]
+    plain = RowStream(spec, params, logins)
+    parsed = [row for line in lines for row in plain.feed(line)] + plain.close()
+    batch = RowStream(spec, params, logins)
+    texts = batch.feed_many_json(lines) + batch.close_json()
+    assert [json.loads(r) for t in texts for r in t.split("\n")] == parsed
+    assert [row["user"] for row in parsed] == [
+        logins.get(u, u) or None for u in users
+    ]  # the reference hides them, too
+    assert batch._any_login([line.split("\t") for line in lines]) == any(u in logins for u in users)
