@@ -240,30 +240,32 @@ def _lead_value(name: str, messy: bool) -> st.SearchStrategy[str]:
 
 @st.composite
 def lead_records(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
-    """A lead_status_search reply of 1-4 records. Half of them plain (every value of its type,
-    whole custom-field lines), the other half messy: values of every kind, LFs in free text,
-    custom-field lines of every sort, and now and then a line missing, one too many, a record
-    numbered out of order or no final LF."""
+    """A lead_status_search reply of 1-4 records, each of them plain (every value of its type,
+    whole custom-field lines), or plain but for a LF inside a free-text value, or messy (values
+    of every kind, LFs in free text, custom-field lines of every sort, a line missing); now and
+    then a record numbered out of order, or no final LF."""
     custom = draw(st.booleans())
-    messy = draw(st.booleans())
     lines: list[str] = []
     for n in range(1, draw(st.integers(1, 4)) + 1):
-        if messy and draw(st.integers(0, 9)) == 0:
+        kind = draw(st.sampled_from(["plain", "plain", "lf", "messy"]))
+        messy = kind == "messy"
+        if draw(st.integers(0, 14)) == 0:
             n = draw(st.sampled_from([0, n + 1, 10]))
         lines.append(shapes.RECORD_START.format(n=n))
+        lf = draw(st.sampled_from(sorted(shapes.FREE_TEXT_COLUMNS))) if kind == "lf" else None
         for name in shapes.LEAD_COLUMNS:
             value = draw(_lead_value(name, messy))
-            if messy and name in shapes.FREE_TEXT_COLUMNS and draw(st.integers(0, 4)) == 0:
+            if name == lf or (messy and name in shapes.FREE_TEXT_COLUMNS and draw(st.booleans())):
                 value += "\n" + draw(st.sampled_from(["more", "city => X", "", "status => A"]))
             lines.append(f"{name} => {value}")
-        if custom or (messy and draw(st.integers(0, 4)) == 0):
+        if custom or (messy and draw(st.booleans())):
             lines += draw(st.lists(_CUSTOM_LINES if messy else _FITTING_CUSTOM, max_size=3))
-        if messy and draw(st.integers(0, 9)) == 0:
+        if messy and draw(st.integers(0, 4)) == 0:
             del lines[draw(st.integers(0, len(lines) - 1))]
     params = {"status": "SALE", "date": "2024-06-03"}
     if custom:
         params["custom_fields"] = "Y"
-    end = "" if messy and draw(st.integers(0, 9)) == 0 else "\n"
+    end = "" if draw(st.integers(0, 19)) == 0 else "\n"
     return "\n".join(lines) + end, params
 
 
@@ -289,13 +291,31 @@ def test_plain_lead_records_take_the_fast_path() -> None:
         with row_paths(fast=False) as paths:
             assert parse_reply(LSS, sample.text, params=sample.params) == fast
         assert (paths.plain, paths.searched) == (0, len(fast.data))
-    # A LF inside a comment: that reply is read by the general reader.
+    # A LF inside a comment: that record is read alone by the general reader, the other one
+    # stays on the fast path.
     plain = next(s for s in records if "custom_fields" not in s.params)
     text = plain.text.replace("comments => closed deal\n", "comments => closed\ndeal\n", 1)
     with row_paths() as paths:
         reply = parse_reply(LSS, text, params=plain.params)
     assert isinstance(reply.data, list) and reply.data[0]["comments"] == "closed\ndeal"
-    assert (paths.plain, paths.searched) == (0, len(reply.data))
+    assert (paths.plain, paths.searched) == (len(reply.data) - 1, 1)
+    with row_paths(fast=False):
+        assert parse_reply(LSS, text, params=plain.params) == reply
+    # A record the general reader refuses (a line missing): the whole reply goes to it, which
+    # gives its own error.
+    broken = plain.text.replace("rank => 0\n", "", 1)
+    with (
+        row_paths() as paths,
+        pytest.raises(ReplyShapeError, match="unexpected line") as fast_error,
+    ):
+        parse_reply(LSS, broken, params=plain.params)
+    assert paths.plain == 0
+    with row_paths(fast=False), pytest.raises(ReplyShapeError) as general_error:
+        parse_reply(LSS, broken, params=plain.params)
+    assert (fast_error.value.reason, fast_error.value.excerpt) == (
+        general_error.value.reason,
+        general_error.value.excerpt,
+    )
 
 
 # --- the fast path is taken --------------------------------------------------------------------

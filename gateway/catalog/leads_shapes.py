@@ -213,8 +213,9 @@ def parse_lead_status_search(
     """A list of records, one object per lead (the standard columns, then custom fields).
 
     Records of exactly the standard lines (and, when asked for, whole custom-field lines), every
-    value fitting its type, take :func:`_plain_records`; any other reply is read line by line by
-    the general reader below, the reference (``tests/test_fastpath.py`` proves them equal;
+    value fitting its type, take :func:`_plain_records`, and each other record is read alone by
+    the general reader; a reply with a record it refuses is read line by line by the general
+    reader below, the reference (``tests/test_fastpath.py`` proves them equal;
     :func:`~gateway.catalog.parser.row_paths` switches the fast path off and counts records).
     """
     if not text.startswith(RECORD_START.format(n=1) + "\n"):
@@ -222,11 +223,12 @@ def parse_lead_status_search(
     custom = params.get("custom_fields") == "Y"
     paths = _PATHS.get()
     if paths is None or paths.fast:
-        plain = _plain_records(spec, text, custom=custom)
-        if plain is not None:
+        read = _plain_records(spec, text, custom=custom)
+        if read is not None:
             if paths is not None:
-                paths.plain += len(plain)
-            return _success(plain)
+                paths.plain += len(read[0]) - read[1]
+                paths.searched += read[1]
+            return _success(read[0])
     lines = _lines(text, "lead_status_search records")
     records: list[dict[str, Any]] = []
     i = 0
@@ -275,9 +277,9 @@ def _record(
 # The fast path: one regex match per record of exactly the standard lines. With every line the
 # next column's, in order, the general reader (which takes a line as the next column whenever it
 # starts with that column's name) splits the record the same way: no LF inside a value, nothing
-# to continue. What it then cannot settle (a missing or extra line, a value that is not of its
-# type, a record number out of order, a custom line not whole) is left to the general reader,
-# which also gives the errors.
+# to continue. A record it cannot settle (a LF inside a value, a missing or extra line, a value
+# that is not of its type, a custom line not whole) is read alone by the general reader; a
+# record that reader refuses sends the whole reply to it, so the errors are always its own.
 _RECORD_HEAD, _RECORD_TAIL = RECORD_START.split("{n}")
 _PLAIN_RECORD = re.compile(
     re.escape(_RECORD_HEAD)
@@ -288,30 +290,66 @@ _PLAIN_RECORD = re.compile(
 Converter = Callable[[str], Any]
 
 
-def _plain_records(spec: FunctionSpec, text: str, *, custom: bool) -> list[dict[str, Any]] | None:
-    """Every record of the reply, as the general reader gives them; None when any record is not
-    plain (the general reader decides then)."""
+def _plain_records(
+    spec: FunctionSpec, text: str, *, custom: bool
+) -> tuple[list[dict[str, Any]], int] | None:
+    """Every record of the reply as the general reader gives them, and how many of them were
+    not plain. A record that is not plain (a LF inside a free-text value, a value of another
+    type...) is read alone by the general reader (:func:`_one_record`), the others stay on the
+    fast path; None when that reader refuses one (the general reader then reads the whole
+    reply, and gives the error)."""
+    if not text.endswith("\n"):
+        return None
     typed_columns = _record_converters(spec)
     match = _PLAIN_RECORD.match
     records: list[dict[str, Any]] = []
+    searched = 0
     pos, end = 0, len(text)
-    try:
-        while pos < end:
+    while pos < end:
+        n = len(records) + 1
+        try:
             m = match(text, pos)
-            if m is None or m[1] != str(len(records) + 1):
-                return None
+            if m is None or m[1] != str(n):
+                raise Misfit("record")
             fields = m.groups()[1:]
             values: list[Any] = [value or None for value in fields]
             for i, convert in typed_columns:
                 values[i] = convert(fields[i])
             record = dict(zip(LEAD_COLUMNS, values, strict=True))
-            pos = m.end()
+            after = m.end()
             if custom:
-                pos = _plain_custom_fields(spec, text, pos, len(records) + 2, record)
-            records.append(record)
-    except (Misfit, ReplyShapeError):
+                after = _plain_custom_fields(spec, text, after, n + 1, record)
+        except (Misfit, ReplyShapeError):
+            alone = _one_record(spec, text, pos, n, custom=custom)
+            if alone is None:
+                return None
+            record, after = alone
+            searched += 1
+        records.append(record)
+        pos = after
+    return records, searched
+
+
+def _one_record(
+    spec: FunctionSpec, text: str, pos: int, n: int, *, custom: bool
+) -> tuple[dict[str, Any], int] | None:
+    """Record ``n``, starting at ``pos``, read by the general reader (:func:`_record`) from its
+    own lines: those up to the first line that starts record n + 1, where the general reader
+    stops too. The record and the position after it; None when the reader refuses it."""
+    start = RECORD_START.format(n=n) + "\n"
+    if not text.startswith(start, pos):
         return None
-    return records
+    body = pos + len(start)
+    next_start = RECORD_START.format(n=n + 1)
+    cut = text.find("\n" + next_start + "\n", body - 1)
+    stop = len(text) - 1 if cut < 0 else cut  # the reply ends with a LF
+    lines = text[body:stop].split("\n") if stop >= body else []
+    try:
+        values, _ = _record(lines, 0, next_start, custom=custom)
+        record = {key: typed(spec, key, value) for key, value in values.items()}
+    except ReplyShapeError:
+        return None
+    return record, len(text) if cut < 0 else cut + 1
 
 
 def _plain_custom_fields(
