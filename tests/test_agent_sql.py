@@ -24,6 +24,8 @@ from gateway.catalog.agent_sql import (
 
 SAMPLES = Path(__file__).parent / "data" / "agent_samples"
 MANIFEST: dict[str, dict[str, Any]] = json.loads((SAMPLES / "manifest.json").read_text())
+SHARED: dict[str, dict[str, Any]] = json.loads((SAMPLES / "shared" / "manifest.json").read_text())
+ALL = {**MANIFEST, **{f"shared/{name}": entry for name, entry in SHARED.items()}}
 LINES = re.compile(r"\[(\d+)(?:, \d+)*\]$")
 LOGIN = {"user", "pass", "source", "function"}
 
@@ -34,18 +36,24 @@ def test_every_catalog_function_has_its_facts() -> None:
 
 
 def test_every_recorded_function_has_its_facts() -> None:
-    recorded = {entry["function"] for entry in MANIFEST.values()}
-    assert recorded - set(AGENT_SQL_USES) <= {"coffee", "no_such_function"}
+    assert {entry["function"] for entry in MANIFEST.values()} == set(AGENT_SQL_USES)
+    # shared/ holds the replies every function shares; only two are no catalog function
+    shared = {entry["function"] for entry in SHARED.values()}
+    assert shared - set(AGENT_SQL_USES) == {"coffee", "no_such_function"}
+    assert set(SHARED) == {p.name for p in (SAMPLES / "shared").glob("*.txt")}
 
 
-@pytest.mark.parametrize("name", sorted(MANIFEST))
+@pytest.mark.parametrize("name", sorted(ALL))
 def test_the_recorded_requests_send_only_parameters_api_php_reads(name: str) -> None:
-    entry = MANIFEST[name]
+    entry = ALL[name]
+    request = entry["request"]
+    assert (request["user"], request["pass"]) == ("{user}", "{pass}")  # the login held back
+    assert request["function"] == entry["function"]
+    assert {k: v for k, v in request.items() if k not in LOGIN} == entry["params"]
     if entry["function"] not in AGENT_SQL_USES:
         return
     known = set(AGENT_SQL_USES[entry["function"]]) | set(AGENT_SHARED_PARAMS) | LOGIN
-    sent = set(entry.get("request", entry["params"]))
-    assert sent <= known, (name, sorted(sent - known))
+    assert set(request) <= known, (name, sorted(set(request) - known))
 
 
 def test_every_charset_is_a_parameter_of_some_function_and_compiles() -> None:
