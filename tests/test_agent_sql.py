@@ -83,13 +83,15 @@ def test_every_use_names_its_lines_and_the_required_are_parameters() -> None:
 
 
 def test_a_quote_the_filter_keeps_is_one_that_ends_its_literal_somewhere() -> None:
-    """The facts the oracle confirmed (sql_agent.md): a double quote in update_fields'
-    comments, an apostrophe in st_login_log's vendor_id, each kept by the filter and landing
-    in a literal of that quote."""
+    """The facts the oracle confirmed (sql_agent.md): a double quote in update_fields' and
+    external_add_lead's comments, an apostrophe in st_login_log's vendor_id and
+    send_notification's notification_text, each kept by the filter and landing in a literal
+    of that quote."""
     for function, param, quote in (
         ("update_fields", "comments", '"'),
         ("external_add_lead", "comments", '"'),
         ("st_login_log", "vendor_id", "'"),
+        ("send_notification", "notification_text", "'"),
     ):
         assert re.fullmatch(f"[{AGENT_CHARSETS[param]}]", quote), (param, quote)
         assert quote in {u.quote for u in AGENT_SQL_USES[function][param]}, (function, param)
