@@ -73,6 +73,17 @@ def webphone_setup() -> str:
     )
 
 
+# A recording in progress, as the dialer leaves it: its id in vicidial_live_agents and its row.
+RECORDING_ID = "990001"
+RECORDING_ON = (
+    f"DELETE FROM recording_log WHERE recording_id={RECORDING_ID};\n"
+    f"INSERT INTO recording_log SET recording_id={RECORDING_ID}, channel='Local/58600062@default',"
+    "server_ip='127.0.0.1', extension='8600062', start_time=NOW(), "
+    f"start_epoch=UNIX_TIMESTAMP(), filename='20261205-rec_{IN_CALL}', lead_id=5001, "
+    f"user='{IN_CALL}', vicidial_id='M6031200000000005001';\n"
+    f"UPDATE vicidial_live_agents SET external_recording='{RECORDING_ID}' WHERE user='{IN_CALL}';"
+)
+
 # (case, function, parameters, login (user, pass) or None for the oracle tool's, SQL before)
 Case = tuple[str, str, dict[str, Any], tuple[str, str] | None, str]
 CASES: list[Case] = [
@@ -98,6 +109,11 @@ CASES: list[Case] = [
       "callback_type": "USERONLY", "callback_comments": "call back"}, None, ""),
     ("ok_status", "recording", {"agent_user": IN_CALL, "value": "STATUS"}, None, ""),
     ("ok_start", "recording", {"agent_user": IN_CALL, "value": "START"}, None, ""),
+    ("ok_status_active", "recording", {"agent_user": IN_CALL, "value": "STATUS"}, None,
+     RECORDING_ON),
+    ("ok_stop", "recording", {"agent_user": IN_CALL, "value": "STOP"}, None, ""),
+    ("err_stop", "recording", {"agent_user": IN_CALL, "value": "STOP"}, None,
+     f"UPDATE vicidial_live_agents SET external_recording='STOP' WHERE user='{IN_CALL}';"),
     ("ok_display", "webphone_url", {"agent_user": IN_CALL, "value": "DISPLAY"}, None,
      webphone_setup()),
     ("err_no_session", "webphone_url", {"agent_user": PAUSED, "value": "DISPLAY"}, None, ""),
@@ -204,6 +220,9 @@ SHARED_CASES: list[SharedCase] = [
      "close_window_link=1"),
     ("ok_close_window_version", "version", {"close_window_link": "1"}, None, "", "",
      "close_window_link=1 on version: ignored"),
+    ("webphone_url_launch", "webphone_url", {"agent_user": IN_CALL, "value": "LAUNCH"}, None,
+     webphone_setup(), "", "value=LAUNCH (the catalog offers DISPLAY only): an HTML refresh to "
+     "the webphone address, phone password included"),
     ("err_alt_user_not_found", "external_pause", {"agent_user": "", "alt_user": "nobody",
                                                   "value": "PAUSE"}, None, "", "",
      "alt_user matching no user's custom_three"),
@@ -247,8 +266,12 @@ async def send(
     sent.setdefault("value", "")  # as the gateway sends it
     source = str(params.get("source", SOURCE))
     form = {**sent, "function": function, "user": user, "pass": password, "source": source}
-    async with session.post(f"{args.url}/agc/api.php", data=form, ssl=ctx) as resp:
+    url = f"{args.url}/agc/api.php"
+    async with session.post(url, data=form, ssl=ctx, allow_redirects=False) as resp:
         body = await resp.read()
+        location = resp.headers.get("Location")
+    if location is not None:  # webphone_url LAUNCH: a redirect, the body says little
+        print(f"  {function}: redirect to {location[:60]}...")
     request = {**form, "user": "{user}", "pass": "{pass}"}
     return sent, request, resp.status, body
 
@@ -315,6 +338,7 @@ async def record(args: Any) -> int:
                   f"last_login_date={last} WHERE user='9901';")  # fmt: skip
         mysql(TEARDOWN + f"DELETE FROM vicidial_session_data WHERE user='{IN_CALL}';")
         mysql("DELETE FROM vicidial_list WHERE phone_number='3125551215';")
+        mysql(f"DELETE FROM recording_log WHERE recording_id={RECORDING_ID};")
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     (SHARED_OUT / "manifest.json").write_text(json.dumps(shared, indent=1, sort_keys=True) + "\n")
     print(f"{len(manifest)} replies in {OUT}, {len(shared)} in {SHARED_OUT}")
