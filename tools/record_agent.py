@@ -231,6 +231,14 @@ SHARED_CASES: list[SharedCase] = [
      f"alt_user crm-{PAUSED} (its custom_three): the filter drops the dash"),
 ]  # fmt: skip
 
+# The permission line of every function (7780 may call version, agent_status, lead_search only):
+# its fields differ from function to function.
+SHARED_CASES += [
+    (f"err_no_permission__{fn}", fn, _first_params(fn), ("7780", "7780pass"), "", "",
+     "7780: the function is not in its api_allowed_functions")
+    for fn in sorted({fn for _, fn, _, _, _ in CASES} - {"version"})
+]  # fmt: skip
+
 
 def loopback_only(url: str) -> None:
     """Refuse any VICIdial address that is not on this machine."""
