@@ -551,5 +551,6 @@ AGENT_REQUIRED: Mapping[str, tuple[str, ...]] = {
     "calls_in_queue_count": ("agent_user", "value"),
     "force_fronter_leave_3way": ("agent_user", "value"),
     "force_fronter_audio_stop": ("agent_user", "value"),
-    "send_notification": ("recipient", "notification_text"),
+    # and notification_text or show_confetti=Y (5452, 5494: valid_request)
+    "send_notification": ("recipient",),
 }
