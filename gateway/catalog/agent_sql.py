@@ -432,7 +432,7 @@ AGENT_SQL_USES: Mapping[str, Mapping[str, tuple[SqlUse, ...]]] = {
         "particleSpeed": (S("INSERT vicidial_agent_notifications via SQL_values [5496, 5505]"),),
         "recipient": (
             S("SELECT vicidial_users [5336]"),
-            S("SELECT [5374]"),
+            S("SELECT the recipient_type's table (user, group, campaign) [5374]"),
             S("INSERT vicidial_agent_notifications via SQL_values [5450, 5505]"),
         ),
         "recipient_type": (S("INSERT vicidial_agent_notifications via SQL_values [5450, 5505]"),),
