@@ -27,11 +27,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .spec import SqlUse
-from .sql_uses import B, D, S
+from .sql_uses import READ_BACK_LEAD, SQL_USES, B, D, S
 
 AGENT_SHARED_PARAMS: tuple[str, ...] = ("format", "close_window_link")
 
-AGENT_SQL_USES: Mapping[str, Mapping[str, tuple[SqlUse, ...]]] = {
+_READ_IN_API_PHP: Mapping[str, Mapping[str, tuple[SqlUse, ...]]] = {
     "version": {
         "agent_user": (),
         "value": (),
@@ -444,6 +444,30 @@ AGENT_SQL_USES: Mapping[str, Mapping[str, tuple[SqlUse, ...]]] = {
         "value": (),
     },
 }
+
+# The lead fields update_fields and external_add_lead store are read back later by the
+# Non-Agent API's lead reads, which paste them into api_log in single quotes (second order, the
+# Non-Agent table's READ_BACK_LEAD on the same fields of update_lead): the same fact here.
+_STORED_LEAD_FIELDS = frozenset(
+    name for name, uses in SQL_USES["update_lead"].items() if READ_BACK_LEAD in uses
+)
+
+
+def _with_read_back(
+    table: Mapping[str, Mapping[str, tuple[SqlUse, ...]]],
+) -> Mapping[str, Mapping[str, tuple[SqlUse, ...]]]:
+    out: dict[str, Mapping[str, tuple[SqlUse, ...]]] = {}
+    for function, params in table.items():
+        if function in ("update_fields", "external_add_lead"):
+            params = {
+                name: (*uses, READ_BACK_LEAD) if name in _STORED_LEAD_FIELDS else uses
+                for name, uses in params.items()
+            }
+        out[function] = params
+    return out
+
+
+AGENT_SQL_USES: Mapping[str, Mapping[str, tuple[SqlUse, ...]]] = _with_read_back(_READ_IN_API_PHP)
 
 AGENT_CHARSETS: Mapping[str, str] = {
     "address1": "- '.:/@_0-9a-zA-Z",  # [404]
