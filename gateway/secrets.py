@@ -22,6 +22,7 @@ from typing import Any
 
 CREDENTIALS_DIRECTORY = "CREDENTIALS_DIRECTORY"
 
+
 class Secret:
     """A secret string; masked in ``repr`` and ``str``.
 
