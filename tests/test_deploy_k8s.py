@@ -270,7 +270,11 @@ def test_ports_and_probes_match_the_listeners_that_serve_them() -> None:
         server["port"],
         scheme,
     )
-    assert (live["path"], ports[live["port"]], live["scheme"]) == ("/healthz", server["port"], scheme)
+    assert (live["path"], ports[live["port"]], live["scheme"]) == (
+        "/healthz",
+        server["port"],
+        scheme,
+    )
     service = _one(_manifests(), "Service", "vicigw")
     for p in service["spec"]["ports"]:
         assert p["targetPort"] in ports and p["port"] == ports[p["targetPort"]], p
@@ -323,9 +327,11 @@ def test_the_network_policy_lets_out_only_the_dialer_redis_and_dns() -> None:
     assert "ipBlock" in dialer["to"][0]
     state = urlsplit(cfg["state"]["url"])
     redis_service = _one(docs, "Service", state.hostname or "")
-    assert [p["port"] for p in redis["ports"]] == [state.port] == [
-        p["port"] for p in redis_service["spec"]["ports"]
-    ]
+    assert (
+        [p["port"] for p in redis["ports"]]
+        == [state.port]
+        == [p["port"] for p in redis_service["spec"]["ports"]]
+    )
     redis_pods = _one(docs, "Deployment", "vicigw-redis")["spec"]["template"]["metadata"]
     assert _matches(redis["to"][0]["podSelector"]["matchLabels"], redis_pods["labels"])
     assert sorted((p["port"], p["protocol"]) for p in dns["ports"]) == [(53, "TCP"), (53, "UDP")]
