@@ -315,7 +315,8 @@ def test_the_pod_is_locked_down_and_sized() -> None:
     for kind in ("requests", "limits"):
         assert set(container["resources"][kind]) == {"cpu", "memory"}
     # One process per pod: at most one core of it is used (docs/deploy.md, "Sizing").
-    assert container["resources"]["limits"]["cpu"] == "1"
+    resources = container["resources"]
+    assert resources["limits"]["cpu"] == resources["requests"]["cpu"] == "1"
     # Every writable path is an emptyDir; the rest is read-only mounts.
     volumes = {v["name"]: v for v in pod["volumes"]}
     for mount in container["volumeMounts"]:
