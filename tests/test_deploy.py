@@ -136,8 +136,8 @@ def test_every_credential_of_the_documented_config_is_loaded_by_the_unit() -> No
     wanted = set(re.findall(r"\{credential: ([A-Za-z0-9_.-]+)\}", _systemd_config()))
     assert wanted, "the documented config reads its secrets as systemd credentials"
     loaded = _load_credentials()
-    # Each one the config reads is loaded; none is loaded for nothing (a missing source file
-    # stops the start, so an unused line would only be a way to fail).
+    # Each one the config reads is loaded; none is loaded for nothing (systemd may refuse to
+    # start over a missing source file, so an unused line would only be a way to fail).
     assert set(loaded) == wanted
     # Credentials are root's files outside what the service may read directly.
     for path in loaded.values():
