@@ -284,7 +284,6 @@ async def live_page(sim: RunningSim, tmp_path: Path, log_stream: io.StringIO) ->
             await r.read()
             return r.status
 
-
     crm, reports = mint_token(cfg, "crm"), mint_token(cfg, "reports")
     try:
         async with aiohttp.ClientSession() as s:
