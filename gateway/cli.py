@@ -340,9 +340,11 @@ def cmd_sim(args: argparse.Namespace) -> int:
         state = SimState.seeded(api_users={args.user: password})
         sim = await _start_sim_on(args.host, args.port, state, tuple(args.tls_name))
         ca_file = sim.ca_file
-        if args.ca_out is not None:
+        if args.ca_out is not None:  # replaced whole: a gateway may be watching the file
             ca_file = args.ca_out
-            ca_file.write_bytes(sim.ca_file.read_bytes())
+            partial = ca_file.with_name(f".{ca_file.name}.new")
+            partial.write_bytes(sim.ca_file.read_bytes())
+            partial.replace(ca_file)
         print(f"VICIdial simulator: {sim.base_url}/vicidial/non_agent_api.php", flush=True)
         print(f"CA certificate:     {ca_file}", flush=True)
         print(f"API login:          user={args.user} (password as given)", flush=True)

@@ -6,7 +6,7 @@ vendored copy, shown to refuse a misspelled key); every file it mounts or builds
 Prometheus scrapes exactly the gateway services, on the config's metrics port, and its config
 passes ``promtool check config`` with the alert rules beside it; Grafana's data source is the
 Prometheus service. The gateway config loads with the gateway's own loader (``vicigw
-check-config``), its secrets made by the compose file's own ``secrets`` script. And the stack's
+check-config``), its secrets made by the compose file's own ``make-secrets`` script. And the stack's
 processes run here on loopback, each started as compose starts it (paths and hosts mapped):
 the simulator with its certificate valid for the name ``sim``, two gateway replicas sharing a
 real Redis, and the demo's traffic script calling both.
@@ -137,7 +137,7 @@ def test_two_gateway_replicas_share_redis() -> None:
         assert service["stop_signal"] == "SIGTERM"
         grace = int(re.fullmatch(r"(\d+)s", service["stop_grace_period"]).group(1))  # type: ignore[union-attr]
         assert grace > ServerConfig().shutdown_timeout
-        assert {"sim", "redis", "secrets"} <= set(service["depends_on"])
+        assert {"sim", "redis", "make-secrets"} <= set(service["depends_on"])
         for port in service["ports"]:
             assert port.startswith("127.0.0.1:"), port  # the demo has no TLS: loopback only
 
@@ -216,16 +216,18 @@ def laid_out(tmp_path: Path) -> Path:
     compose file's own script, and the simulator's CA (from a simulator started as compose
     starts it, see ``sim_process``)."""
     shutil.copy(GATEWAY_CONFIG, tmp_path / "config.yaml")
-    secrets = services()["secrets"]
-    assert secrets["entrypoint"] == ["python", "-c"]
-    folder = local(secrets["environment"]["SECRETS_DIR"], tmp_path)
+    script = services()["make-secrets"]
+    assert script["entrypoint"] == ["python", "-c"]
+    folder = local(script["environment"]["SECRETS_DIR"], tmp_path)
     folder.mkdir()
-    for _ in range(2):  # the second run (a restart of the stack) keeps what the first made
-        env = {**os.environ, "SECRETS_DIR": str(folder)}
-        subprocess.run([sys.executable, "-c", *secrets["command"]], env=env, check=True)
-        if _ == 0:
-            made = {p.name: p.read_text() for p in folder.iterdir()}
-    assert {p.name: p.read_text() for p in folder.iterdir()} == made
+    env = {**os.environ, "SECRETS_DIR": str(folder)}
+    made: dict[str, str] = {}
+    for start in ("first", "again"):  # a second `up` keeps what the first made
+        subprocess.run([sys.executable, "-c", *script["command"]], env=env, check=True)
+        found = {p.name: p.read_text() for p in folder.iterdir()}
+        assert set(found) == {"vicidial_pass", "jwt_secret"}, start
+        made = made or found
+        assert found == made, start
     for path in folder.iterdir():
         assert path.stat().st_mode & 0o077 == 0, path
     return tmp_path
