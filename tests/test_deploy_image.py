@@ -331,6 +331,19 @@ def test_every_copied_source_is_in_the_context() -> None:
                 assert in_context(rel, rules), rel
 
 
+def test_the_build_copies_what_pip_install_reads() -> None:
+    """``pip install .`` needs pyproject.toml, the readme it names and the packages it finds."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    copied = {
+        Path(source).as_posix()
+        for word, args in dockerfile()
+        if word == "COPY" and "--from=" not in args
+        for source in args.split()[:-1]
+    }
+    packages = {p.rstrip("*") for p in project["tool"]["setuptools"]["packages"]["find"]["include"]}
+    assert copied == {"pyproject.toml", project["project"]["readme"], *packages}
+
+
 def test_only_the_package_and_its_metadata_reach_the_context() -> None:
     rules = ignore_rules()
     top = {p.name for p in REPO.iterdir() if in_context(p.name, rules)}
