@@ -138,8 +138,14 @@ def test_two_gateway_replicas_share_redis() -> None:
         grace = parse_duration(service["stop_grace_period"])
         assert grace > parse_duration(doc["server"]["shutdown_timeout"])
         assert {"sim", "redis", "make-secrets"} <= set(service["depends_on"])
-        for port in service["ports"]:
-            assert port.startswith("127.0.0.1:"), port  # the demo has no TLS: loopback only
+
+
+def test_every_port_is_published_on_loopback_only() -> None:
+    """The demo has no TLS and default passwords: nothing is reachable from other hosts."""
+    published = [(n, p) for n, s in services().items() for p in s.get("ports", [])]
+    assert {n for n, _ in published} == {"gateway-1", "gateway-2", "prometheus", "grafana"}
+    for name, port in published:
+        assert isinstance(port, str) and port.startswith("127.0.0.1:"), (name, port)
 
 
 def test_prometheus_scrapes_each_gateway_on_its_metrics_port() -> None:
