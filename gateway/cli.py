@@ -9,7 +9,8 @@ vicigw credentials check --config FILE [--force]
                                     one login per VICIdial credential, within the lockout guard
 vicigw functions                    the whole catalog, as JSON
 vicigw openapi [--app NAME --config FILE]   the OpenAPI 3.1 document (one app's functions)
-vicigw sim [--host H] [--port P]    the VICIdial simulator alone
+vicigw sim [--host H] [--port P] [--tls-name NAME] [--ca-out FILE] [--password-file FILE]
+                                    the VICIdial simulator alone
 """
 
 from __future__ import annotations
@@ -132,6 +133,22 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=DEMO_SIM_PORT)
     s.add_argument("--user", default="6666")
     s.add_argument("--password", default="simpass1")
+    s.add_argument(
+        "--password-file",
+        type=Path,
+        help="read the API user's password from this file (its first line) instead",
+    )
+    s.add_argument(
+        "--tls-name",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name the certificate is also valid for (repeatable), e.g. the service name "
+        "the gateway reaches the simulator by",
+    )
+    s.add_argument(
+        "--ca-out", type=Path, metavar="FILE", help="also write the throwaway CA (PEM) here"
+    )
     s.set_defaults(func=cmd_sim)
     return p
 
@@ -314,11 +331,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
+    password = args.password
+    if args.password_file is not None:
+        lines = args.password_file.read_text().splitlines()
+        password = lines[0] if lines else ""
+
     async def run() -> None:
-        state = SimState.seeded(api_users={args.user: args.password})
-        sim = await _start_sim_on(args.host, args.port, state)
+        state = SimState.seeded(api_users={args.user: password})
+        sim = await _start_sim_on(args.host, args.port, state, tuple(args.tls_name))
+        ca_file = sim.ca_file
+        if args.ca_out is not None:  # replaced whole: a gateway may be watching the file
+            ca_file = args.ca_out
+            partial = ca_file.with_name(f".{ca_file.name}.new")
+            partial.write_bytes(sim.ca_file.read_bytes())
+            partial.replace(ca_file)
         print(f"VICIdial simulator: {sim.base_url}/vicidial/non_agent_api.php", flush=True)
-        print(f"CA certificate:     {sim.ca_file}", flush=True)
+        print(f"CA certificate:     {ca_file}", flush=True)
         print(f"API login:          user={args.user} (password as given)", flush=True)
         try:
             await _wait_for_stop()
@@ -409,14 +437,16 @@ async def _listen(runner: web.AppRunner, server: ServerConfig) -> Listener:
         return await start_listener(runner, dataclasses.replace(server, port=0))
 
 
-async def _start_sim_on(host: str, port: int, state: SimState) -> RunningSim:
+async def _start_sim_on(
+    host: str, port: int, state: SimState, tls_names: tuple[str, ...] = ()
+) -> RunningSim:
     # For people, not tests: a request that would break VICIdial's SQL is logged as a warning
     # (and answered HTTP 500), and does not fail the shutdown.
     state.strict_sql = False
     try:
-        return await start_simulator(host, port, state=state)
+        return await start_simulator(host, port, state=state, tls_names=tls_names)
     except OSError:
-        return await start_simulator(host, 0, state=state)
+        return await start_simulator(host, 0, state=state, tls_names=tls_names)
 
 
 async def _wait_for_stop() -> None:

@@ -13,7 +13,9 @@ def file_stamp(path: Path) -> Stamp:
     """(mtime ns, size, inode); all -1 when the file cannot be read.
 
     The inode catches a file replaced by rename (how secret mounts and editors update files),
-    even within the same timestamp granularity.
+    even within the same timestamp granularity. Symlinks are followed (``stat``, not ``lstat``):
+    a key of a Kubernetes Secret volume is the symlink ``KEY -> ..data/KEY``, which never
+    changes; the kubelet flips ``..data`` to a new folder, and the stamp is that of the target.
     """
     try:
         st = path.stat()

@@ -216,6 +216,36 @@ def printed_password_pattern(passwords: Iterable[str]) -> re.Pattern[str]:
     return re.compile(f"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])")
 
 
+class PrintedPassword:
+    """Does a reply print one of ``passwords``? :func:`printed_password_pattern`'s ``search``,
+    the reference, in fewer steps: a match starts where one of the passwords occurs, so
+    ``str.find`` (a fast scan) looks for the occurrences and the pattern only decides at each,
+    from the first ``_MAX_TRIES`` on by one search of the rest. A reply where no password occurs
+    (nearly every one) costs one ``find`` per password, not a regex step per character."""
+
+    _MAX_TRIES = 32  # occurrences of one password checked one by one
+
+    def __init__(self, passwords: Iterable[str]) -> None:
+        self.pattern = printed_password_pattern(passwords)
+        self.words = tuple(sorted(set(passwords)))
+
+    def found(self, text: str) -> bool:
+        match = self.pattern.match
+        for word in self.words:
+            i = text.find(word)
+            tries = 0
+            while i >= 0:
+                if match(text, i) is not None:
+                    return True
+                tries += 1
+                if tries == self._MAX_TRIES:
+                    if self.pattern.search(text, i) is not None:
+                        return True
+                    break  # no match at i or later; the other passwords may still occur before
+                i = text.find(word, i + 1)
+        return False
+
+
 async def _line_batches(resp: aiohttp.ClientResponse, charset: str) -> AsyncIterator[list[str]]:
     """Split the body into complete lines as chunks arrive (not yet scrubbed).
 
@@ -358,7 +388,7 @@ class VicidialUpstream:
             key=len,
             reverse=True,
         )
-        self._printed_password = printed_password_pattern(self.secrets)
+        self._printed_password = PrintedPassword(self.secrets)
 
     def _credential_changed(self, name: str, state: CredentialState) -> None:
         if self.metrics is not None:
@@ -432,7 +462,7 @@ class VicidialUpstream:
         """The last line of defence: a reply printing a password (outside the bad-login line,
         handled apart) is never passed on, nor edited (see printed_password_pattern)."""
         text = lines[0] if len(lines) == 1 else "\n".join(lines)
-        if self._printed_password.search(text):
+        if self._printed_password.found(text):
             if self.metrics is not None:
                 self.metrics.upstream_replies_withheld.labels(self.name, function).inc()
             log.error(

@@ -54,6 +54,36 @@ def test_a_loaded_config_knows_its_file_and_reads_others_beside_it(tmp_path: Pat
     assert load_config(str(path)).path == path
 
 
+def test_systemd_credentials_are_watched_files_and_their_errors_name_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    creds = tmp_path / "credentials"  # what systemd makes for LoadCredential= (0400 files)
+    creds.mkdir()
+    (creds / "vicidial_pass").write_text("FromCred_123\n")
+    (creds / "crm_jwt").write_text(CRM_SECRET)
+    for f in creds.iterdir():
+        f.chmod(0o400)
+    doc = config_dict()
+    doc["upstreams"]["main"]["credentials"][0]["pass"] = {"credential": "vicidial_pass"}
+    doc["apps"]["crm"]["keys"][0]["secret"] = {"credential": "crm_jwt"}
+    path = write(tmp_path, doc)
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(creds))
+    cfg = load_config(path)
+    assert cfg.upstreams["main"].credentials[0].password == Secret("FromCred_123")
+    assert cfg.apps["crm"].keys[0].secret == Secret(CRM_SECRET)
+    assert set(cfg.files) == {creds / "vicidial_pass", creds / "crm_jwt"}  # watched
+    assert not [w for w in cfg.warnings if "credential" in w or "secret file" in w]
+    (creds / "crm_jwt").unlink()
+    assert errors(load_config, path) == [
+        f"apps.crm.keys[0].secret: credential crm_jwt: no file {creds / 'crm_jwt'} "
+        "(is LoadCredential=crm_jwt:PATH in the unit?)"
+    ]
+    monkeypatch.delenv("CREDENTIALS_DIRECTORY")
+    found = errors(load_config, path)
+    assert len(found) == 2 and all("CREDENTIALS_DIRECTORY is not set" in e for e in found)
+    assert all("FromCred" not in e for e in found)
+
+
 def test_parse_config_is_the_same_without_a_file() -> None:
     cfg = parse_config(config_dict())
     assert cfg.path is None

@@ -103,3 +103,90 @@ def test_the_unit_is_an_ini_file_with_the_usual_sections() -> None:
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.read_string(UNIT.read_text())
     assert {"Unit", "Service", "Install"} <= set(parser.sections())
+
+
+DEPLOY_DOC = REPO / "docs" / "deploy.md"
+
+
+def _systemd_config() -> str:
+    """The config that docs/deploy.md's "systemd" section shows for this unit."""
+    text = DEPLOY_DOC.read_text()
+    section = text.split("\n## systemd\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    assert len(blocks) == 1, "the systemd section shows one config"
+    return blocks[0]
+
+
+def _load_credentials() -> dict[str, Path]:
+    """LoadCredential=ID:PATH lines of the unit: ID -> PATH."""
+    out: dict[str, Path] = {}
+    for value in _unit().get("LoadCredential", []):
+        ident, sep, path = value.partition(":")
+        assert sep and path.startswith("/"), value
+        assert ident not in out, f"LoadCredential={ident} given twice"
+        out[ident] = Path(path)
+    return out
+
+
+def test_the_unit_reloads_with_sighup() -> None:
+    assert _unit()["ExecReload"] == ["/bin/kill -HUP $MAINPID"]
+
+
+def test_every_credential_of_the_documented_config_is_loaded_by_the_unit() -> None:
+    wanted = set(re.findall(r"\{credential: ([A-Za-z0-9_.-]+)\}", _systemd_config()))
+    assert wanted, "the documented config reads its secrets as systemd credentials"
+    loaded = _load_credentials()
+    # Each one the config reads is loaded; none is loaded for nothing (systemd may refuse to
+    # start over a missing source file, so an unused line would only be a way to fail).
+    assert set(loaded) == wanted
+    # Credentials are root's files outside what the service may read directly.
+    for path in loaded.values():
+        assert path.parent == Path("/etc/vicigw/credentials"), path
+    # The deploy README and docs/deploy.md tell the operator to make each file.
+    readme = (REPO / "deploy" / "README.md").read_text()
+    doc = DEPLOY_DOC.read_text()
+    for ident, path in loaded.items():
+        assert str(path) in doc, ident
+        assert ident in readme, ident
+
+
+def test_the_documented_config_loads_with_the_credentials_systemd_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the service sees: $CREDENTIALS_DIRECTORY with one file per LoadCredential= (mode
+    0400, the service user's), the config, its certificate; /etc/vicigw and /var/log/vicigw
+    moved under tmp_path. `vicigw check-config` (the unit's ExecStartPre) accepts it."""
+    import trustme
+
+    creds = tmp_path / "credentials"  # what systemd makes: /run/credentials/vicigw.service
+    creds.mkdir()
+    for ident in _load_credentials():
+        value = os.urandom(8).hex() if ident.startswith("vicidial_pass") else os.urandom(40).hex()
+        (creds / ident).write_text(value + "\n")
+        (creds / ident).chmod(0o400)
+    etc, logs = tmp_path / "etc", tmp_path / "log"
+    (etc / "tls").mkdir(parents=True)
+    logs.mkdir()
+    cert = trustme.CA().issue_cert("vicigw.example.com")
+    cert.private_key_pem.write_to_path(str(etc / "tls" / "key.pem"))
+    cert.cert_chain_pems[0].write_to_path(str(etc / "tls" / "cert.pem"))
+    (etc / "tls" / "key.pem").chmod(0o600)
+    text = _systemd_config().replace("/etc/vicigw/", f"{etc}/")
+    config = etc / "config.yaml"
+    config.write_text(text.replace("/var/log/vicigw/", f"{logs}/"))
+    check = [str(Path(sys.executable).with_name("vicigw")), "check-config", str(config)]
+    env = {**os.environ, "CREDENTIALS_DIRECTORY": str(creds)}
+    res = subprocess.run(check, capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.strip() == "OK" and "warning" not in res.stderr, res.stderr
+    # Without the credentials (not under the unit), it says which, never a value.
+    env.pop("CREDENTIALS_DIRECTORY")
+    res = subprocess.run(check, capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode == 1
+    said = res.stdout + res.stderr
+    assert (
+        "apps.crm.keys[0].secret: credential crm_jwt_secret: CREDENTIALS_DIRECTORY is not set"
+        in said
+    ), said
+    for f in creds.iterdir():
+        assert f.read_text().strip() not in said

@@ -21,9 +21,12 @@ from hypothesis import strategies as st
 
 import gateway
 from gateway.catalog import CATALOG, parser
+from gateway.catalog import leads_shapes as shapes
 from gateway.catalog.fields import field_type
 from gateway.catalog.parser import ParsedReply, ReplyShapeError, parse_reply, row_paths
 from gateway.catalog.spec import FunctionSpec
+from gateway.catalog.stream import RowStream
+from gateway.upstream import PrintedPassword, printed_password_pattern
 
 from .samples import SAMPLES, load_sample
 
@@ -199,6 +202,122 @@ def test_each_precomputed_converter_equals_the_general_conversion(
     assert outcome(status) == outcome(lambda t: parser._convert(name, t, spec, row=False))
 
 
+# --- lead_status_search: whole records -----------------------------------------------------------
+
+LSS = CATALOG["lead_status_search"]
+_CUSTOM_LINES = st.sampled_from(
+    [
+        "favorite_color => blue",
+        "notes_area => ",
+        "visit_date => 2026-12-24",
+        "visits_count => 3",
+        "visits_count => three",
+        "favorite_color => again",  # a label twice
+        "lead_id => 7",  # a standard column's name
+        "bad label => x",
+        "no separator",
+        "",
+        "comments => more",
+        ";---------- START OF RECORD 9 ----------",
+    ]
+)
+
+
+_FITTING_CUSTOM = st.sampled_from(["favorite_color => blue", "notes_area => ", "visits_count => 3"])
+
+
+def _lead_value(name: str, messy: bool) -> st.SearchStrategy[str]:
+    if messy:
+        return _values(LSS, name, "|")
+    kind = field_type(name, LSS.field_types)
+    return {
+        "int": st.sampled_from(["0", "7", "12", "-3", ""]),
+        "decimal": st.sampled_from(["-5.00", "0", "1.5", ".5", ""]),
+        "date": st.sampled_from(["2024-06-03", "0000-00-00", ""]),
+        "datetime": st.sampled_from(["2024-06-03 14:00:00", "0000-00-00 00:00:00", ""]),
+    }.get(kind, st.text("ABCxyz019 _-.:|=>", max_size=8))
+
+
+@st.composite
+def lead_records(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
+    """A lead_status_search reply of 1-4 records, each of them plain (every value of its type,
+    whole custom-field lines), or plain but for a LF inside a free-text value, or messy (values
+    of every kind, LFs in free text, custom-field lines of every sort, a line missing); now and
+    then a record numbered out of order, or no final LF."""
+    custom = draw(st.booleans())
+    lines: list[str] = []
+    for n in range(1, draw(st.integers(1, 4)) + 1):
+        kind = draw(st.sampled_from(["plain", "plain", "lf", "messy"]))
+        messy = kind == "messy"
+        if draw(st.integers(0, 14)) == 0:
+            n = draw(st.sampled_from([0, n + 1, 10]))
+        lines.append(shapes.RECORD_START.format(n=n))
+        lf = draw(st.sampled_from(sorted(shapes.FREE_TEXT_COLUMNS))) if kind == "lf" else None
+        for name in shapes.LEAD_COLUMNS:
+            value = draw(_lead_value(name, messy))
+            if name == lf or (messy and name in shapes.FREE_TEXT_COLUMNS and draw(st.booleans())):
+                value += "\n" + draw(st.sampled_from(["more", "city => X", "", "status => A"]))
+            lines.append(f"{name} => {value}")
+        if custom or (messy and draw(st.booleans())):
+            lines += draw(st.lists(_CUSTOM_LINES if messy else _FITTING_CUSTOM, max_size=3))
+        if messy and draw(st.integers(0, 4)) == 0:
+            del lines[draw(st.integers(0, len(lines) - 1))]
+    params = {"status": "SALE", "date": "2024-06-03"}
+    if custom:
+        params["custom_fields"] = "Y"
+    end = "" if draw(st.integers(0, 19)) == 0 else "\n"
+    return "\n".join(lines) + end, params
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reply=lead_records())
+def test_generated_lead_records_parse_the_same_on_both_paths(
+    reply: tuple[str, dict[str, str]],
+) -> None:
+    text, params = reply
+    fast, general = both(LSS, text, params)
+    assert fast == general
+
+
+def test_plain_lead_records_take_the_fast_path() -> None:
+    samples = [load_sample(p) for p in SAMPLE_PATHS if p.stem.startswith("lead_status_search__")]
+    records = [s for s in samples if s.text.startswith(";---")]
+    assert len(records) >= 2  # the plain sample and the one with custom fields
+    for sample in records:
+        with row_paths() as paths:
+            fast = parse_reply(LSS, sample.text, params=sample.params)
+        assert isinstance(fast.data, list) and fast.data
+        assert (paths.plain, paths.searched) == (len(fast.data), 0), sample.function
+        with row_paths(fast=False) as paths:
+            assert parse_reply(LSS, sample.text, params=sample.params) == fast
+        assert (paths.plain, paths.searched) == (0, len(fast.data))
+    # A LF inside a comment: that record is read alone by the general reader, the other one
+    # stays on the fast path.
+    plain = next(s for s in records if "custom_fields" not in s.params)
+    text = plain.text.replace("comments => closed deal\n", "comments => closed\ndeal\n", 1)
+    with row_paths() as paths:
+        reply = parse_reply(LSS, text, params=plain.params)
+    assert isinstance(reply.data, list) and reply.data[0]["comments"] == "closed\ndeal"
+    assert (paths.plain, paths.searched) == (len(reply.data) - 1, 1)
+    with row_paths(fast=False):
+        assert parse_reply(LSS, text, params=plain.params) == reply
+    # A record the general reader refuses (a line missing): the whole reply goes to it, which
+    # gives its own error.
+    broken = plain.text.replace("rank => 0\n", "", 1)
+    with (
+        row_paths() as paths,
+        pytest.raises(ReplyShapeError, match="unexpected line") as fast_error,
+    ):
+        parse_reply(LSS, broken, params=plain.params)
+    assert paths.plain == 0
+    with row_paths(fast=False), pytest.raises(ReplyShapeError) as general_error:
+        parse_reply(LSS, broken, params=plain.params)
+    assert (fast_error.value.reason, fast_error.value.excerpt) == (
+        general_error.value.reason,
+        general_error.value.excerpt,
+    )
+
+
 # --- the fast path is taken --------------------------------------------------------------------
 
 CAMPAIGNS = CATALOG["campaigns_list"]
@@ -271,6 +390,7 @@ HOT_MODULES = [
     "catalog/reply.py",
     "catalog/spec.py",
     "catalog/fields.py",
+    "catalog/leads_shapes.py",
     "policy.py",
     "auth.py",
     "audit.py",
@@ -352,3 +472,72 @@ def _parsed_once(path: Path) -> FunctionSpec:
     with contextlib.suppress(ReplyShapeError):
         parse_reply(spec, sample.text, params=sample.params)
     return spec
+
+
+# --- the password scan -------------------------------------------------------------------------
+
+_PASSWORD = st.text("12a-. ", max_size=4)
+
+
+@st.composite
+def password_texts(draw: st.DrawFn) -> tuple[list[str], str]:
+    """Passwords and a reply: random text over their alphabet, or a password repeated many
+    times inside longer words (so the scan gives up checking one by one) with or without a
+    whole-word echo after them."""
+    passwords = draw(st.lists(_PASSWORD, min_size=1, max_size=3))
+    if draw(st.booleans()):
+        return passwords, draw(st.text("12a-. x\n", max_size=200))
+    word = draw(st.sampled_from(passwords))
+    echo = st.sampled_from(["", " " + draw(st.sampled_from(passwords)) + " ", word, "x" + word])
+    times = draw(st.sampled_from([0, 1, 5, 31, 32, 33, 80]))
+    text = (word + draw(st.sampled_from(["x", "1", "a"]))) * times
+    return passwords, draw(echo) + text + draw(echo)
+
+
+@settings(max_examples=600, deadline=None)
+@given(case=password_texts())
+def test_the_password_scan_finds_what_the_pattern_finds(case: tuple[list[str], str]) -> None:
+    passwords, text = case
+    reference = printed_password_pattern(passwords).search(text) is not None
+    assert PrintedPassword(passwords).found(text) == reference
+
+
+def test_the_password_scan_on_replies_that_print_it_or_not() -> None:
+    scan = PrintedPassword(["1234", "s3cret"])
+    assert not scan.found("3125551234|x\n" * 100)  # inside a phone number: not the password
+    assert scan.found("3125551234|x\n" * 100 + "ref 1234 and\n")
+    assert scan.found("pass=s3cret\n")
+    assert not scan.found("s3crets\n")
+    # More occurrences inside longer words than are checked one by one: the rest is searched,
+    # and an echo of another password before them still counts.
+    many = "1234x" * 40
+    assert not scan.found(many)
+    assert scan.found(many + " 1234 ")
+    assert scan.found("s3cret " + many)
+    assert PrintedPassword(["5678", "1234"]).found(" 5678 " + many)
+
+
+# --- exports: a gateway login in a user-id field -----------------------------------------------
+
+_RECORDING = ("2024-06-04 10:00:{s:02d}", "{user}", "{i}", "5001", "http://h/{i}.mp3")
+
+
+@settings(max_examples=200, deadline=None)
+@given(users=st.lists(st.sampled_from(["1001", "6666", "7777", "", "66666"]), max_size=40))
+def test_an_export_batch_hides_logins_as_the_parsed_rows_do(users: list[str]) -> None:
+    """The whole-batch path (one scan, a test of the user column against the logins) and the
+    row-by-row parse with reply.hide_login give the same rows."""
+    spec, params = CATALOG["recording_lookup"], {"stage": "tab"}
+    logins = {"6666": "main", "7777": "spare"}
+    lines = [
+        "\t".join(_RECORDING).format(s=i % 60, user=user, i=i + 1) for i, user in enumerate(users)
+    ]
+    plain = RowStream(spec, params, logins)
+    parsed = [row for line in lines for row in plain.feed(line)] + plain.close()
+    batch = RowStream(spec, params, logins)
+    texts = batch.feed_many_json(lines) + batch.close_json()
+    assert [json.loads(r) for t in texts for r in t.split("\n")] == parsed
+    assert [row["user"] for row in parsed] == [
+        logins.get(u, u) or None for u in users
+    ]  # the reference hides them, too
+    assert batch._any_login([line.split("\t") for line in lines]) == any(u in logins for u in users)

@@ -190,6 +190,68 @@ async def test_a_changed_secret_file_is_picked_up(
         await runner.cleanup()
 
 
+def kubelet_secret_volume(folder: Path, files: dict[str, str], *, stamp: str) -> None:
+    """Write a Secret volume the way the kubelet does (its "atomic writer"): the files in a
+    new timestamped folder, ``..data`` a symlink to that folder, each key a symlink
+    ``KEY -> ..data/KEY``; an update makes a new folder and renames a new ``..data`` symlink
+    over the old one (one atomic flip for every key), then removes the old folder."""
+    folder.mkdir(exist_ok=True)
+    new = folder / f"..{stamp}"
+    new.mkdir()
+    for name, value in files.items():
+        (new / name).write_text(value)
+        (new / name).chmod(0o400)
+    old = (folder / "..data").resolve() if (folder / "..data").is_symlink() else None
+    tmp_link = folder / "..data_tmp"
+    tmp_link.symlink_to(new.name)
+    tmp_link.replace(folder / "..data")  # rename(2): the flip
+    for name in files:
+        if not (folder / name).is_symlink():
+            (folder / name).symlink_to(Path("..data") / name)
+    if old is not None:
+        for f in old.iterdir():
+            f.unlink()
+        old.rmdir()
+
+
+async def test_a_kubernetes_secret_volume_update_is_picked_up(
+    sim: RunningSim, tmp_path: Path, log_stream: io.StringIO
+) -> None:
+    volume = tmp_path / "secrets"
+    kubelet_secret_volume(volume, {"pass_a": "Old-Pass_k8s123"}, stamp="2026_12_05_06_00_00.1")
+    sim.state.set_password(API_USER, "Old-Pass_k8s123")
+    path = write_config(tmp_path, sim, credentials=[("api-a", API_USER, str(volume / "pass_a"))])
+    runner, app, base = await start(path, watch=True)
+    generations = app[SERVICES].generations
+    try:
+        assert volume / "pass_a" in generations.current.config.files  # the key's own path
+        async with aiohttp.ClientSession() as s:
+            token = mint_token(generations.current.config, "crm")
+            headers = {"Authorization": f"Bearer {token}"}
+            url = f"{base}/v1/non-agent/campaigns_list"
+            async with s.post(url, headers=headers) as r:
+                assert r.status == 200
+            sim.state.set_password(API_USER, "New-Pass_k8s987")
+            kubelet_secret_volume(
+                volume, {"pass_a": "New-Pass_k8s987"}, stamp="2026_12_05_06_05_00.2"
+            )
+            # The key's own symlink never changed; only ..data was flipped.
+            assert os.readlink(volume / "pass_a") == "..data/pass_a"
+            for _ in range(100):  # the watcher polls every 100 ms
+                await asyncio.sleep(0.05)
+                current = generations.current.config.upstreams["main"].credentials[0]
+                if current.password.reveal() == "New-Pass_k8s987":
+                    break
+            assert current.password.reveal() == "New-Pass_k8s987"
+            async with s.post(url, headers=headers) as r:
+                assert r.status == 200, await r.text()
+        assert sim.state.failed_logins(API_USER) == 0
+        reloads = [r for r in _reload_logs(log_stream) if r.get("trigger") == "file"]
+        assert reloads and reloads[-1]["files"] == [str(volume / "pass_a")]
+    finally:
+        await runner.cleanup()
+
+
 async def test_changed_ca_file_gets_a_new_pool(
     sim: RunningSim, tmp_path: Path, log_stream: io.StringIO
 ) -> None:

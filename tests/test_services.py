@@ -11,7 +11,6 @@ import yaml
 from gateway.config_load import load_config, parse_config
 from gateway.services import open_services
 from gateway.sim import ManualClock
-from gateway.state import State
 from gateway.store_memory import MemoryRateLimiter
 from gateway.upstream import VicidialUpstream
 
@@ -85,10 +84,7 @@ async def test_close_closes_the_generations_then_the_state_backend() -> None:
     async def closer() -> None:  # the backend's own (a Redis connection's close)
         seen.append(client.pool.session.closed)
 
-    stores = services.state
-    state = State(
-        stores.rate_limits, stores.idempotency, stores.reply_cache, stores.credentials, closer
-    )
+    state = dataclasses.replace(services.state, closer=closer)
     await dataclasses.replace(services, state=state).close()
     assert seen == [True]  # the pools first, then the store they may still have used
 

@@ -28,6 +28,7 @@ import re
 from collections.abc import Mapping
 
 from .agent_shapes import parse_webphone_url, parse_webserver
+from .agent_sql import AGENT_CHARSETS
 from .spec import CustomParse, FieldType, FunctionSpec, Param, Template
 
 _AGENT = Param("agent_user", "id", required=True, max_len=20, summary="the agent's user id")
@@ -54,87 +55,9 @@ def _missing(text: str) -> Template:
     return _err(text, "not_found")
 
 
-# What agc/api.php keeps of each parameter (its filters, lines 357-458, by name for every
-# function): the gateway refuses any other character rather than let VICIdial delete it. Where
-# VICIdial turns "+" into a space before filtering, "+" is left out (refused) too. A class
-# starting with "^" lists what is deleted instead.
-_FREE = '^;#"+'  # comments, notification texts, vendor ids: ";" and "#" deleted, "+" a space
-_NAME = "- '_.0-9a-zA-Z"
-_ADDRESS = "- '.:/@_0-9a-zA-Z"
-_WORD = "-_0-9a-zA-Z"
-AGENT_CHARSETS: Mapping[str, str] = {
-    "agent_user": _WORD,
-    "value": "-|_0-9a-zA-Z",
-    "focus": _WORD,
-    "preview": _WORD,
-    "search": _WORD,
-    "notes": "- ._0-9a-zA-Z",
-    "group_alias": "0-9a-zA-Z",
-    "dial_prefix": "0-9a-zA-Z",
-    "alt_dial": "0-9A-Z",
-    "blended": "A-Z",
-    "set_as_default": "A-Z",
-    "ingroup_choices": "- _0-9a-zA-Z",
-    "phone_code": "0-9X",
-    "phone_number": "*#0-9",
-    "lead_id": "0-9",
-    "vendor_id": _FREE,
-    "vendor_lead_code": _FREE,
-    "source_id": _FREE,
-    "gmt_offset_now": "-_.0-9",
-    "title": _NAME,
-    "first_name": _NAME,
-    "last_name": _NAME,
-    "middle_initial": "0-9a-zA-Z",
-    "address1": _ADDRESS,
-    "address2": _ADDRESS,
-    "address3": _ADDRESS,
-    "city": _ADDRESS,
-    "state": "- 0-9a-zA-Z",
-    "province": _NAME,
-    # filtered twice (lines 411 and 440): what both keep
-    "postal_code": "- 0-9a-zA-Z",
-    "country_code": "A-Z",
-    "gender": "A-Z",
-    "date_of_birth": "-0-9",
-    "alt_phone": _NAME,
-    "email": "- '.:/@%_0-9a-zA-Z",
-    "security_phrase": _ADDRESS,
-    "comments": _FREE,
-    "rank": "0-9",
-    "owner": _ADDRESS,
-    "dial_override": "A-Z",
-    "consultative": "A-Z",
-    "callback_datetime": "- :._0-9a-zA-Z",
-    "callback_type": "A-Z",
-    "callback_comments": "- ._0-9a-zA-Z",
-    "qm_dispo_code": "-._0-9a-zA-Z",
-    "status": _WORD,
-    "dial_ingroup": _WORD,
-    "cid_choice": _WORD,
-    "outbound_cid": _WORD,
-    "recipient": _WORD,
-    "recipient_type": "_a-zA-Z",
-    "notification_text": _FREE,
-    "notification_retry": "YNyn",
-    "show_confetti": "YNyn",
-    "text_size": "0-9",
-    "text_font": "-, a-zA-Z",
-    "text_weight": ",a-zA-Z",
-    "text_color": "0-9a-zA-Z",
-    "duration": "0-9",
-    "maxParticleCount": "0-9",
-    "particleSpeed": "0-9",
-    "notification_date": "- :0-9",
-    "multi_dial_phones": ",0-9",
-    "md_check": "0-9a-zA-Z",
-    "tw_check": "0-9a-zA-Z",
-    "dnc_check": _WORD,
-    "campaign_dnc_check": _WORD,
-    "stage": '^\'";',
-}
-
-
+# What agc/api.php keeps of each parameter (its filters by name, for every function; the facts
+# and their lines are in gateway.catalog.agent_sql): the gateway refuses any other character
+# rather than let VICIdial delete it.
 def _filtered(param: Param) -> Param:
     """``param`` with what agc/api.php keeps of it (:data:`AGENT_CHARSETS`), where it says."""
     charset = AGENT_CHARSETS.get(param.name)
@@ -491,7 +414,9 @@ EXTERNAL_ADD_LEAD = _spec(
         Param("phone_code", "int", required=True, max_len=10),
         Param("dnc_check", "code", max_len=3, choices=("YES", "NO", "AREACODE")),
         Param("campaign_dnc_check", "code", max_len=3, choices=("YES", "NO", "AREACODE")),
-        *_LEAD_FIELDS,
+        # api.php never reads gmt_offset_now here (it would be lost), and its vendor_id would
+        # silently replace vendor_lead_code: neither is offered.
+        *(p for p in _LEAD_FIELDS if p.name != "gmt_offset_now"),
     ),
     Template("SUCCESS: lead added - {phone_number}|{campaign_id}|{list_id}|{lead_id}|{agent_user}"),
     _invalid(
@@ -682,6 +607,7 @@ RA_CALL_CONTROL = _spec(
     _invalid("ERROR: ingroup is not valid - {ingroup_choices}"),
     _invalid("ERROR: stage is not valid - {stage}"),
     _state("ERROR: no active call found - {value}"),
+    _NOT_LOGGED_IN,
 )
 
 SEND_DTMF = _spec(
@@ -922,7 +848,11 @@ SEND_NOTIFICATION = _spec(
     ),
     Template("SUCCESS: notification queued - {recipient}|{recipient_type}|{notification_id}"),
     Template("NOTICE: found {recipient} as {recipient_type}<BR>"),
-    _ours("ERROR: Agent API Notifications are disabled on this system - {setting}"),
+    # VICIdial is not set up for it (system setting agent_notifications)
+    _err(
+        "ERROR: Agent API Notifications are disabled on this system - {setting}",
+        "not_configured",
+    ),
     _missing(
         "ERROR: no matching recipient found in users, user_groups, or campaigns - {recipient}"
     ),

@@ -34,10 +34,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .fields import field_type, is_zero_date
-from .parser import parse_reply
+from .fields import ZERO_DATES, field_type, is_zero_date
+from .parser import _PATHS, Misfit, parse_reply
 from .reply import ParsedReply, ReplyShapeError
-from .spec import FunctionSpec, Template, general
+from .spec import FieldType, FunctionSpec, Template, derived, general
 
 # The standard lead columns in lead_status_search's order (lead_all_info ends with lead_id).
 LEAD_COLUMNS: tuple[str, ...] = (
@@ -210,11 +210,26 @@ _LABEL = re.compile(r"[A-Za-z0-9_]+")
 def parse_lead_status_search(
     spec: FunctionSpec, text: str, params: Mapping[str, str]
 ) -> ParsedReply:
-    """A list of records, one object per lead (the standard columns, then custom fields)."""
+    """A list of records, one object per lead (the standard columns, then custom fields).
+
+    Records of exactly the standard lines (and, when asked for, whole custom-field lines), every
+    value fitting its type, take :func:`_plain_records`, and each other record is read alone by
+    the general reader; a reply with a record it refuses is read line by line by the general
+    reader below, the reference (``tests/test_fastpath.py`` proves them equal;
+    :func:`~gateway.catalog.parser.row_paths` switches the fast path off and counts records).
+    """
     if not text.startswith(RECORD_START.format(n=1) + "\n"):
         return status_reply(spec, text, params)
-    lines = _lines(text, "lead_status_search records")
     custom = params.get("custom_fields") == "Y"
+    paths = _PATHS.get()
+    if paths is None or paths.fast:
+        read = _plain_records(spec, text, custom=custom)
+        if read is not None:
+            if paths is not None:
+                paths.plain += len(read[0]) - read[1]
+                paths.searched += read[1]
+            return _success(read[0])
+    lines = _lines(text, "lead_status_search records")
     records: list[dict[str, Any]] = []
     i = 0
     while i < len(lines):
@@ -223,6 +238,8 @@ def parse_lead_status_search(
             raise ReplyShapeError(f"record {n} expected", lines[i])
         values, i = _record(lines, i + 1, RECORD_START.format(n=n + 1), custom=custom)
         records.append({key: typed(spec, key, value) for key, value in values.items()})
+    if paths is not None:
+        paths.searched += len(records)
     return _success(records)
 
 
@@ -255,6 +272,158 @@ def _record(
     if len(values) < len(LEAD_COLUMNS):
         raise ReplyShapeError("lead_status_search record with missing fields", "\n".join(lines))
     return values, i
+
+
+# The fast path: one regex match per record of exactly the standard lines. With every line the
+# next column's, in order, the general reader (which takes a line as the next column whenever it
+# starts with that column's name) splits the record the same way: no LF inside a value, nothing
+# to continue. A record it cannot settle (a LF inside a value, a missing or extra line, a value
+# that is not of its type, a custom line not whole) is read alone by the general reader; a
+# record that reader refuses sends the whole reply to it, so the errors are always its own.
+_RECORD_HEAD, _RECORD_TAIL = RECORD_START.split("{n}")
+_PLAIN_RECORD = re.compile(
+    re.escape(_RECORD_HEAD)
+    + "([0-9]+)"
+    + re.escape(_RECORD_TAIL + "\n")
+    + "".join(re.escape(RECORD_LINE.format(name=n, value="")) + "([^\n]*)\n" for n in LEAD_COLUMNS)
+)
+Converter = Callable[[str], Any]
+
+
+def _plain_records(
+    spec: FunctionSpec, text: str, *, custom: bool
+) -> tuple[list[dict[str, Any]], int] | None:
+    """Every record of the reply as the general reader gives them, and how many of them were
+    not plain. A record that is not plain (a LF inside a free-text value, a value of another
+    type...) is read alone by the general reader (:func:`_one_record`), the others stay on the
+    fast path; None when that reader refuses one (the general reader then reads the whole
+    reply, and gives the error)."""
+    if not text.endswith("\n"):
+        return None
+    typed_columns = _record_converters(spec)
+    match = _PLAIN_RECORD.match
+    records: list[dict[str, Any]] = []
+    searched = 0
+    pos, end = 0, len(text)
+    while pos < end:
+        n = len(records) + 1
+        try:
+            m = match(text, pos)
+            if m is None or m[1] != str(n):
+                raise Misfit("record")
+            fields = m.groups()[1:]
+            values: list[Any] = [value or None for value in fields]
+            for i, convert in typed_columns:
+                values[i] = convert(fields[i])
+            record = dict(zip(LEAD_COLUMNS, values, strict=True))
+            after = m.end()
+            if custom:
+                after = _plain_custom_fields(spec, text, after, n + 1, record)
+        except (Misfit, ReplyShapeError):
+            alone = _one_record(spec, text, pos, n, custom=custom)
+            if alone is None:
+                return None
+            record, after = alone
+            searched += 1
+        records.append(record)
+        pos = after
+    return records, searched
+
+
+def _one_record(
+    spec: FunctionSpec, text: str, pos: int, n: int, *, custom: bool
+) -> tuple[dict[str, Any], int] | None:
+    """Record ``n``, starting at ``pos``, read by the general reader (:func:`_record`) from its
+    own lines: those up to the first line that starts record n + 1, where the general reader
+    stops too. The record and the position after it; None when the reader refuses it."""
+    start = RECORD_START.format(n=n) + "\n"
+    if not text.startswith(start, pos):
+        return None
+    body = pos + len(start)
+    next_start = RECORD_START.format(n=n + 1)
+    cut = text.find("\n" + next_start + "\n", body - 1)
+    stop = len(text) - 1 if cut < 0 else cut  # the reply ends with a LF
+    lines = text[body:stop].split("\n") if stop >= body else []
+    try:
+        values, _ = _record(lines, 0, next_start, custom=custom)
+        record = {key: typed(spec, key, value) for key, value in values.items()}
+    except ReplyShapeError:
+        return None
+    return record, len(text) if cut < 0 else cut + 1
+
+
+def _plain_custom_fields(
+    spec: FunctionSpec, text: str, pos: int, next_n: int, record: dict[str, Any]
+) -> int:
+    """The custom-field lines from ``pos`` up to the next record (or the end), added to
+    ``record``; the position after them. :class:`Misfit` for any line the general reader would
+    not take as a new custom field."""
+    next_start = RECORD_START.format(n=next_n) + "\n"
+    end = len(text)
+    while pos < end and not text.startswith(next_start, pos):
+        eol = text.index("\n", pos)  # the reply ends with a LF (the regex matched one)
+        label, sep, value = text[pos:eol].partition(" => ")
+        if not sep or _LABEL.fullmatch(label) is None or label in record:
+            raise Misfit(label)
+        record[label] = typed(spec, label, value)
+        pos = eol + 1
+    return pos
+
+
+def _record_converters(spec: FunctionSpec) -> tuple[tuple[int, Converter], ...]:
+    """(position, converter) of the standard columns :func:`typed` does not return as text;
+    each converter gives :func:`typed`'s value or raises :class:`Misfit`. Made once per spec."""
+
+    def make() -> tuple[tuple[int, Converter], ...]:
+        out: list[tuple[int, Converter]] = []
+        for i, name in enumerate(LEAD_COLUMNS):
+            convert = _plain_converter(field_type(name, spec.field_types), name)
+            if convert is not None:
+                out.append((i, convert))
+        return tuple(out)
+
+    return derived(spec, "leads_shapes.record_converters", make)
+
+
+def _plain_converter(kind: FieldType, name: str) -> Converter | None:
+    """What :func:`typed` does for ``kind`` ("" is None for every kind), with :class:`Misfit`
+    where it would raise; None for the kinds it returns as text."""
+    if kind == "int":
+
+        def to_int(text: str) -> int | None:
+            if text.isdigit() and text.isascii():
+                return int(text)
+            if text == "":
+                return None
+            if _INT.fullmatch(text) is None:
+                raise Misfit(name)
+            return int(text)
+
+        return to_int
+    if kind == "decimal":
+
+        def to_float(text: str) -> float | None:
+            if text == "":
+                return None
+            if _DECIMAL.fullmatch(text) is None:
+                raise Misfit(name)
+            return float(text)
+
+        return to_float
+    shape = _FORMATS.get(kind)
+    if shape is None:
+        return None
+    zero = ZERO_DATES.get(kind)
+    fits = shape.fullmatch
+
+    def to_date(text: str) -> str | None:
+        if text == "" or text == zero:  # MySQL's zero date fits the shape: null, as typed() has it
+            return None
+        if fits(text) is None:
+            raise Misfit(name)
+        return text
+
+    return to_date
 
 
 # --- batch_update_lead -------------------------------------------------------------------------

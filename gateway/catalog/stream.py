@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from json.encoder import encode_basestring
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from .fields import USER_ID_FIELDS, ZERO_DATES
@@ -191,9 +192,14 @@ class RowStream:
         return out
 
     def _any_login(self, rows: Sequence[Sequence[str]]) -> bool:
-        """Does any of these rows (fields by position) hold a login in a user-id field?"""
-        logins = self._logins
-        return any(row[i] in logins for row in rows for i in self._hide)
+        """Does any of these rows (fields by position) hold a login in a user-id field?
+
+        One set test per user-id column (the column's values taken out by ``itemgetter``), not
+        a generator step per row."""
+        if not self._hide:
+            return False
+        logins = self._logins.keys()
+        return any(not logins.isdisjoint(map(itemgetter(i), rows)) for i in self._hide)
 
     def _slow(self, line: str, fitter: RowFitter) -> list[dict[str, Any]]:
         self._pending.append(line)

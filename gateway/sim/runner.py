@@ -53,15 +53,17 @@ async def start_simulator(
     *,
     state: SimState | None = None,
     tls: bool = True,
+    tls_names: tuple[str, ...] = (),
 ) -> RunningSim:
     """Serve a simulator (a fresh seeded one unless ``state`` is given) on ``host:port``.
 
     Port 0 picks a free port; ``base_url`` carries the real one. With ``tls=False`` the server
-    speaks plain HTTP (the CA file is still written, but nothing uses it).
+    speaks plain HTTP (the CA file is still written, but nothing uses it). ``tls_names``: more
+    host names the certificate is valid for (localhost and the loopback addresses always are).
     """
     state = state if state is not None else SimState.seeded()
     tmpdir = Path(tempfile.mkdtemp(prefix="vicisim-"))
-    sim_tls = make_server_tls()
+    sim_tls = make_server_tls(tls_names)
     ca_file = sim_tls.write_ca(tmpdir / "sim-ca.pem")
     # A hanging handler (fault mode "hang") ends when its client leaves, and close() is quick.
     runner = web.AppRunner(

@@ -82,10 +82,13 @@ def _make_ca(now: dt.datetime) -> tuple[ec.EllipticCurvePrivateKey, x509.Certifi
 
 
 def _make_server(
-    ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate, now: dt.datetime
+    ca_key: ec.EllipticCurvePrivateKey,
+    ca_cert: x509.Certificate,
+    now: dt.datetime,
+    names: tuple[str, ...],
 ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     key = ec.generate_private_key(ec.SECP256R1())
-    alt_names: list[x509.GeneralName] = [x509.DNSName(n) for n in SERVER_NAMES]
+    alt_names: list[x509.GeneralName] = [x509.DNSName(n) for n in (*SERVER_NAMES, *names)]
     alt_names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in SERVER_IPS]
     cert = (
         x509.CertificateBuilder()
@@ -109,11 +112,12 @@ def _make_server(
     return key, cert
 
 
-def make_server_tls() -> SimTLS:
-    """A new CA and a server certificate for localhost, 127.0.0.1 and ::1 (valid 30 days)."""
+def make_server_tls(names: tuple[str, ...] = ()) -> SimTLS:
+    """A new CA and a server certificate for localhost, 127.0.0.1 and ::1 (valid 30 days), and
+    for the host ``names`` (e.g. the simulator's service name in a compose stack)."""
     now = dt.datetime.now(dt.UTC)
     ca_key, ca_cert = _make_ca(now)
-    key, cert = _make_server(ca_key, ca_cert, now)
+    key, cert = _make_server(ca_key, ca_cert, now, names)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     with tempfile.TemporaryDirectory(prefix="vicisim-tls-") as tmp:
