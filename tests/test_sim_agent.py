@@ -1079,6 +1079,14 @@ def recorder_world(state: SimState, sample: str) -> None:
     state.add_api_user("9902", "lock9902")
     if sample == "external_dial__ok.txt":
         state.agentapi.user_flags[("1201", "agentcall_manual")] = True
+    if sample in ("recording__ok_status_active.txt", "recording__ok_stop.txt"):
+        # RECORDING_ON of the recorder: a recording in progress, as the dialer leaves it.
+        state.agentapi.recordings[990001] = Recording(
+            990001, "20261205-rec_1202", "127.0.0.1", state.now_text()
+        )
+        state.agentapi.sessions["1202"].recording_id = "990001"
+    if sample == "recording__err_stop.txt":
+        state.agentapi.sessions["1202"].recording_id = "STOP"
     if sample == "update_fields__ok.txt":
         state.leads[5001].comments = "called back"  # left so by an earlier run on that server
     if sample == "webphone_url__ok_display.txt":
