@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -366,3 +367,36 @@ def test_agent_busy_is_documented_where_a_call_takes_the_agents_turn() -> None:
     assert "agent_busy" in types_409("/v1/agent/external_dial")
     assert "agent_busy" not in types_409("/v1/agent/calls_in_queue_count")  # a read
     assert "agent_busy" not in types_409("/v1/non-agent/add_lead")
+
+
+AGENT_SAMPLES = Path(__file__).parent / "data" / "agent_samples"
+AGENT_MANIFEST: dict[str, Any] = json.loads((AGENT_SAMPLES / "manifest.json").read_text())
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n in AGENT_MANIFEST if "login" not in n and "agent_api" not in n)
+)
+def test_every_recorded_agent_reply_validates_against_its_schema(name: str) -> None:
+    entry = AGENT_MANIFEST[name]
+    spec = AGENT_CATALOG[entry["function"]]
+    parsed = parse_reply(spec, (AGENT_SAMPLES / name).read_text(), params=entry["params"])
+    error = reply_error(parsed)
+    responses = FULL["paths"][f"/v1/agent/{spec.name}"]["post"]["responses"]
+    if error is None:
+        body = json.loads(json.dumps({**reply_json(spec, parsed), "request_id": "r1"}))
+        root = {
+            "components": FULL["components"],
+            "$ref": f"#/components/schemas/reply.agent.{spec.name}",
+        }
+        status = 200
+    else:
+        response = error_response(error, function=spec.name, request_id="r1")
+        assert isinstance(response.body, bytes)
+        status, body = response.status, json.loads(response.body)
+        root = {
+            "components": FULL["components"],
+            **responses[str(status)]["content"]["application/json"]["schema"],
+        }
+    assert str(status) in responses, (status, body)
+    errors = [e.message for e in Draft202012Validator(root).iter_errors(body)]
+    assert not errors, (status, body, errors[:3])

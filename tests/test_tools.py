@@ -26,4 +26,9 @@ def test_a_tool_imports(path: Path) -> None:
 
 
 def test_there_are_tools() -> None:
-    assert {p.name for p in TOOLS} >= {"oracle_check.py", "oracle_values.py", "oracle_agent.py"}
+    assert {p.name for p in TOOLS} >= {
+        "oracle_check.py",
+        "oracle_values.py",
+        "oracle_agent.py",
+        "record_agent.py",
+    }

@@ -57,12 +57,12 @@ SETUP = f"""
 DELETE FROM vicidial_users WHERE user IN ('{PAUSED}','{IN_CALL}');
 DELETE FROM vicidial_live_agents WHERE user IN ('{PAUSED}','{IN_CALL}');
 CREATE TEMPORARY TABLE u AS SELECT * FROM vicidial_users WHERE user IN ('1002','1001');
-UPDATE u SET user_id=NULL, user=IF(user='1002','{PAUSED}','{IN_CALL}'),
-  custom_three=IF(user='1002','crm-{PAUSED}','crm-{IN_CALL}');
+UPDATE u SET user_id=NULL, custom_three=IF(user='1002','crm-{PAUSED}','crm-{IN_CALL}'),
+  user=IF(user='1002','{PAUSED}','{IN_CALL}');
 INSERT INTO vicidial_users SELECT * FROM u;
 CREATE TEMPORARY TABLE a AS SELECT * FROM vicidial_live_agents WHERE user IN ('1002','1001');
-UPDATE a SET live_agent_id=NULL, user=IF(user='1002','{PAUSED}','{IN_CALL}'),
-  conf_exten=IF(user='1002','8600061','8600062');
+UPDATE a SET live_agent_id=NULL, conf_exten=IF(user='1002','8600061','8600062'),
+  user=IF(user='1002','{PAUSED}','{IN_CALL}');
 INSERT INTO vicidial_live_agents SELECT * FROM a;
 """
 TEARDOWN = f"""
@@ -71,7 +71,13 @@ DELETE FROM vicidial_live_agents WHERE user IN ('{PAUSED}','{IN_CALL}');
 DELETE FROM vicidial_manual_dial_queue WHERE user IN ('{PAUSED}','{IN_CALL}');
 """
 
-_DIAL = {"value": "3125551212", "phone_code": "1", "search": "NO", "preview": "NO", "focus": "NO"}
+DIAL_BODY = {
+    "value": "3125551212",
+    "phone_code": "1",
+    "search": "NO",
+    "preview": "NO",
+    "focus": "NO",
+}
 
 # (function, body): every function, with an agent in the state it needs where one does.
 CALLS: list[tuple[str, dict[str, Any]]] = [
@@ -81,8 +87,8 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ("external_pause", {"agent_user": PAUSED, "value": "RESUME"}),
     ("external_pause", {"agent_user": "1299", "value": "PAUSE"}),
     ("pause_code", {"agent_user": PAUSED, "value": "BRK"}),
-    ("external_dial", {"agent_user": PAUSED, **_DIAL}),
-    ("external_dial", {"agent_user": IN_CALL, **_DIAL}),
+    ("external_dial", {"agent_user": PAUSED, **DIAL_BODY}),
+    ("external_dial", {"agent_user": IN_CALL, **DIAL_BODY}),
     ("preview_dial_action", {"agent_user": PAUSED, "value": "SKIP"}),
     ("external_hangup", {"agent_user": IN_CALL, "value": "1"}),
     ("external_status", {"agent_user": IN_CALL, "value": "A"}),
@@ -250,7 +256,7 @@ async def run(args: Any) -> int:
             report(status == 403, f"widget may not act on {IN_CALL}: {status}")
 
             # The double click: two dials at once for one agent, one is agent_busy.
-            dial = {"agent_user": PAUSED, **_DIAL}
+            dial = {"agent_user": PAUSED, **DIAL_BODY}
             first, second = await asyncio.gather(
                 via_gateway("external_dial", dial, widget),
                 via_gateway("external_dial", dial, widget),

@@ -15,8 +15,10 @@ What the Agent API's reply lines mean for the caller:
 * the gateway's own VICIdial account may not do it: ``upstream_error`` (502), for the operator.
 
 ``alt_user`` (the agent named by a CRM id, ``vicidial_users.custom_three``) is not offered: the
-gateway could not tell which agent it names, so an app's ``agent_users`` could not hold. The
-``coffee`` joke handler (HTTP 418) is not a function and is not offered either.
+gateway could not tell which agent it names, so an app's ``agent_users`` could not hold.
+``external_dial``'s ``vtiger_callback`` is not offered: when VICIdial cannot reach the Vtiger
+database it prints that database's password. The ``coffee`` joke handler (HTTP 418) is not a
+function and is not offered either.
 """
 
 from __future__ import annotations
@@ -52,6 +54,95 @@ def _missing(text: str) -> Template:
     return _err(text, "not_found")
 
 
+# What agc/api.php keeps of each parameter (its filters, lines 357-458, by name for every
+# function): the gateway refuses any other character rather than let VICIdial delete it. Where
+# VICIdial turns "+" into a space before filtering, "+" is left out (refused) too. A class
+# starting with "^" lists what is deleted instead.
+_FREE = '^;#"+'  # comments, notification texts, vendor ids: ";" and "#" deleted, "+" a space
+_NAME = "- '_.0-9a-zA-Z"
+_ADDRESS = "- '.:/@_0-9a-zA-Z"
+_WORD = "-_0-9a-zA-Z"
+AGENT_CHARSETS: Mapping[str, str] = {
+    "agent_user": _WORD,
+    "value": "-|_0-9a-zA-Z",
+    "focus": _WORD,
+    "preview": _WORD,
+    "search": _WORD,
+    "notes": "- ._0-9a-zA-Z",
+    "group_alias": "0-9a-zA-Z",
+    "dial_prefix": "0-9a-zA-Z",
+    "alt_dial": "0-9A-Z",
+    "blended": "A-Z",
+    "set_as_default": "A-Z",
+    "ingroup_choices": "- _0-9a-zA-Z",
+    "phone_code": "0-9X",
+    "phone_number": "*#0-9",
+    "lead_id": "0-9",
+    "vendor_id": _FREE,
+    "vendor_lead_code": _FREE,
+    "source_id": _FREE,
+    "gmt_offset_now": "-_.0-9",
+    "title": _NAME,
+    "first_name": _NAME,
+    "last_name": _NAME,
+    "middle_initial": "0-9a-zA-Z",
+    "address1": _ADDRESS,
+    "address2": _ADDRESS,
+    "address3": _ADDRESS,
+    "city": _ADDRESS,
+    "state": "- 0-9a-zA-Z",
+    "province": _NAME,
+    # filtered twice (lines 411 and 440): what both keep
+    "postal_code": "- 0-9a-zA-Z",
+    "country_code": "A-Z",
+    "gender": "A-Z",
+    "date_of_birth": "-0-9",
+    "alt_phone": _NAME,
+    "email": "- '.:/@%_0-9a-zA-Z",
+    "security_phrase": _ADDRESS,
+    "comments": _FREE,
+    "rank": "0-9",
+    "owner": _ADDRESS,
+    "dial_override": "A-Z",
+    "consultative": "A-Z",
+    "callback_datetime": "- :._0-9a-zA-Z",
+    "callback_type": "A-Z",
+    "callback_comments": "- ._0-9a-zA-Z",
+    "qm_dispo_code": "-._0-9a-zA-Z",
+    "status": _WORD,
+    "dial_ingroup": _WORD,
+    "cid_choice": _WORD,
+    "outbound_cid": _WORD,
+    "recipient": _WORD,
+    "recipient_type": "_a-zA-Z",
+    "notification_text": _FREE,
+    "notification_retry": "YNyn",
+    "show_confetti": "YNyn",
+    "text_size": "0-9",
+    "text_font": "-, a-zA-Z",
+    "text_weight": ",a-zA-Z",
+    "text_color": "0-9a-zA-Z",
+    "duration": "0-9",
+    "maxParticleCount": "0-9",
+    "particleSpeed": "0-9",
+    "notification_date": "- :0-9",
+    "multi_dial_phones": ",0-9",
+    "md_check": "0-9a-zA-Z",
+    "tw_check": "0-9a-zA-Z",
+    "dnc_check": _WORD,
+    "campaign_dnc_check": _WORD,
+    "stage": '^\'";',
+}
+
+
+def _filtered(param: Param) -> Param:
+    """``param`` with what agc/api.php keeps of it (:data:`AGENT_CHARSETS`), where it says."""
+    charset = AGENT_CHARSETS.get(param.name)
+    if charset is None or param.charset is not None:  # a function's own filter comes first
+        return param
+    return dataclasses.replace(param, charset=charset)
+
+
 def _reason(name: str, template: Template) -> Template:
     """``template`` with its reason text: what follows ``<RESULT>: `` up to the data (`` - ``),
     without the function's own name in front ("external_pause not valid" is "not valid"); a
@@ -85,7 +176,7 @@ def _spec(
         summary=summary,
         effect="read_only" if effect == "read_only" else "mutating",
         idempotent=idempotent,
-        params=params,
+        params=tuple(_filtered(p) for p in params),
         templates=tuple(_reason(name, t) for t in templates),
         needs_login=needs_login,
         custom_parse=custom_parse,
@@ -172,7 +263,8 @@ RECORDING = _spec(
     (
         _AGENT,
         Param("value", "code", required=True, max_len=6, choices=("START", "STOP", "STATUS")),
-        Param("stage", "code", max_len=20, summary="suffix of the recording's file name (START)"),
+        # api.php cuts the suffix to 14 characters (line 1252): longer is refused, not cut
+        Param("stage", "code", max_len=14, summary="suffix of the recording's file name (START)"),
     ),
     Template(
         "SUCCESS: recording function sent - {agent_user}|{value}||||{agent_server_ip}|"
@@ -274,7 +366,15 @@ EXTERNAL_DIAL = _spec(
     False,
     (
         _AGENT,
-        Param("value", "phone", max_len=18, summary="the number to dial, or MANUALNEXT"),
+        Param(
+            "value",
+            "phone",
+            max_len=18,
+            summary="the number to dial, or MANUALNEXT",
+            # api.php keeps digits only, except for MANUALNEXT (lines 1729-1732)
+            charset="0-9A-Z",
+            pattern="[0-9]*|MANUALNEXT",
+        ),
         Param("lead_id", "int", max_len=11),
         Param("phone_code", "int", max_len=10),
         Param("search", "code", required=True, max_len=3, choices=_YES_NO),
@@ -283,7 +383,6 @@ EXTERNAL_DIAL = _spec(
         Param("vendor_id", "text", max_len=20),
         Param("dial_prefix", "code", max_len=20),
         Param("group_alias", "code", max_len=30),
-        Param("vtiger_callback", "code", max_len=3, choices=_YES_NO),
         Param("alt_dial", "code", max_len=6, choices=("MAIN", "ALT", "ADDR3", "SEARCH")),
         Param("dial_ingroup", "code", max_len=20),
         Param("outbound_cid", "phone", max_len=20),
@@ -307,7 +406,6 @@ EXTERNAL_DIAL = _spec(
         "ERROR: outbound_cid is not allowed on this system - "
         "{agent_user}|{outbound_cid}|{outbound_cid_any_setting}"
     ),
-    _missing("ERROR: vtiger callback activity does not exist in vtiger system - {value}"),
     _missing(
         "ERROR: phone number lead_id search not found - {agent_user}|{value}|{lead_id}|{alt_dial}"
     ),

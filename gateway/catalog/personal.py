@@ -139,7 +139,6 @@ _TABLE: Mapping[Category, tuple[str, ...]] = {
         "text_weight",
         "tw_check",
         "vendor_id",
-        "vtiger_callback",
         "action",
         "active",
         "adaptive_maximum_level",
