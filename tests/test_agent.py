@@ -161,7 +161,7 @@ def test_every_recorded_reply_is_read(name: str) -> None:
             "not_valid": "invalid_input",
             "no_fields": "invalid_input",
             "no_user": "not_found",
-            "disabled": "upstream_error",
+            "disabled": "not_configured",
         }.get(case.removeprefix("err_"), "conflict")
         assert parsed.error_type == expected, (name, parsed)
 

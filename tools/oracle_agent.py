@@ -175,6 +175,7 @@ def expected_status(result: str, error_type: str | None) -> set[int]:
         "conflict": {409},
         "not_found": {404},
         "upstream_error": {502},
+        "not_configured": {422},
     }.get(error_type or "", {502})
 
 

@@ -682,6 +682,7 @@ RA_CALL_CONTROL = _spec(
     _invalid("ERROR: ingroup is not valid - {ingroup_choices}"),
     _invalid("ERROR: stage is not valid - {stage}"),
     _state("ERROR: no active call found - {value}"),
+    _NOT_LOGGED_IN,
 )
 
 SEND_DTMF = _spec(
@@ -922,7 +923,11 @@ SEND_NOTIFICATION = _spec(
     ),
     Template("SUCCESS: notification queued - {recipient}|{recipient_type}|{notification_id}"),
     Template("NOTICE: found {recipient} as {recipient_type}<BR>"),
-    _ours("ERROR: Agent API Notifications are disabled on this system - {setting}"),
+    # VICIdial is not set up for it (system setting agent_notifications)
+    _err(
+        "ERROR: Agent API Notifications are disabled on this system - {setting}",
+        "not_configured",
+    ),
     _missing(
         "ERROR: no matching recipient found in users, user_groups, or campaigns - {recipient}"
     ),
