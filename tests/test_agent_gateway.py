@@ -192,8 +192,8 @@ CASES: list[tuple[str, Callable[[SimState], None], dict[str, Any], int, Any]] = 
     ("force_fronter_audio_stop", nothing, {"agent_user": "1002", "value": "LOCAL_ONLY"}, 409,
      "conflict"),
     ("send_notification", nothing,
-     {"recipient": "1001", "recipient_type": "USER", "notification_text": "hello"}, 502,
-     "upstream_error"),
+     {"recipient": "1001", "recipient_type": "USER", "notification_text": "hello"}, 422,
+     "not_configured"),
 ]  # fmt: skip
 
 
