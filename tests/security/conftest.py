@@ -237,8 +237,10 @@ class GW:
         raw: bytes | None = None,
         query: str = "",
         send_auth: bool = True,
+        api: str = "non-agent",
     ) -> Reply:
-        """POST /v1/non-agent/{function}; the reply must be JSON (every gateway reply is)."""
+        """POST /v1/{api}/{function} (``api``: non-agent or agent); the reply must be JSON
+        (every gateway reply is)."""
         hdrs: dict[str, str] = {}
         if send_auth:
             hdrs["Authorization"] = authorization or f"Bearer {token or self.token(app)}"
@@ -248,7 +250,7 @@ class GW:
             kwargs["data"] = raw
         elif body is not None:
             kwargs["json"] = body
-        url = f"{self.base_url}/v1/non-agent/{function}{query}"
+        url = f"{self.base_url}/v1/{api}/{function}{query}"
         async with self.session.post(url, **kwargs) as resp:
             reply = await _reply(resp)
         self.replies.append(reply)

@@ -13,6 +13,7 @@ one) prints it: the bad-login line, SQL debug output, HTML pickers, data rows, h
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from collections.abc import Callable, Iterable
@@ -24,7 +25,7 @@ import pytest
 import trustme
 from aiohttp import web
 
-from gateway.catalog import CATALOG
+from gateway.catalog import AGENT_CATALOG, CATALOG
 from gateway.catalog.fields import field_type
 from gateway.catalog.parser import ReplyShapeError, parse_reply
 from gateway.catalog.spec import FunctionSpec
@@ -192,6 +193,106 @@ async def test_a_whole_session_leaks_no_secret(
     captured = capfd.readouterr()
     seen.texts += [logs, captured.out, captured.err]
     seen.assert_clean()
+    assert MARKER not in logs, "a caller's parameter value was logged"
+
+
+# --- the Agent API ------------------------------------------------------------------------------
+
+AGENT_APP = {
+    "keys": [{"kid": "agents-1", "alg": "HS256", "secret": REPORTS_SECRET + "-agents"}],
+    "upstream": "main",
+    "source": "agents",
+    "agent_functions": sorted(AGENT_CATALOG),
+    "agent_users": ["*"],
+}
+# Each Agent API function with parameters for an agent the simulator has in session (1001: in a
+# call on lead 5001, with a webphone address that holds its phone's password; 1002: paused).
+AGENT_BODIES: dict[str, dict[str, Any]] = {
+    "version": {},
+    "webserver": {},
+    "external_hangup": {"agent_user": "1001", "value": "1"},
+    "external_status": {"agent_user": "1001", "value": "SALE", "callback_comments": MARKER},
+    "external_pause": {"agent_user": "1002", "value": "RESUME"},
+    "logout": {"agent_user": "1002", "value": "LOGOUT"},
+    "recording": {"agent_user": "1001", "value": "STATUS"},
+    "webphone_url": {"agent_user": "1001", "value": "DISPLAY"},
+    "call_agent": {"agent_user": "1001", "value": "CALL"},
+    "audio_playback": {"agent_user": "1001", "stage": "PLAY", "value": "hold-music"},
+    "external_dial": {"agent_user": "1001", "value": "3125551212", "phone_code": "1",
+                      "search": "NO", "preview": "NO", "focus": "NO"},
+    "preview_dial_action": {"agent_user": "1002", "value": "SKIP"},
+    "external_add_lead": {"agent_user": "1001", "phone_number": "3125551213", "phone_code": "1",
+                          "comments": MARKER},
+    "change_ingroups": {"agent_user": "1001", "value": "CHANGE", "blended": "NO"},
+    "update_fields": {"agent_user": "1001", "comments": MARKER},
+    "refresh_panel": {"agent_user": "1001", "formreload": "YES"},
+    "set_timer_action": {"agent_user": "1001", "value": "MESSAGE_ONLY", "notes": MARKER},
+    "st_login_log": {"value": "crm-77", "vendor_id": "team-1"},
+    "st_get_agent_active_lead": {"value": "crm-77", "vendor_id": "team-1"},
+    "ra_call_control": {"agent_user": "1001", "value": "Y0000000000000000001", "stage": "HANGUP"},
+    "send_dtmf": {"agent_user": "1001", "value": "1P2"},
+    "park_call": {"agent_user": "1001", "value": "PARK_CUSTOMER"},
+    "transfer_conference": {"agent_user": "1001", "value": "HANGUP_XFER"},
+    "switch_lead": {"agent_user": "1001", "lead_id": 5002},
+    "vm_message": {"agent_user": "1001", "value": "vm-goodbye"},
+    "pause_code": {"agent_user": "1002", "value": "LUNCH"},
+    "calls_in_queue_count": {"agent_user": "1001", "value": "DISPLAY"},
+    "force_fronter_leave_3way": {"agent_user": "1001", "value": "LOCAL_ONLY"},
+    "force_fronter_audio_stop": {"agent_user": "1001", "value": "LOCAL_ONLY"},
+    "send_notification": {"recipient": "1001", "recipient_type": "USER",
+                          "notification_text": MARKER},
+}  # fmt: skip
+
+
+def test_every_agent_function_is_in_the_session() -> None:
+    assert set(AGENT_BODIES) == set(AGENT_CATALOG)
+
+
+async def test_an_agent_api_session_leaks_no_secret(
+    sec_sim: RunningSim, log_stream: io.StringIO, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Every Agent API function, a refused agent, a bad login and a login without Agent API
+    access: no password (the gateway's or the agent phone's), no login SQL, no username."""
+    phone_pass = sec_sim.state.agentapi.sessions["1001"].webphone_url.split("phone_pass=")[1]
+    phone_pass = phone_pass.split("&", 1)[0]
+    assert len(phone_pass) >= 4
+    phone_secret = base64.b64decode(phone_pass).decode()
+    seen = Haystack()
+    statuses: dict[str, int] = {}
+    cfg = parse_config(sec_config_dict(sec_sim.base_url, sec_sim.ca_file, agents=AGENT_APP))
+    async with serve_gateway(cfg) as gw:
+        for name, body in AGENT_BODIES.items():
+            reply = await gw.call(name, body, app="agents", api="agent")
+            statuses[name] = reply.status
+        webphone = await gw.call("webphone_url", AGENT_BODIES["webphone_url"], app="agents",
+                                 api="agent")  # fmt: skip
+        assert webphone.status == 200 and webphone.body["data"]["withheld"] == ["phone_pass"]
+        outside = await gw.call("send_dtmf", {"agent_user": "1001", "value": "1"}, app="crm",
+                                api="agent")  # fmt: skip
+        assert (outside.status, outside.error_type) == (403, "forbidden")
+        seen.add(gw.replies)
+        _, metrics, _ = await gw.get_text("/metrics")
+        seen.texts.append(metrics)
+    wrong = parse_config(
+        sec_config_dict(sec_sim.base_url, sec_sim.ca_file, password=WRONG_PASS, agents=AGENT_APP)
+    )
+    async with serve_gateway(wrong) as bad:
+        reply = await bad.call("external_pause", AGENT_BODIES["external_pause"], app="agents",
+                               api="agent")  # fmt: skip
+        assert (reply.status, reply.error_type) == (502, "upstream_error"), reply.text
+        seen.add(bad.replies)
+    sec_sim.state.users[API_USER].vdc_agent_api_access = False
+    async with serve_gateway(cfg) as gw:
+        reply = await gw.call("external_pause", AGENT_BODIES["external_pause"], app="agents",
+                              api="agent")  # fmt: skip
+        assert (reply.status, reply.error_type) == (502, "upstream_error"), reply.text
+        seen.add(gw.replies)
+    assert 500 not in statuses.values(), statuses
+    logs = logs_of(log_stream)
+    captured = capfd.readouterr()
+    seen.texts += [logs, captured.out, captured.err]
+    seen.assert_clean(secrets=(*SECRETS, phone_pass, phone_secret))
+    assert "SELECT" not in seen.caller_view()
     assert MARKER not in logs, "a caller's parameter value was logged"
 
 

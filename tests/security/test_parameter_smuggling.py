@@ -7,6 +7,7 @@ literal value: the simulator records the names of every form and query parameter
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import io
 import json
@@ -19,6 +20,7 @@ import pytest
 from gateway.catalog import CATALOG
 from gateway.config_load import parse_config
 from gateway.sim import RunningSim
+from gateway.sim.faults import Faults
 
 from .conftest import API_USER, GW, assert_refused, sec_config_dict, serve_gateway
 
@@ -675,3 +677,89 @@ async def test_invisible_formatting_characters_in_a_value(
     assert (reply.status, reply.body["error"]["type"]) == (400, "bad_request")
     assert reply.body["error"]["details"]["parameter"] == "comments"
     assert sec_sim.state.requests == []
+
+
+# --- the Agent API ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def agents(sec_sim: RunningSim) -> Any:
+    doc = sec_config_dict(
+        sec_sim.base_url,
+        sec_sim.ca_file,
+        widget={
+            "keys": [{"kid": "widget-1", "alg": "HS256", "secret": "widget-hmac-" + "w" * 40}],
+            "upstream": "main",
+            "source": "widget",
+            "agent_functions": ["external_dial", "external_pause", "update_fields"],
+            "agent_users": ["100?"],
+        },
+    )
+    async with serve_gateway(parse_config(doc)) as gw:
+        yield gw
+
+
+PAUSE = {"agent_user": "1002", "value": "PAUSE"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["user", "pass", "source", "function", "alt_user", "format", "close_window_link", "DB",
+     "DEBUG", "Pass", "agent_User"],
+)  # fmt: skip
+async def test_agent_api_names_only_the_gateway_sets_or_none_may(
+    agents: GW, sec_sim: RunningSim, name: str
+) -> None:
+    """The login, the source and the function are the gateway's; alt_user (an agent by CRM id)
+    would bypass agent_users; format=debug and close_window_link change the reply's shape."""
+    reply = await agents.call("external_pause", {**PAUSE, name: "x"}, app="widget", api="agent")
+    assert_refused(reply, 400, "bad_request", parameter=name, sim=sec_sim)
+
+
+@pytest.mark.parametrize("agent", ["10020", "2002", "1002 ", "1002\u200b", "100*", "0x3EA"])
+async def test_agent_user_outside_the_apps_agents(
+    agents: GW, sec_sim: RunningSim, agent: str
+) -> None:
+    """agent_users "100?" holds 1000-1009 only; a lookalike or a pattern is no agent id."""
+    reply = await agents.call(
+        "external_pause", {**PAUSE, "agent_user": agent}, app="widget", api="agent"
+    )
+    assert reply.status in (400, 403), reply.text
+    assert sec_sim.state.hits() == 0
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["PAUSE&agent_user=2002", "PAUSE%26agent_user%3D2002", "PAUSE'", 'PAUSE"', "PAUSE\nX"],
+)
+async def test_agent_api_values_cannot_smuggle(agents: GW, sec_sim: RunningSim, value: str) -> None:
+    reply = await agents.call(
+        "external_pause", {**PAUSE, "value": value}, app="widget", api="agent"
+    )
+    assert_refused(reply, 400, "bad_request", parameter="value", sim=sec_sim)
+
+
+async def test_agent_api_sends_the_form_the_gateway_chose(agents: GW, sec_sim: RunningSim) -> None:
+    """No query string; the caller's names, value always, and the gateway's own fields."""
+    body = {"agent_user": "1002", "comments": "called back"}
+    reply = await agents.call("update_fields", body, app="widget", api="agent")
+    assert reply.status in (200, 409), reply.text
+    rec = sec_sim.state.requests[-1]
+    assert rec.method == "POST" and rec.query_string == ""
+    assert set(rec.body_names) == {"agent_user", "comments", "value", *GATEWAY_NAMES}
+    assert rec.body_names[-1] == "source"  # the last field is the gateway's own, harmless one
+
+
+async def test_agent_api_double_click(agents: GW, sec_sim: RunningSim) -> None:
+    """Two dials at once for one agent: VICIdial sees one."""
+    sec_sim.state.put_agent("1003", "PAUSED", conf_exten="8600053")
+    sec_sim.state.faults = Faults("slow", delay=0.4, functions=frozenset({"external_dial"}))
+    body = {"agent_user": "1003", "value": "3125551212", "phone_code": "1", "search": "NO",
+            "preview": "NO", "focus": "NO"}  # fmt: skip
+    first, second = await asyncio.gather(
+        agents.call("external_dial", body, app="widget", api="agent"),
+        agents.call("external_dial", body, app="widget", api="agent"),
+    )
+    assert sorted(r.status for r in (first, second)) == [200, 409]
+    assert {first.error_type, second.error_type} == {None, "agent_busy"}
+    assert sec_sim.state.hits("external_dial") == 1
