@@ -451,7 +451,7 @@ class VicidialUpstream:
             raise MaybeSent("the connection to VICIdial failed during the call") from None
 
     def _timeout(self, spec: FunctionSpec) -> aiohttp.ClientTimeout:
-        total = self.cfg.class_timeouts.get(function_class(spec), self.cfg.timeout)
+        total = class_timeout(self.cfg, spec)
         return aiohttp.ClientTimeout(total=total, connect=min(self.cfg.connect_timeout, total))
 
     async def _backoff(self, attempt: int) -> None:
@@ -800,6 +800,11 @@ def function_class(spec: FunctionSpec) -> FunctionClass:
     if spec.stream:
         return "export"
     return "read" if spec.effect == "read_only" else "write"
+
+
+def class_timeout(cfg: UpstreamConfig, spec: FunctionSpec) -> float:
+    """How long a call of ``spec`` may take in all (``class_timeouts``, else ``timeout``)."""
+    return cfg.class_timeouts.get(function_class(spec), cfg.timeout)
 
 
 def _not_vicidial(reply: UpstreamReply) -> bool:

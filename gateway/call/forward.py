@@ -32,7 +32,7 @@ from ..export import Buffered, Export
 from ..limits import Concurrency
 from ..metrics import Metrics
 from ..policy import gateway_params
-from ..upstream import Upstream, UpstreamReply, function_class
+from ..upstream import Upstream, UpstreamReply, class_timeout, function_class
 from .convert import read, reply_error
 from .outcome import UpstreamUse
 
@@ -106,7 +106,7 @@ class Forwarder:
         self, spec: FunctionSpec, params: Mapping[str, str], exporter: Exporter
     ) -> Export | Buffered:
         async with self.concurrency.slots(self.app, self.config, function_class(spec)):
-            limit = self.config.class_timeouts.get(function_class(spec), self.config.timeout)
+            limit = class_timeout(self.config, spec)
             self._inflight.inc()
             try:
                 return await exporter(

@@ -22,7 +22,7 @@ from ..config import AppConfig, UpstreamConfig
 from ..errors import GatewayError, NotSent, UpstreamError, UpstreamTimeout, error_body
 from ..limits import IdempotentCall, begin_idempotent
 from ..store import AgentLocks, IdempotencyStore, StoredResponse
-from ..upstream import function_class
+from ..upstream import class_timeout
 
 
 async def begin(
@@ -74,6 +74,5 @@ async def agent_turn(
     if not limits.takes_agent_turn(spec) or agent is None:
         yield
         return
-    timeout = upstream.class_timeouts.get(function_class(spec), upstream.timeout)
-    async with limits.agent_turn(locks, upstream.name, agent, timeout):
+    async with limits.agent_turn(locks, upstream.name, agent, class_timeout(upstream, spec)):
         yield
