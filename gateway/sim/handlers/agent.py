@@ -97,7 +97,13 @@ class AgentCtx:
         if not valid:
             self.say("invalid", value=value, agent_user=self.agent_user)
             return None
-        if not self.allowed(value if first is None else first):
+        return self.logged_in(value if first is None else first)
+
+    def logged_in(self, first: str) -> LiveAgent | None:
+        """After a function's own "not valid" check: the permission check (``first`` is the
+        permission line's first field), alt_user, and the agent's live row (None when a line
+        ended the call)."""
+        if not self.allowed(first):
             return None
         self.resolve_alt_user()
         return self.live()

@@ -70,10 +70,7 @@ def external_dial(ctx: AgentCtx) -> None:
             alt_user=alt_user,
         )
         return
-    if not ctx.allowed(value):
-        return
-    ctx.resolve_alt_user()
-    agent = ctx.live()
+    agent = ctx.logged_in(value)
     if agent is None:
         return
     data = ctx.state.agentapi
@@ -181,10 +178,7 @@ def preview_dial_action(ctx: AgentCtx) -> None:
     ):
         ctx.say("invalid", value=value, agent_user=ctx.agent_user, alt_user=alt_user)
         return
-    if not ctx.allowed(value):
-        return
-    ctx.resolve_alt_user()
-    agent = ctx.live()
+    agent = ctx.logged_in(value)
     if agent is None:
         return
     settings = ctx.state.agentapi.campaign(agent.campaign_id)
@@ -342,10 +336,7 @@ def switch_lead(ctx: AgentCtx) -> None:
             "invalid", lead_id=lead_id, vendor_lead_code=vendor_lead_code, agent_user=ctx.agent_user
         )
         return
-    if not ctx.allowed(lead_id):
-        return
-    ctx.resolve_alt_user()
-    agent = ctx.live()
+    agent = ctx.logged_in(lead_id)
     if agent is None:
         return
     if not _live_call(ctx):
@@ -391,10 +382,7 @@ def vm_message(ctx: AgentCtx) -> None:
     if not has_agent(ctx) or not value:
         ctx.say("invalid", lead_id=lead_id, value=value, agent_user=ctx.agent_user)
         return
-    if not ctx.allowed(lead_id):
-        return
-    ctx.resolve_alt_user()
-    agent = ctx.live()
+    agent = ctx.logged_in(lead_id)
     if agent is None:
         return
     if not _live_call(ctx):

@@ -53,10 +53,7 @@ def external_add_lead(ctx: AgentCtx) -> None:
             alt_user=alt_user,
         )
         return
-    if not ctx.allowed(value):
-        return
-    ctx.resolve_alt_user()
-    agent = ctx.live()
+    agent = ctx.logged_in(value)
     if agent is None:
         return
     settings = ctx.state.agentapi.campaign(agent.campaign_id)
