@@ -35,7 +35,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from oracle_check import REPO, RESULTS, arguments, report
+from oracle_check import REPO, RESULTS, arguments, config_document, report
 
 sys.path.insert(0, str(REPO))
 
@@ -135,36 +135,23 @@ def read_sql(sql: str) -> str:
 
 
 def config(url: str, ca: Path, user: str, password: str) -> Config:
-    return parse_config(
-        {
-            "server": {"host": "127.0.0.1", "port": 0, "metrics_port": None},
-            "audit": {"enabled": False},
-            "upstreams": {
-                "main": {
-                    "base_url": url,
-                    "ca_file": str(ca),
-                    "retries": 0,
-                    "credentials": [{"name": "api-a", "user": user, "pass": password}],
-                }
-            },
-            "apps": {
-                "agents": {
-                    "keys": [{"kid": "agents-1", "alg": "HS256", "secret": SECRET}],
-                    "upstream": "main",
-                    "source": SOURCE,
-                    "agent_functions": sorted(AGENT_CATALOG),
-                    "agent_users": ["*"],
-                },
-                "widget": {
-                    "keys": [{"kid": "widget-1", "alg": "HS256", "secret": SECRET + "w"}],
-                    "upstream": "main",
-                    "source": SOURCE,
-                    "agent_functions": ["external_dial", "external_pause"],
-                    "agent_users": [PAUSED],
-                },
-            },
-        }
-    )
+    apps = {
+        "agents": {
+            "keys": [{"kid": "agents-1", "alg": "HS256", "secret": SECRET}],
+            "upstream": "main",
+            "source": SOURCE,
+            "agent_functions": sorted(AGENT_CATALOG),
+            "agent_users": ["*"],
+        },
+        "widget": {
+            "keys": [{"kid": "widget-1", "alg": "HS256", "secret": SECRET + "w"}],
+            "upstream": "main",
+            "source": SOURCE,
+            "agent_functions": ["external_dial", "external_pause"],
+            "agent_users": [PAUSED],
+        },
+    }
+    return parse_config(config_document(url, ca, user, password, apps))
 
 
 def expected_status(result: str, error_type: str | None) -> set[int]:

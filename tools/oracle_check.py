@@ -98,31 +98,36 @@ FUNCTIONS = [
 ]
 
 
+def config_document(
+    url: str, ca: Path, user: str, password: str, apps: dict[str, Any]
+) -> dict[str, Any]:
+    """A gateway config in front of the VICIdial at ``url`` (loopback, no retries, no audit)
+    with these ``apps``: every oracle tool's."""
+    return {
+        "server": {"host": "127.0.0.1", "port": 0, "metrics_port": None},
+        "audit": {"enabled": False},
+        "upstreams": {
+            "main": {
+                "base_url": url,
+                "ca_file": str(ca),
+                "retries": 0,
+                "credentials": [{"name": "api-a", "user": user, "pass": password}],
+            }
+        },
+        "apps": apps,
+    }
+
+
 def config(
     url: str, ca: Path, user: str, password: str, functions: list[str] = FUNCTIONS
 ) -> Config:
-    return parse_config(
-        {
-            "server": {"host": "127.0.0.1", "port": 0, "metrics_port": None},
-            "audit": {"enabled": False},
-            "upstreams": {
-                "main": {
-                    "base_url": url,
-                    "ca_file": str(ca),
-                    "retries": 0,
-                    "credentials": [{"name": "api-a", "user": user, "pass": password}],
-                }
-            },
-            "apps": {
-                "check": {
-                    "keys": [{"kid": "check-1", "alg": "HS256", "secret": SECRET}],
-                    "upstream": "main",
-                    "source": SOURCE,
-                    "functions": functions,
-                }
-            },
-        }
-    )
+    check = {
+        "keys": [{"kid": "check-1", "alg": "HS256", "secret": SECRET}],
+        "upstream": "main",
+        "source": SOURCE,
+        "functions": functions,
+    }
+    return parse_config(config_document(url, ca, user, password, {"check": check}))
 
 
 # (function, parameters, the parameter that carries the quote): the gateway must refuse these,
