@@ -20,7 +20,6 @@ import contextlib
 import logging
 import re
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
 
 from aiohttp import web
@@ -29,7 +28,7 @@ from aiohttp.typedefs import Handler, Middleware
 from .catalog import AGENT_CATALOG, CATALOG
 from .client_writes import send
 from .config import Config
-from .errors import GatewayError, error_response, from_http_exception
+from .errors import GatewayError, error_response, from_http_exception, new_request_id
 from .services import RequestScope, open_services
 from .upstream import Upstream
 from .views import (
@@ -108,7 +107,7 @@ def make_error_middleware() -> Middleware:
     @web.middleware
     async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         given = request.headers.get("X-Request-ID", "")
-        request_id = given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
+        request_id = given if _REQUEST_ID_RE.fullmatch(given) else new_request_id()
         services = request.app[SERVICES]
         try:
             async with services.generations.use() as generation:

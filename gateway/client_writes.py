@@ -37,15 +37,38 @@ async def send(request: web.Request, response: web.StreamResponse, timeout: floa
     is no concern here (True: nothing more can be done for it).
     """
     try:
-        async with asyncio.timeout(timeout):
+        if _takes_at_once(request, response):
             await response.prepare(request)
             await response.write_eof()
+        else:
+            async with asyncio.timeout(timeout):
+                await response.prepare(request)
+                await response.write_eof()
     except TimeoutError:
         cut(request)
         return False
     except ConnectionError:
         pass
     return True
+
+
+_HEADERS_ROOM = 8192  # more than a reply's status line and headers take
+
+
+def _takes_at_once(request: web.Request, response: web.StreamResponse) -> bool:
+    """Whether sending ``response`` cannot wait for the client, so needs no deadline: nothing
+    of an earlier reply is still waiting in the connection's buffer, and this reply with its
+    headers fits under the buffer's high-water mark (aiohttp waits for a client only when a
+    write takes the buffer above it). When in doubt, False."""
+    transport = request.transport
+    body = response.body if isinstance(response, web.Response) else None
+    if transport is None or not isinstance(body, bytes):
+        return False
+    try:
+        _low, high = transport.get_write_buffer_limits()
+    except (AttributeError, NotImplementedError):
+        return False
+    return transport.get_write_buffer_size() == 0 and len(body) + _HEADERS_ROOM <= high
 
 
 async def write_by(request: web.Request, deadline: float, write: Awaitable[None]) -> None:

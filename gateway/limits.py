@@ -106,7 +106,10 @@ class Concurrency:
             slot = self._sems[key] = _Slot(asyncio.Semaphore(key[2]))
         slot.users += 1
         try:
-            await asyncio.wait_for(slot.sem.acquire(), timeout)
+            if slot.sem.locked():
+                await asyncio.wait_for(slot.sem.acquire(), timeout)
+            else:  # a free slot is taken at once (no task, no timer: there is nothing to wait for)
+                await slot.sem.acquire()
         except BaseException:
             self._leave(key, slot)
             raise

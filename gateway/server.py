@@ -23,7 +23,6 @@ import contextlib
 import logging
 import signal
 import ssl
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +30,7 @@ from typing import Any
 from aiohttp import web
 
 from .config import Config, ServerConfig, TLSConfig
-from .errors import GatewayError, Unavailable, error_response, from_http_layer
+from .errors import GatewayError, Unavailable, error_response, from_http_layer, new_request_id
 from .files import file_stamp
 
 log = logging.getLogger("gateway.server")
@@ -55,7 +54,7 @@ def server_ssl_context(tls: TLSConfig) -> ssl.SSLContext:
 def raw_error(exc: GatewayError) -> bytes:
     """The error's reply as complete raw HTTP/1.1 bytes (the connection then closes), for
     connections refused before aiohttp sees them."""
-    response = error_response(exc, request_id=uuid.uuid4().hex)
+    response = error_response(exc, request_id=new_request_id())
     body = response.body
     assert isinstance(body, bytes)
     lines = [f"HTTP/1.1 {response.status} {response.reason}"]
@@ -104,7 +103,7 @@ class _Handler(web.RequestHandler):
             "request refused by the HTTP layer",
             extra={"status": status, "error": type(exc).__name__ if exc else None},
         )
-        resp = error_response(from_http_layer(status, exc), request_id=uuid.uuid4().hex)
+        resp = error_response(from_http_layer(status, exc), request_id=new_request_id())
         resp.force_close()
         return resp
 

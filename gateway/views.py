@@ -180,8 +180,11 @@ async def read_json(request: web.Request, timeout: float) -> Any:
     holds a connection and a request slot for nothing).
     """
     try:
-        async with asyncio.timeout(timeout):
+        if request.content.is_eof():  # all of it is here already: reading it cannot wait
             raw = await request.read()
+        else:
+            async with asyncio.timeout(timeout):
+                raw = await request.read()
     except TimeoutError:
         raise RequestTimeout("the request body did not arrive in time") from None
     except web.HTTPRequestEntityTooLarge:

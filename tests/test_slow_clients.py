@@ -9,6 +9,7 @@ simulator; the assertions are about order and outcomes, not durations.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import io
 import json
@@ -232,5 +233,41 @@ async def test_any_reply_not_taken_within_write_timeout_cuts_the_connection(
         await eventually(cut)
         data = await read_until_closed(sock)
         assert 0 < data.count(b"HTTP/1.1 200 OK") < 100
+        status, body, _ = await gw.call("version")
+        assert status == 200, body
+
+
+async def test_small_replies_not_taken_still_cut_the_connection(
+    sim: RunningSim, log_stream: io.StringIO
+) -> None:
+    """A small reply that cannot wait goes out without a timer (client_writes._takes_at_once),
+    so this is the case the deadline must still catch: pipelined /healthz requests whose small
+    answers are never read. Once the kernel's buffers are full, the gateway's own buffer
+    fills, a reply has to wait, and the connection is cut."""
+    doc = make_doc(sim)
+    doc["server"]["write_timeout"] = "1s"
+    async with running(sim, doc) as gw:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.setblocking(False)
+        url = urlsplit(gw.base_url)
+        assert url.hostname is not None and url.port is not None
+        loop = asyncio.get_running_loop()
+        await loop.sock_connect(sock, (url.hostname, url.port))
+        request = f"GET /healthz HTTP/1.1\r\nHost: {url.hostname}\r\n\r\n".encode()
+
+        async def cut() -> bool:
+            return "connection cut" in log_stream.getvalue()
+
+        async def pipeline() -> None:
+            with contextlib.suppress(ConnectionError):
+                while not await cut():
+                    await loop.sock_sendall(sock, request * 1000)
+
+        sender = asyncio.create_task(pipeline())
+        await eventually(cut, within=60)
+        await sender
+        data = await read_until_closed(sock)
+        assert data.count(b"HTTP/1.1 200 OK") > 0
         status, body, _ = await gw.call("version")
         assert status == 200, body
