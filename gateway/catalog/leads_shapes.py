@@ -37,6 +37,7 @@ from typing import Any
 from .fields import ZERO_DATES, field_type, is_zero_date
 from .parser import _PATHS, Misfit, parse_reply
 from .reply import ParsedReply, ReplyShapeError
+from .row_reader import Converter, RowReader, row_reader
 from .spec import FieldType, FunctionSpec, Template, derived, general
 
 # The standard lead columns in lead_status_search's order (lead_all_info ends with lead_id).
@@ -287,7 +288,6 @@ _PLAIN_RECORD = re.compile(
     + re.escape(_RECORD_TAIL + "\n")
     + "".join(re.escape(RECORD_LINE.format(name=n, value="")) + "([^\n]*)\n" for n in LEAD_COLUMNS)
 )
-Converter = Callable[[str], Any]
 
 
 def _plain_records(
@@ -300,7 +300,7 @@ def _plain_records(
     reply, and gives the error)."""
     if not text.endswith("\n"):
         return None
-    typed_columns = _record_converters(spec)
+    read = _record_reader(spec)
     match = _PLAIN_RECORD.match
     records: list[dict[str, Any]] = []
     searched = 0
@@ -311,11 +311,7 @@ def _plain_records(
             m = match(text, pos)
             if m is None or m[1] != str(n):
                 raise Misfit("record")
-            fields = m.groups()[1:]
-            values: list[Any] = [value or None for value in fields]
-            for i, convert in typed_columns:
-                values[i] = convert(fields[i])
-            record = dict(zip(LEAD_COLUMNS, values, strict=True))
+            record = read(m.groups()[1:])
             after = m.end()
             if custom:
                 after = _plain_custom_fields(spec, text, after, n + 1, record)
@@ -370,19 +366,20 @@ def _plain_custom_fields(
     return pos
 
 
-def _record_converters(spec: FunctionSpec) -> tuple[tuple[int, Converter], ...]:
-    """(position, converter) of the standard columns :func:`typed` does not return as text;
-    each converter gives :func:`typed`'s value or raises :class:`Misfit`. Made once per spec."""
+def _record_reader(spec: FunctionSpec) -> RowReader:
+    """A plain record's standard fields (in :data:`LEAD_COLUMNS` order) to its values: the
+    columns :func:`typed` does not return as text through their converters, each giving
+    :func:`typed`'s value or raising :class:`Misfit`. Made once per spec."""
 
-    def make() -> tuple[tuple[int, Converter], ...]:
-        out: list[tuple[int, Converter]] = []
+    def make() -> RowReader:
+        typed_columns: list[tuple[int, Converter]] = []
         for i, name in enumerate(LEAD_COLUMNS):
             convert = _plain_converter(field_type(name, spec.field_types), name)
             if convert is not None:
-                out.append((i, convert))
-        return tuple(out)
+                typed_columns.append((i, convert))
+        return row_reader(LEAD_COLUMNS, tuple(typed_columns))
 
-    return derived(spec, "leads_shapes.record_converters", make)
+    return derived(spec, "leads_shapes.record_reader", make)
 
 
 def _plain_converter(kind: FieldType, name: str) -> Converter | None:

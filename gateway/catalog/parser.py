@@ -49,9 +49,10 @@ the fast path off (the reference for tests and benchmarks).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ from typing import Any
 from . import generic
 from .fields import ZERO_DATES, field_type, is_zero_date
 from .reply import Notice, ParsedReply, ReplyShapeError
+from .row_reader import Converter, RowReader, row_reader
 from .spec import API_USER_FIELD, FieldType, FunctionSpec, Rows, Template, derived
 
 __all__ = [
@@ -165,7 +167,6 @@ def _row_value(name: str, text: str, spec: FunctionSpec, sep: str | None) -> Any
     return items
 
 
-Converter = Callable[[str], Any]
 
 
 def _converter(
@@ -419,6 +420,11 @@ class _Layout:
     def min_fields(self) -> int:
         return len(self.names) - self.optional + (1 if self.trailing_slot else 0)
 
+    @functools.cached_property
+    def read(self) -> RowReader:
+        """The fast path's reading of a row with one field per name (:mod:`.row_reader`)."""
+        return row_reader(self.names, self.typed)
+
 
 @dataclass(frozen=True)
 class _RowFacts:
@@ -477,16 +483,12 @@ def _plain_row(fields: Sequence[str], layout: _Layout) -> dict[str, Any] | None:
     if layout.trailing_slot:
         if len(fields) != len(names) + 1 or fields[-1] != "":
             return None
-        fields = fields[:-1]
     elif len(fields) != len(names):
         return None
-    values: list[Any] = [text or None for text in fields]
     try:
-        for i, convert in layout.typed:
-            values[i] = convert(fields[i])
+        return layout.read(fields)  # the trailing slot, if any, is not read
     except Misfit:
         return None
-    return dict(zip(names, values, strict=True))
 
 
 def _read_row(
