@@ -12,6 +12,11 @@ text comes back as it is (status and Content-Type included). No token, no policy
 metrics, no log. Streamed exports (the route's ``stream`` functions) are piped through in chunks
 rather than read whole. ``GET /healthz`` answers "ok".
 
+With a ``plus`` entry (``{"jwt_key": ..., "audit_file": ..., "functions": [...]}``) it also
+serves ``POST /{dialer}/plus/v1/non-agent/{function}``: the same proxy plus the least that any
+gateway with this project's contract must add per call (see :func:`plus_route`). The harness
+does not use it; ``bench/floor_plus.py`` does.
+
 ``pool``: connections kept per dialer (the harness gives the gateway's upstream
 ``max_concurrency``). ``routes``: ``{dialer: {"url": ..., "options": {function: {param: value}},
 "stream": [function, ...]}}``.
@@ -23,13 +28,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import ssl
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import jwt
+import orjson
 from aiohttp import web
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
 CHUNK = 1 << 16
 
@@ -74,8 +85,107 @@ def floor_app(spec: dict[str, Any]) -> web.Application:
     app = web.Application()
     app.cleanup_ctx.append(session_ctx)
     app.router.add_post("/{dialer}/v1/non-agent/{function}", proxy)
+    if "plus" in spec:
+        post = plus_route(spec["plus"], login, routes, lambda: app[session_key])
+        app.router.add_post("/{dialer}/plus/v1/non-agent/{function}", post)
     app.router.add_get("/healthz", healthz)
     return app
+
+
+def plus_route(
+    plus: dict[str, Any],
+    login: dict[str, str],
+    routes: dict[str, dict[str, Any]],
+    session: Callable[[], aiohttp.ClientSession],
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """The floor plus the least any gateway with this project's contract adds to a call, each
+    done the cheapest way: a request id; a real HS256 JWT, verified once per token and then
+    found in a dict (its expiry still checked); the function looked up in the app's allowlist;
+    VICIdial's first line read as result and message (a header row and tab-separated rows as
+    plain dicts, nothing typed or checked) and answered as JSON (orjson); one audit line (one
+    ``os.write`` of an orjson record, the password left out); a counter and a histogram, their
+    children made once. No policy on values, no parsing beyond that, no password scan, no rate
+    or concurrency limits, no credential pool: what is left out only makes the gap to the
+    floor smaller."""
+    key: str = plus["jwt_key"]
+    allowed = frozenset(plus["functions"])
+    audit = os.open(plus["audit_file"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    registry = CollectorRegistry()
+    calls = Counter("plus_calls", "calls", ["app", "function", "status"], registry=registry)
+    seconds = Histogram("plus_seconds", "time", ["app", "function"], registry=registry)
+    children: dict[tuple[str, str], tuple[Any, Any]] = {}
+    tokens: dict[str, tuple[str, float]] = {}  # Authorization -> (app, expiry)
+
+    def caller(authorization: str) -> str | None:
+        known = tokens.get(authorization)
+        if known is None:
+            try:
+                claims = jwt.decode(
+                    authorization.removeprefix("Bearer "), key, algorithms=["HS256"]
+                )
+            except jwt.PyJWTError:
+                return None
+            known = tokens[authorization] = (str(claims["sub"]), float(claims["exp"]))
+        return known[0] if known[1] > time.time() else None
+
+    def answer(status: int, body: dict[str, Any], request_id: str) -> web.Response:
+        return web.Response(
+            status=status,
+            body=orjson.dumps(body),
+            content_type="application/json",
+            headers={"X-Request-ID": request_id},
+        )
+
+    async def post(request: web.Request) -> web.Response:
+        started = time.monotonic()
+        request_id = os.urandom(16).hex()
+        function = request.match_info["function"]
+        app = caller(request.headers.get("Authorization", ""))
+        if app is None:
+            return answer(401, {"ok": False, "error": "unauthorized"}, request_id)
+        if function not in allowed:
+            return answer(403, {"ok": False, "error": "forbidden"}, request_id)
+        route = routes[request.match_info["dialer"]]
+        body = await request.json()
+        form = {k: str(v) for k, v in body.items()}
+        form.update(route["options"].get(function, {}))
+        form["function"] = function
+        sent = {**form, "source": login["source"]}
+        form.update(login)
+        async with session().post(route["url"], data=form) as upstream:
+            text = await upstream.text()
+        first, _, rest = text.partition("\n")
+        if "\t" in first:  # a header row: the rows as dicts
+            names = first.split("\t")
+            lines = rest.splitlines()
+            rows = [dict(zip(names, line.split("\t"), strict=False)) for line in lines if line]
+            result, message, data = "SUCCESS", None, rows
+        else:
+            result, _, message = first.partition(": ")
+            data = None
+        reply = {
+            "ok": result == "SUCCESS",
+            "function": function,
+            "result": result,
+            "message": message,
+            "data": data,
+            "request_id": request_id,
+        }
+        response = answer(200, reply, request_id)
+        elapsed = time.monotonic() - started
+        record = {"request_id": request_id, "app": app, "function": function, "params": sent}
+        os.write(audit, orjson.dumps({**record, "status": 200, "ms": elapsed * 1000}) + b"\n")
+        child = children.get((app, function))
+        if child is None:
+            child = children[(app, function)] = (
+                calls.labels(app, function, "200"),
+                seconds.labels(app, function),
+            )
+        child[0].inc()
+        child[1].observe(elapsed)
+        return response
+
+    return post
 
 
 async def main() -> None:

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
+import jwt
 import yaml
 from scenarios import Scenario
 
@@ -195,8 +196,9 @@ class Rig:
     standin_ports: dict[str, int]  # dialer -> port
     floor_port: int
     gateway_port: int
-    pids: dict[str, int]  # direct (the stand-in), floor, gateway
+    pids: dict[str, int]  # direct (the stand-in), floor, gateway (and floor+: the floor's)
     tokens: dict[str, str]  # dialer -> a token of the gateway app that uses that dialer
+    plus_token: str = ""  # a token of the floor's "plus" route (bench/floor_plus.py)
     audit_lines: int = 0  # lines in the gateway's audit log, counted once it has stopped
 
     def form(self, s: Scenario) -> dict[str, str]:
@@ -220,6 +222,9 @@ class Rig:
         if name == "floor":
             url = f"http://127.0.0.1:{self.floor_port}/{s.dialer}/v1/non-agent/{s.function}"
             return Target(name, url, body, "application/json", pid)
+        if name == "floor+":
+            url = f"http://127.0.0.1:{self.floor_port}/{s.dialer}/plus/v1/non-agent/{s.function}"
+            return Target(name, url, body, "application/json", pid, f"Bearer {self.plus_token}")
         url = f"http://127.0.0.1:{self.gateway_port}/v1/non-agent/{s.function}"
         return Target(name, url, body, "application/json", pid, f"Bearer {self.tokens[s.dialer]}")
 
@@ -265,7 +270,11 @@ def gateway_config(
 
 
 def floor_spec(
-    dialers: dict[str, tuple[str, int]], ports: dict[str, int], ca_file: Path, pool: int
+    dialers: dict[str, tuple[str, int]],
+    ports: dict[str, int],
+    ca_file: Path,
+    pool: int,
+    plus: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     routes = {}
     for dialer, (function, _rows) in dialers.items():
@@ -282,6 +291,7 @@ def floor_spec(
         "source": SOURCE,
         "pool": pool,
         "routes": routes,
+        **({"plus": plus} if plus is not None else {}),
     }
 
 
@@ -334,8 +344,15 @@ async def running_rig(
         info = await _first_line(standin, "the stand-in")
         ca_file, ports = Path(info["ca_file"]), info["ports"]
 
+        plus_key = secrets.token_urlsafe(32)
+        plus = {
+            "jwt_key": plus_key,
+            "audit_file": str(tmp / "plus_audit.log"),
+            "functions": sorted({function for function, _rows in dialers.values()}),
+        }
+        plus_token = jwt.encode({"sub": "app0", "exp": int(time.time()) + 6 * 3600}, plus_key)
         spec_file = _private(
-            tmp / "floor.json", json.dumps(floor_spec(dialers, ports, ca_file, pool))
+            tmp / "floor.json", json.dumps(floor_spec(dialers, ports, ca_file, pool, plus))
         )
         argv = [py, str(BENCH / "floor.py"), "--spec-file", str(spec_file)]
         floor = await asyncio.create_subprocess_exec(
@@ -371,8 +388,15 @@ async def running_rig(
             dialer: mint_token(cfg, f"app{i}", ttl=6 * 3600)
             for i, dialer in enumerate(sorted(dialers))
         }
-        pids = {"direct": standin.pid, "floor": floor.pid, "gateway": gateway.pid}
-        rig = Rig(layout, tmp, ca_file, ports, floor_port, server["port"], pids, tokens)
+        pids = {
+            "direct": standin.pid,
+            "floor": floor.pid,
+            "gateway": gateway.pid,
+            "floor+": floor.pid,
+        }
+        rig = Rig(
+            layout, tmp, ca_file, ports, floor_port, server["port"], pids, tokens, plus_token
+        )
         yield rig
     finally:
         for proc in reversed(procs):
