@@ -17,7 +17,6 @@ a file (``audit.file``; reopened when rotated away, for logrotate).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -30,6 +29,7 @@ from typing import Any
 from .catalog.personal import category
 from .catalog.spec import FunctionSpec
 from .config import AuditConfig
+from .jsonenc import dumps
 
 # How often, at most, the audit file's path is checked for a rotation (a stat).
 ROTATION_CHECK_SECONDS = 0.2
@@ -176,14 +176,14 @@ class AuditLog:
     def write(self, record: AuditRecord) -> None:
         if not self.cfg.enabled:
             return
-        line = json.dumps(record.as_dict(), ensure_ascii=False, default=str) + "\n"
+        line = dumps(record.as_dict()) + b"\n"  # compact UTF-8 JSON, as the replies
         if self._stream is not None:
-            self._stream.write(line)
+            self._stream.write(line.decode("utf-8"))
             self._stream.flush()
             return
         self._reopen_if_moved()
         assert self._fd is not None
-        view = memoryview(line.encode("utf-8"))
+        view = memoryview(line)
         while view:
             view = view[os.write(self._fd, view) :]
 
