@@ -78,21 +78,19 @@ def hide_logins(reply: ParsedReply, logins: Mapping[str, str]) -> ParsedReply:
     return dataclasses.replace(reply, data=data, notices=notices)
 
 
+_USER_ID_FIELDS = tuple(sorted(USER_ID_FIELDS))
+
+
 def _hide_in_rows(rows: list[dict[str, Any]], logins: Mapping[str, str]) -> list[dict[str, Any]]:
-    """:func:`hide_login` on every row; the user-id fields a row has are found once per run of
-    rows with the same columns (rows without any are skipped at once). ``rows`` itself when no
-    row changed."""
+    """:func:`hide_login` on every row; ``rows`` itself when no row changed. A row is looked
+    up once per user-id field (four: cheaper than finding out which of them its columns
+    have)."""
     out: list[dict[str, Any]] | None = None
-    columns: Any = None
-    fields: tuple[str, ...] = ()
     for i, row in enumerate(rows):
-        if row.keys() != columns:
-            columns = row.keys()
-            fields = tuple(k for k in USER_ID_FIELDS if k in row)
         hidden = row
-        for k in fields:
-            value = row[k]
-            if isinstance(value, str) and value in logins:
+        for k in _USER_ID_FIELDS:
+            value = row.get(k)
+            if value is not None and isinstance(value, str) and value in logins:  # None: no column
                 hidden = hide_login(row, logins)
                 break
         if hidden is not row and out is None:
