@@ -8,6 +8,9 @@ machine). Each pair is first checked to give the same result.
 
 - ``lead_status_search``, 1,000 records as the harness's stand-in sends them: the general line
   reader (``row_paths(fast=False)``, the reference) against the record fast path.
+- The row readers (``gateway.catalog.row_reader``): the rows of ``campaigns_list`` (200),
+  ``logged_in_agents`` (1,000) and the 1,000 ``lead_status_search`` records, already split into
+  fields, built field by field (``read_by_loop``, the reference) against the compiled reader.
 - The password scan of a whole buffered reply (the same 1,000 records, and a 256 KiB export
   batch): ``printed_password_pattern(...).search`` (the reference, what every reply took before)
   against ``PrintedPassword.found``. The harness's password (nowhere in the data), and one that
@@ -36,7 +39,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from standin import build_reply
 
 from gateway.catalog import CATALOG
-from gateway.catalog.parser import parse_reply, row_paths
+from gateway.catalog import leads_shapes as shapes
+from gateway.catalog.fields import field_type
+from gateway.catalog.parser import RowFitter, parse_reply, row_paths
+from gateway.catalog.row_reader import read_by_loop, row_reader
 from gateway.catalog.stream import RowStream
 from gateway.upstream import (
     STREAM_CHUNK_BYTES,
@@ -85,6 +91,55 @@ def records(rounds: int) -> None:
         # The second round: record 500 read alone by the general reader.
         head, sep, rest = text.partition(";---------- START OF RECORD 500 ----------\n")
         text = head + sep + rest.replace("comments => ", "comments => two\nlines ", 1)
+
+
+def row_readers(rounds: int) -> None:
+    tab = {"stage": "tab", "header": "YES"}
+    for function, count in (("campaigns_list", 200), ("logged_in_agents", 1000)):
+        lines = build_reply(function, count, "tab", "YES").decode().rstrip("\n").split("\n")
+        layout = RowFitter.for_header(CATALOG[function], tab, lines[0])._layout
+        rows = [line.split("\t") for line in lines[1:]]
+        _readers(f"{function}, {count} rows of {len(layout.names)}", layout, rows, rounds)
+    text = build_reply("lead_status_search", 1000, None, None).decode()
+    spec = CATALOG["lead_status_search"]
+    records, pos = [], 0
+    while (m := shapes._PLAIN_RECORD.match(text, pos)) is not None:  # as _plain_records reads
+        records.append(list(m.groups()[1:]))
+        pos = m.end()
+    assert len(records) == 1000
+    typed = _record_typed(spec)
+    _readers_of(
+        "lead_status_search, 1,000 records of 32",
+        shapes.LEAD_COLUMNS,
+        typed,
+        records,
+        rounds,
+    )
+
+
+def _readers(label: str, layout: Any, rows: list[list[str]], rounds: int) -> None:
+    _readers_of(label, layout.names, layout.typed, rows, rounds)
+
+
+def _readers_of(
+    label: str, names: tuple[str, ...], typed: Any, rows: list[list[str]], rounds: int
+) -> None:
+    compiled = row_reader(names, typed)
+    assert [compiled(r) for r in rows] == [read_by_loop(names, typed, r) for r in rows]
+    pair(
+        f"row reader, {label}: loop -> compiled",
+        best(lambda: [read_by_loop(names, typed, r) for r in rows], rounds, 5),
+        best(lambda: [compiled(r) for r in rows], rounds, 5),
+    )
+
+
+def _record_typed(spec: Any) -> Any:
+    out = []
+    for i, name in enumerate(shapes.LEAD_COLUMNS):
+        convert = shapes._plain_converter(field_type(name, spec.field_types), name)
+        if convert is not None:
+            out.append((i, convert))
+    return tuple(out)
 
 
 def scans(rounds: int, export_text: str) -> None:
@@ -196,6 +251,7 @@ def main() -> None:
     body = build_reply("recording_lookup", args.export_rows, "tab", None)
     print(f"{'':58} {'old':>9} {'new':>9}      ratio")
     records(args.rounds)
+    row_readers(args.rounds)
     scans(args.rounds, body.decode())
     export(args.rounds, body)
 

@@ -85,3 +85,27 @@ def test_the_python_load_generator_works_too(tmp_path: Path) -> None:
     assert [row["scenario"] for row in doc["rows"]] == ["a", "d1"]
     for row in doc["rows"]:
         assert_sane(row, pinned="not pinned" not in doc["layout"])
+
+
+def test_floor_plus_gives_its_table(tmp_path: Path) -> None:
+    """bench/floor_plus.py (the floor, the floor with the least a gateway must add, and the
+    gateway) in one short round: a row per scenario, every rate and CPU figure positive."""
+    short = ["--scenarios", "a,b3", "--duration", "1", "--warmup", "0", "--rounds", "1"]
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "floor_plus.py"), *short],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("| (")]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| (a) add_lead, one line",
+        "| (b) campaigns_list, 3 rows",
+    ]
+    for row in rows:
+        cells = row.strip("| ").split(" | ")[1:]
+        rates = [float(c.replace(",", "")) for c in cells[:5]]
+        cpu = [float(c) for c in cells[5].split(" / ")]
+        assert all(r > 0 for r in rates) and len(cpu) == 3 and all(c > 0 for c in cpu), row
