@@ -33,20 +33,27 @@ DAY = "2024-07-02"
 EXPORT = {"phone_number": DID, "date": DAY}
 
 
-async def stalled_request(
-    gw: Gateway, function: str, body: dict[str, Any], *, app: str = "crm", ndjson: bool = False
-) -> socket.socket:
-    """Send one request on a socket with a tiny receive window, and do not read the reply."""
+async def tiny_window_socket(gw: Gateway) -> tuple[socket.socket, str]:
+    """A non-blocking socket connected to the gateway with a tiny receive window, and the host
+    to name in requests."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: the window
     sock.setblocking(False)
     url = urlsplit(gw.base_url)
     assert url.hostname is not None and url.port is not None
+    await asyncio.get_running_loop().sock_connect(sock, (url.hostname, url.port))
+    return sock, url.hostname
+
+
+async def stalled_request(
+    gw: Gateway, function: str, body: dict[str, Any], *, app: str = "crm", ndjson: bool = False
+) -> socket.socket:
+    """Send one request on a socket with a tiny receive window, and do not read the reply."""
+    sock, host = await tiny_window_socket(gw)
     loop = asyncio.get_running_loop()
-    await loop.sock_connect(sock, (url.hostname, url.port))
     payload = json.dumps(body).encode()
     head = (
-        f"POST /v1/non-agent/{function} HTTP/1.1\r\nHost: {url.hostname}\r\n"
+        f"POST /v1/non-agent/{function} HTTP/1.1\r\nHost: {host}\r\n"
         f"Authorization: Bearer {gw.token(app)}\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(payload)}\r\n"
         + ("Accept: application/x-ndjson\r\n" if ndjson else "")
@@ -214,15 +221,10 @@ async def test_any_reply_not_taken_within_write_timeout_cuts_the_connection(
     doc = make_doc(sim)
     doc["server"]["write_timeout"] = "1s"
     async with running(sim, doc) as gw:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        sock.setblocking(False)
-        url = urlsplit(gw.base_url)
-        assert url.hostname is not None and url.port is not None
+        sock, host = await tiny_window_socket(gw)
         loop = asyncio.get_running_loop()
-        await loop.sock_connect(sock, (url.hostname, url.port))
         request = (
-            f"GET /v1/functions HTTP/1.1\r\nHost: {url.hostname}\r\n"
+            f"GET /v1/functions HTTP/1.1\r\nHost: {host}\r\n"
             f"Authorization: Bearer {gw.token()}\r\n\r\n"
         ).encode()
         await loop.sock_sendall(sock, request * 100)
@@ -247,14 +249,9 @@ async def test_small_replies_not_taken_still_cut_the_connection(
     doc = make_doc(sim)
     doc["server"]["write_timeout"] = "1s"
     async with running(sim, doc) as gw:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        sock.setblocking(False)
-        url = urlsplit(gw.base_url)
-        assert url.hostname is not None and url.port is not None
+        sock, host = await tiny_window_socket(gw)
         loop = asyncio.get_running_loop()
-        await loop.sock_connect(sock, (url.hostname, url.port))
-        request = f"GET /healthz HTTP/1.1\r\nHost: {url.hostname}\r\n\r\n".encode()
+        request = f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
 
         async def cut() -> bool:
             return "connection cut" in log_stream.getvalue()
