@@ -167,8 +167,6 @@ def _row_value(name: str, text: str, spec: FunctionSpec, sep: str | None) -> Any
     return items
 
 
-
-
 def _converter(
     name: str, spec: FunctionSpec, split: str | None, *, row: bool = True
 ) -> Converter | None:
