@@ -40,7 +40,6 @@ from standin import build_reply
 
 from gateway.catalog import CATALOG
 from gateway.catalog import leads_shapes as shapes
-from gateway.catalog.fields import field_type
 from gateway.catalog.parser import RowFitter, parse_reply, row_paths
 from gateway.catalog.row_reader import read_by_loop, row_reader
 from gateway.catalog.stream import RowStream
@@ -99,7 +98,8 @@ def row_readers(rounds: int) -> None:
         lines = build_reply(function, count, "tab", "YES").decode().rstrip("\n").split("\n")
         layout = RowFitter.for_header(CATALOG[function], tab, lines[0])._layout
         rows = [line.split("\t") for line in lines[1:]]
-        _readers(f"{function}, {count} rows of {len(layout.names)}", layout, rows, rounds)
+        label = f"{function}, {count} rows of {len(layout.names)}"
+        _readers(label, layout.names, layout.typed, rows, rounds)
     text = build_reply("lead_status_search", 1000, None, None).decode()
     spec = CATALOG["lead_status_search"]
     records, pos = [], 0
@@ -107,21 +107,11 @@ def row_readers(rounds: int) -> None:
         records.append(list(m.groups()[1:]))
         pos = m.end()
     assert len(records) == 1000
-    typed = _record_typed(spec)
-    _readers_of(
-        "lead_status_search, 1,000 records of 32",
-        shapes.LEAD_COLUMNS,
-        typed,
-        records,
-        rounds,
-    )
+    typed = shapes.record_typed_columns(spec)
+    _readers("lead_status_search, 1,000 records of 32", shapes.LEAD_COLUMNS, typed, records, rounds)
 
 
-def _readers(label: str, layout: Any, rows: list[list[str]], rounds: int) -> None:
-    _readers_of(label, layout.names, layout.typed, rows, rounds)
-
-
-def _readers_of(
+def _readers(
     label: str, names: tuple[str, ...], typed: Any, rows: list[list[str]], rounds: int
 ) -> None:
     compiled = row_reader(names, typed)
@@ -131,15 +121,6 @@ def _readers_of(
         best(lambda: [read_by_loop(names, typed, r) for r in rows], rounds, 5),
         best(lambda: [compiled(r) for r in rows], rounds, 5),
     )
-
-
-def _record_typed(spec: Any) -> Any:
-    out = []
-    for i, name in enumerate(shapes.LEAD_COLUMNS):
-        convert = shapes._plain_converter(field_type(name, spec.field_types), name)
-        if convert is not None:
-            out.append((i, convert))
-    return tuple(out)
 
 
 def scans(rounds: int, export_text: str) -> None:

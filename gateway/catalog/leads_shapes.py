@@ -367,19 +367,24 @@ def _plain_custom_fields(
 
 
 def _record_reader(spec: FunctionSpec) -> RowReader:
-    """A plain record's standard fields (in :data:`LEAD_COLUMNS` order) to its values: the
-    columns :func:`typed` does not return as text through their converters, each giving
-    :func:`typed`'s value or raising :class:`Misfit`. Made once per spec."""
+    """A plain record's standard fields (in :data:`LEAD_COLUMNS` order) to its values (see
+    :func:`record_typed_columns`). Made once per spec."""
+    return derived(
+        spec,
+        "leads_shapes.record_reader",
+        lambda: row_reader(LEAD_COLUMNS, record_typed_columns(spec)),
+    )
 
-    def make() -> RowReader:
-        typed_columns: list[tuple[int, Converter]] = []
-        for i, name in enumerate(LEAD_COLUMNS):
-            convert = _plain_converter(field_type(name, spec.field_types), name)
-            if convert is not None:
-                typed_columns.append((i, convert))
-        return row_reader(LEAD_COLUMNS, tuple(typed_columns))
 
-    return derived(spec, "leads_shapes.record_reader", make)
+def record_typed_columns(spec: FunctionSpec) -> tuple[tuple[int, Converter], ...]:
+    """(position in :data:`LEAD_COLUMNS`, converter) of the standard columns :func:`typed` does
+    not return as text; each converter gives :func:`typed`'s value or raises :class:`Misfit`."""
+    typed_columns: list[tuple[int, Converter]] = []
+    for i, name in enumerate(LEAD_COLUMNS):
+        convert = _plain_converter(field_type(name, spec.field_types), name)
+        if convert is not None:
+            typed_columns.append((i, convert))
+    return tuple(typed_columns)
 
 
 def _plain_converter(kind: FieldType, name: str) -> Converter | None:
