@@ -30,7 +30,11 @@ from tests.test_call_pipeline import LEAD, Client, _request
 
 
 async def main(args: argparse.Namespace) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="vicigw-pipeline-"))
+    with tempfile.TemporaryDirectory(prefix="vicigw-pipeline-") as tmp:  # the audit log
+        await measure(args, Path(tmp))
+
+
+async def measure(args: argparse.Namespace, tmp: Path) -> None:
     edge = ScriptedUpstream({"add_lead": upstream_reply(ADDED)})
     svc = services(config(tmp), edge)
     client = Client(LEAD)

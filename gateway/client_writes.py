@@ -36,14 +36,13 @@ async def send(request: web.Request, response: web.StreamResponse, timeout: floa
     False if the client did not take it in time and was cut off. A client that left on its own
     is no concern here (True: nothing more can be done for it).
     """
+    deadline = (
+        contextlib.nullcontext() if _takes_at_once(request, response) else asyncio.timeout(timeout)
+    )
     try:
-        if _takes_at_once(request, response):
+        async with deadline:
             await response.prepare(request)
             await response.write_eof()
-        else:
-            async with asyncio.timeout(timeout):
-                await response.prepare(request)
-                await response.write_eof()
     except TimeoutError:
         cut(request)
         return False

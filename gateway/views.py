@@ -16,6 +16,7 @@ configuration generation the request runs on, and its request id.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 from typing import Any
@@ -179,12 +180,11 @@ async def read_json(request: web.Request, timeout: float) -> Any:
     The whole body must arrive within ``timeout`` (``server.client_timeout``: a slow client
     holds a connection and a request slot for nothing).
     """
+    # A body that has all arrived is read without waiting: no deadline needed.
+    deadline = contextlib.nullcontext() if request.content.is_eof() else asyncio.timeout(timeout)
     try:
-        if request.content.is_eof():  # all of it is here already: reading it cannot wait
+        async with deadline:
             raw = await request.read()
-        else:
-            async with asyncio.timeout(timeout):
-                raw = await request.read()
     except TimeoutError:
         raise RequestTimeout("the request body did not arrive in time") from None
     except web.HTTPRequestEntityTooLarge:
