@@ -443,42 +443,45 @@ def set_timer_action(ctx: AgentCtx) -> None:
     )
 
 
-def st_login_log(ctx: AgentCtx) -> None:
+def _st_agent(ctx: AgentCtx) -> str | None:
+    """The st_* functions' start: ``value`` (a CRM id, matched to users' custom_three) and
+    ``vendor_id`` both given, the value allowed, a user found; that user, else None (the
+    refusal already said)."""
     value, vendor_id = ctx.p("value"), ctx.p("vendor_id")
     if not value or not vendor_id:
         ctx.say("invalid", value=value, vendor_id=vendor_id)
-        return
+        return None
     if not ctx.allowed(value):
-        return
+        return None
     found = users_by_custom_three(ctx.state, value)
     if not found:
         ctx.say("no_user", value=value)
+        return None
+    return found[0]
+
+
+def st_login_log(ctx: AgentCtx) -> None:
+    user = _st_agent(ctx)
+    if user is None:
         return
-    ctx.state.useradmin.user_details(ctx.state.users[found[0]]).custom[3] = vendor_id
-    ctx.say("ok", agent_user=found[0])
+    ctx.state.useradmin.user_details(ctx.state.users[user]).custom[3] = ctx.p("vendor_id")
+    ctx.say("ok", agent_user=user)
 
 
 def st_get_agent_active_lead(ctx: AgentCtx) -> None:
-    value, vendor_id = ctx.p("value"), ctx.p("vendor_id")
-    if not value or not vendor_id:
-        ctx.say("invalid", value=value, vendor_id=vendor_id)
+    user = _st_agent(ctx)
+    if user is None:
         return
-    if not ctx.allowed(value):
-        return
-    found = users_by_custom_three(ctx.state, value)
-    if not found:
-        ctx.say("no_user", value=value)
-        return
-    agent = ctx.state.live_agents.get(found[0])
+    agent = ctx.state.live_agents.get(user)
     if agent is None:
-        ctx.say("not_logged_in", agent_user=found[0])
+        ctx.say("not_logged_in", agent_user=user)
     elif agent.lead_id <= 0:
-        ctx.say("no_lead", agent_user=found[0])
+        ctx.say("no_lead", agent_user=user)
     else:
         lead = ctx.state.leads.get(agent.lead_id)
         ctx.say(
             "ok",
-            agent_user=found[0],
+            agent_user=user,
             lead_id=agent.lead_id,
             **{
                 name: getattr(lead, name) if lead is not None else ""
